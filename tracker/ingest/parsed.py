@@ -1,0 +1,72 @@
+"""What reading and extraction produce for one document, before anything is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+PartKind = Literal["plan", "summary"]
+Comparator = Literal[">=", "<=", "=", "~", ">"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit as stated in a sentence (a target in a plan, a figure in a summary)."""
+
+    quantity: float
+    unit: str
+    comparator: Comparator
+    text: str
+
+    def as_dict(self) -> dict[str, object]:
+        value: float | int = int(self.quantity) if float(self.quantity).is_integer() else self.quantity
+        return {"quantity": value, "unit": self.unit, "comparator": self.comparator, "text": self.text}
+
+
+@dataclass
+class Statement:
+    """One atomic commitment (in a plan part) or achievement (in a summary part)."""
+
+    text: str
+    normalized: str
+    section: str
+    topic: str
+    quantities: list[Quantity] = field(default_factory=list)
+    deadline: str | None = None
+    testable: bool = False
+    times_stated: int = 1
+    position: int = 0
+
+
+@dataclass
+class Part:
+    """A stretch of a document with one kind (plan or summary), period and agency."""
+
+    kind: PartKind
+    period: int
+    agency: str
+    heading: str
+    position: int
+    statements: list[Statement] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDocument:
+    """Everything extracted from one file."""
+
+    path: str
+    sha256: str
+    encoding: str
+    title: str
+    agency: str
+    parts: list[Part]
+    removed_lines: int = 0
+    repeated_paragraphs: int = 0
+
+    @property
+    def commitments(self) -> list[tuple[Part, Statement]]:
+        return [(p, s) for p in self.parts if p.kind == "plan" for s in p.statements]
+
+    @property
+    def achievements(self) -> list[tuple[Part, Statement]]:
+        return [(p, s) for p in self.parts if p.kind == "summary" for s in p.statements]
