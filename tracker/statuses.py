@@ -1,0 +1,48 @@
+"""The status vocabulary of SPEC.md in one place: stable identifiers, Chinese labels, who may set them.
+
+Every layer (store constraints, reports, CLI choices, later the TUI) reads these names from here so
+that a status can never be spelled two ways.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Status = Literal[
+    "fulfilled", "partial", "in_progress", "no_evidence", "pending", "not_fulfilled", "unverifiable"
+]
+
+#: Identifier -> label shown beside it. Order is the order reports list statuses in.
+STATUS_LABELS: Final[dict[str, str]] = {
+    "fulfilled": "已兑现",
+    "partial": "部分兑现",
+    "in_progress": "推进中",
+    "no_evidence": "未见佐证",
+    "pending": "待核查",
+    "not_fulfilled": "未兑现",
+    "unverifiable": "无法核查",
+}
+
+STATUSES: Final[tuple[str, ...]] = tuple(STATUS_LABELS)
+
+#: Statuses only a reviewer may set; the matcher never produces them.
+REVIEWER_ONLY: Final[frozenset[str]] = frozenset({"not_fulfilled"})
+
+#: Where a commitment's status came from.
+STATUS_SOURCES: Final[tuple[str, ...]] = ("auto", "reviewer")
+
+#: States of a commitment/achievement pair in the evidence list (SPEC "JSON report").
+EVIDENCE_STATES: Final[tuple[str, ...]] = ("candidate", "suggested", "confirmed", "rejected")
+
+#: Actions of the append-only review log.
+DECISION_ACTIONS: Final[tuple[str, ...]] = ("confirm", "reject", "link", "unlink", "status", "note")
+
+
+def label(status: str) -> str:
+    """Return the Chinese label of a status identifier (the identifier itself when unknown)."""
+    return STATUS_LABELS.get(status, status)
+
+
+def with_label(status: str) -> str:
+    """Format a status as ``"partial 部分兑现"`` for tables and messages."""
+    return f"{status} {label(status)}"

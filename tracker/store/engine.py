@@ -1,0 +1,114 @@
+"""Opening the database: any SQLAlchemy URL, with SQLite tuned for one writer and a reading UI.
+
+SQLite connections get foreign keys on, WAL journaling (readers do not block the writer) and a busy
+timeout, and SQLAlchemy emits BEGIN itself so that a session transaction really is one SQLite
+transaction (the sqlite3 module's legacy mode starts transactions late and never for SELECT).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlmodel import Session, SQLModel, create_engine
+
+from tracker.errors import StoreError
+from tracker.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+DEFAULT_URL = "sqlite:///commitments.db"
+ENV_VAR = "TRACKER_DB"
+BUSY_TIMEOUT_MS = 5000
+
+#: Execution option read by the BEGIN hook: "IMMEDIATE" takes SQLite's write lock at BEGIN, so a
+#: read-then-write transaction cannot fail half way with "database is locked".
+BEGIN_OPTION = "tracker_sqlite_begin"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: the explicit one, else ``$TRACKER_DB``, else ``sqlite:///commitments.db``."""
+    return url or os.environ.get(ENV_VAR) or DEFAULT_URL
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        mode = conn.get_execution_options().get(BEGIN_OPTION, "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
+    """Open the database at ``url`` (see :func:`database_url`) and create missing tables.
+
+    Raises:
+        StoreError: the URL is malformed, its driver is not installed, or the database cannot be
+            opened or written.
+    """
+    url = database_url(url)
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise StoreError(f"cannot use database URL {url!r}: {exc}", "check --db or TRACKER_DB") from exc
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine)
+        path = sqlite_path(url)
+        if path is not None and not path.parent.exists():
+            raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
+    if create:
+        try:
+            SQLModel.metadata.create_all(engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open database {url}: {describe(exc)}") from exc
+    return engine
+
+
+def describe(exc: SQLAlchemyError) -> str:
+    """One line about a database error: the driver's message, without SQLAlchemy's SQL dump."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else str(exc)
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose work is one transaction, committed on success and rolled back on any error.
+
+    On SQLite the transaction starts with BEGIN IMMEDIATE so concurrent writers wait (up to the busy
+    timeout) instead of failing after they have read.
+    """
+    bound = (
+        engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}) if engine.dialect.name == "sqlite" else engine
+    )
+    with Session(bound, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for queries; nothing is committed."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session

@@ -1,0 +1,148 @@
+"""The database tables: documents and their parts, extracted statements, match candidates, statuses and
+the append-only review log.
+
+Extracted rows (Document, Part, Commitment, Achievement) and matcher output (Candidate,
+CommitmentStatus) are disposable: re-ingesting or re-matching replaces them. Decision rows are the
+reviewer's work and are never deleted or updated; they carry no foreign keys so that they outlive the
+statements they talk about and reattach by stable id when the same text is ingested again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index
+from sqlmodel import Field, SQLModel
+
+from tracker.statuses import DECISION_ACTIONS, STATUS_SOURCES, STATUSES
+
+
+def utcnow() -> datetime:
+    """Aware UTC now; SQLModel stores it as UTC and gives it back aware, also on SQLite."""
+    return datetime.now(UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+class Document(SQLModel, table=True):
+    """One ingested file, identified by its displayed path."""
+
+    id: str = Field(primary_key=True)
+    path: str = Field(unique=True, index=True)
+    sha256: str
+    encoding: str
+    title: str = ""
+    agency: str = Field(default="", index=True)
+    ingested_at: datetime = Field(default_factory=utcnow)
+    removed_lines: int = 0
+    repeated_paragraphs: int = 0
+
+
+class Part(SQLModel, table=True):
+    """A stretch of a document with one kind (plan or summary), period and agency."""
+
+    __table_args__ = (
+        _one_of("kind", ("plan", "summary"), "ck_part_kind"),
+        Index("ix_part_agency_period_kind", "agency", "period", "kind"),
+    )
+
+    id: str = Field(primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True)
+    kind: str
+    period: int
+    agency: str
+    heading: str = ""
+    position: int = 0
+
+
+class Commitment(SQLModel, table=True):
+    """An atomic promise from a plan part; ``id`` is stable over agency, period and normalised text."""
+
+    __table_args__ = (Index("ix_commitment_agency_period", "agency", "period"),)
+
+    id: str = Field(primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True)
+    part_id: str = Field(foreign_key="part.id", index=True)
+    agency: str
+    period: int
+    position: int = 0
+    section: str = ""
+    text: str
+    normalized: str
+    topic: str = ""
+    targets: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    deadline: str | None = None
+    testable: bool = False
+    times_stated: int = 1
+
+
+class Achievement(SQLModel, table=True):
+    """A reported result from a summary part; same shape as Commitment with ``quantities``."""
+
+    __table_args__ = (Index("ix_achievement_agency_period", "agency", "period"),)
+
+    id: str = Field(primary_key=True)
+    document_id: str = Field(foreign_key="document.id", index=True)
+    part_id: str = Field(foreign_key="part.id", index=True)
+    agency: str
+    period: int
+    position: int = 0
+    section: str = ""
+    text: str
+    normalized: str
+    topic: str = ""
+    quantities: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    deadline: str | None = None
+    testable: bool = False
+    times_stated: int = 1
+
+
+class Candidate(SQLModel, table=True):
+    """One ranked achievement for a commitment, as the matcher scored it (score 0-100)."""
+
+    __table_args__ = (_one_of("state", ("candidate", "suggested"), "ck_candidate_state"),)
+
+    commitment_id: str = Field(foreign_key="commitment.id", primary_key=True)
+    achievement_id: str = Field(foreign_key="achievement.id", primary_key=True, index=True)
+    rank: int
+    score: float
+    state: str = "candidate"
+    shared_terms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    scorer: str = ""
+
+
+class Decision(SQLModel, table=True):
+    """One entry of the append-only review log; never updated, never deleted by ingest or match.
+
+    ``value`` holds the status for ``action='status'`` and the text for ``action='note'``.
+    ``commitment_text`` is a snapshot so the log stays readable after the commitment is gone.
+    """
+
+    __table_args__ = (_one_of("action", DECISION_ACTIONS, "ck_decision_action"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: str = Field(index=True)
+    achievement_id: str | None = None
+    action: str
+    value: str | None = None
+    reviewer: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    commitment_text: str = ""
+
+
+class CommitmentStatus(SQLModel, table=True):
+    """The automatic status of a commitment as last computed by the matcher."""
+
+    __table_args__ = (
+        _one_of("status", STATUSES, "ck_status_status"),
+        _one_of("source", STATUS_SOURCES, "ck_status_source"),
+    )
+
+    commitment_id: str = Field(foreign_key="commitment.id", primary_key=True)
+    status: str
+    source: str = "auto"
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

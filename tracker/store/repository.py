@@ -1,0 +1,383 @@
+"""Saving a parsed document as one transaction, and the queries reports and the UI read from.
+
+Saving is idempotent per displayed path: an unchanged file is a no-op, a changed one replaces every
+row extracted from its previous version (and the matcher output that pointed at them) but never a
+reviewer's Decision rows, which reattach by stable id when the same statement comes back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import delete, or_
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
+
+from tracker.errors import StoreError
+from tracker.ingest.parsed import ParsedDocument, Statement
+from tracker.ingest.parsed import Part as ParsedPart
+from tracker.statuses import STATUSES
+from tracker.store import ids
+from tracker.store.engine import describe
+from tracker.store.models import (
+    Achievement,
+    Candidate,
+    Commitment,
+    CommitmentStatus,
+    Decision,
+    Document,
+    Part,
+    utcnow,
+)
+
+Outcome = Literal["inserted", "replaced", "unchanged"]
+_CHUNK = 500
+
+
+@dataclass
+class PartSummary:
+    """What one part of a saved document held, for the ingest printout."""
+
+    kind: str
+    period: int
+    agency: str
+    heading: str
+    statements: int
+
+
+@dataclass
+class SaveResult:
+    """What :func:`save_document` did with one document.
+
+    ``commitments``/``achievements`` count rows this document now owns; ``merged`` counts statements
+    folded into an identical earlier one of the same document (their ``times_stated`` was added);
+    ``already_stated`` maps the path of another document to how many of this document's statements
+    it already owns (those rows were kept as they were).
+    """
+
+    document_id: str
+    path: str
+    outcome: Outcome
+    parts: list[PartSummary] = field(default_factory=list)
+    commitments: int = 0
+    achievements: int = 0
+    merged: int = 0
+    already_stated: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """A commitment's current status and who set it (``auto`` or ``reviewer``)."""
+
+    status: str
+    source: str
+
+
+def save_document(session: Session, parsed: ParsedDocument) -> SaveResult:
+    """Store ``parsed`` in one transaction (a savepoint when the session is already in one).
+
+    Raises:
+        StoreError: the database refused the rows; nothing of this document was changed.
+    """
+    transaction = session.begin_nested() if session.in_transaction() else session.begin()
+    try:
+        with transaction:
+            return _save(session, parsed)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"{parsed.path}: not saved: {describe(exc)}") from exc
+
+
+def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
+    doc_id = ids.document_id(parsed.path)
+    result = SaveResult(
+        document_id=doc_id,
+        path=parsed.path,
+        outcome="inserted",
+        parts=[PartSummary(p.kind, p.period, p.agency, p.heading, len(p.statements)) for p in parsed.parts],
+    )
+    existing = session.get(Document, doc_id)
+    if existing is not None and existing.sha256 == parsed.sha256:
+        result.outcome = "unchanged"
+        result.commitments, result.achievements = _owned_counts(session, doc_id)
+        return result
+    if existing is not None:
+        result.outcome = "replaced"
+        _delete_extracted(session, doc_id)
+        existing.sha256 = parsed.sha256
+    else:
+        existing = Document(id=doc_id, path=parsed.path, sha256=parsed.sha256, encoding=parsed.encoding)
+    existing.encoding = parsed.encoding
+    existing.title = parsed.title
+    existing.agency = parsed.agency
+    existing.ingested_at = utcnow()
+    existing.removed_lines = parsed.removed_lines
+    existing.repeated_paragraphs = parsed.repeated_paragraphs
+    session.add(existing)
+    session.flush()
+
+    commitments: dict[str, Commitment] = {}
+    achievements: dict[str, Achievement] = {}
+    for index, ppart in enumerate(parsed.parts):
+        agency = ppart.agency or parsed.agency
+        part = Part(
+            id=ids.part_id(doc_id, index),
+            document_id=doc_id,
+            kind=ppart.kind,
+            period=ppart.period,
+            agency=agency,
+            heading=ppart.heading,
+            position=ppart.position,
+        )
+        session.add(part)
+        for statement in ppart.statements:
+            if ppart.kind == "plan":
+                key = ids.commitment_id(agency, ppart.period, statement.normalized)
+                merged = _merge(commitments, key, statement)
+                if not merged:
+                    commitments[key] = Commitment(
+                        **_row_fields(key, doc_id, part.id, agency, ppart, statement),
+                        targets=[q.as_dict() for q in statement.quantities],
+                    )
+            else:
+                key = ids.achievement_id(agency, ppart.period, statement.normalized)
+                merged = _merge(achievements, key, statement)
+                if not merged:
+                    achievements[key] = Achievement(
+                        **_row_fields(key, doc_id, part.id, agency, ppart, statement),
+                        quantities=[q.as_dict() for q in statement.quantities],
+                    )
+            result.merged += merged
+    session.flush()
+
+    for model, rows in ((Commitment, commitments), (Achievement, achievements)):
+        owners = _owners(session, model, list(rows))
+        for key, row in rows.items():
+            if key in owners:
+                result.already_stated[owners[key]] = result.already_stated.get(owners[key], 0) + 1
+            else:
+                session.add(row)
+    session.flush()
+    result.commitments, result.achievements = _owned_counts(session, doc_id)
+    return result
+
+
+def _row_fields(
+    key: str, doc_id: str, part_id: str, agency: str, ppart: ParsedPart, s: Statement
+) -> dict[str, Any]:
+    return {
+        "id": key,
+        "document_id": doc_id,
+        "part_id": part_id,
+        "agency": agency,
+        "period": ppart.period,
+        "position": s.position,
+        "section": s.section,
+        "text": s.text,
+        "normalized": s.normalized,
+        "topic": s.topic,
+        "deadline": s.deadline,
+        "testable": s.testable,
+        "times_stated": s.times_stated,
+    }
+
+
+def _merge(rows: dict[str, Any], key: str, statement: Statement) -> bool:
+    row = rows.get(key)
+    if row is None:
+        return False
+    row.times_stated += statement.times_stated
+    return True
+
+
+def _owners(session: Session, model: type[Commitment] | type[Achievement], keys: list[str]) -> dict[str, str]:
+    """Which of ``keys`` already exist (necessarily in another document), mapped to that document's path."""
+    owners: dict[str, str] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        query = (
+            select(model.id, Document.path)
+            .join(Document, col(Document.id) == col(model.document_id))
+            .where(col(model.id).in_(chunk))
+        )
+        owners.update(dict(session.exec(query).all()))
+    return owners
+
+
+def _owned_counts(session: Session, doc_id: str) -> tuple[int, int]:
+    commitments = session.exec(select(Commitment.id).where(Commitment.document_id == doc_id)).all()
+    achievements = session.exec(select(Achievement.id).where(Achievement.document_id == doc_id)).all()
+    return len(commitments), len(achievements)
+
+
+def _delete_extracted(session: Session, doc_id: str) -> None:
+    """Remove a document's parts, statements and the matcher output about them; Decisions stay."""
+    commitment_ids = select(Commitment.id).where(Commitment.document_id == doc_id)
+    achievement_ids = select(Achievement.id).where(Achievement.document_id == doc_id)
+    session.exec(
+        delete(Candidate).where(
+            or_(
+                col(Candidate.commitment_id).in_(commitment_ids),
+                col(Candidate.achievement_id).in_(achievement_ids),
+            )
+        )
+    )
+    session.exec(delete(CommitmentStatus).where(col(CommitmentStatus.commitment_id).in_(commitment_ids)))
+    session.exec(delete(Commitment).where(col(Commitment.document_id) == doc_id))
+    session.exec(delete(Achievement).where(col(Achievement.document_id) == doc_id))
+    session.exec(delete(Part).where(col(Part.document_id) == doc_id))
+    session.flush()
+
+
+# --- queries -------------------------------------------------------------------------------------
+
+
+def list_documents(session: Session) -> list[Document]:
+    """Every document, by path."""
+    return list(session.exec(select(Document).order_by(Document.path)).all())
+
+
+def document_paths(session: Session) -> dict[str, str]:
+    """Document id -> displayed path."""
+    return dict(session.exec(select(Document.id, Document.path)).all())
+
+
+def parts_by_document(session: Session, document_id: str) -> list[Part]:
+    """The parts of one document in reading order."""
+    query = select(Part).where(Part.document_id == document_id).order_by(Part.position)
+    return list(session.exec(query).all())
+
+
+def summary_periods(session: Session) -> set[tuple[str, int]]:
+    """The (agency, period) pairs for which a summary part has been ingested."""
+    query = select(Part.agency, Part.period).where(Part.kind == "summary").distinct()
+    return {(agency, period) for agency, period in session.exec(query).all()}
+
+
+def list_commitments(
+    session: Session, *, agency: str | None = None, period: int | None = None, status: str | None = None
+) -> list[Commitment]:
+    """Commitments in document order (path, part, position), optionally filtered.
+
+    ``status`` filters on the current status as :func:`current_statuses` reports it.
+    """
+    query = (
+        select(Commitment)
+        .join(Document, col(Document.id) == col(Commitment.document_id))
+        .join(Part, col(Part.id) == col(Commitment.part_id))
+        .order_by(Document.path, Part.position, Commitment.position, Commitment.id)
+    )
+    if agency is not None:
+        query = query.where(Commitment.agency == agency)
+    if period is not None:
+        query = query.where(Commitment.period == period)
+    rows = list(session.exec(query).all())
+    if status is not None:
+        statuses = current_statuses(session, rows)
+        rows = [row for row in rows if statuses[row.id].status == status]
+    return rows
+
+
+def list_achievements(
+    session: Session, *, agency: str | None = None, period: int | None = None
+) -> list[Achievement]:
+    """Achievements in document order, optionally filtered by agency and period."""
+    query = (
+        select(Achievement)
+        .join(Document, col(Document.id) == col(Achievement.document_id))
+        .join(Part, col(Part.id) == col(Achievement.part_id))
+        .order_by(Document.path, Part.position, Achievement.position, Achievement.id)
+    )
+    if agency is not None:
+        query = query.where(Achievement.agency == agency)
+    if period is not None:
+        query = query.where(Achievement.period == period)
+    return list(session.exec(query).all())
+
+
+def candidates_for(session: Session, commitment_ids: Iterable[str]) -> dict[str, list[Candidate]]:
+    """Commitment id -> its candidates, best rank first (commitments without any are absent)."""
+    result: dict[str, list[Candidate]] = {}
+    keys = list(commitment_ids)
+    for start in range(0, len(keys), _CHUNK):
+        query = (
+            select(Candidate)
+            .where(col(Candidate.commitment_id).in_(keys[start : start + _CHUNK]))
+            .order_by(Candidate.commitment_id, Candidate.rank, col(Candidate.score).desc())
+        )
+        for candidate in session.exec(query).all():
+            result.setdefault(candidate.commitment_id, []).append(candidate)
+    return result
+
+
+def add_decision(
+    session: Session,
+    *,
+    commitment_id: str,
+    action: str,
+    achievement_id: str | None = None,
+    value: str | None = None,
+    reviewer: str = "",
+) -> Decision:
+    """Append one entry to the review log (the caller commits), snapshotting the commitment's text."""
+    if action == "status" and value not in STATUSES:
+        raise StoreError(f"unknown status {value!r}", "use one of " + ", ".join(STATUSES))
+    commitment = session.get(Commitment, commitment_id)
+    decision = Decision(
+        commitment_id=commitment_id,
+        achievement_id=achievement_id,
+        action=action,
+        value=value,
+        reviewer=reviewer,
+        commitment_text=commitment.text if commitment is not None else "",
+    )
+    session.add(decision)
+    session.flush()
+    return decision
+
+
+def reviewer_statuses(session: Session) -> dict[str, str]:
+    """Commitment id -> the status its latest ``status`` decision set."""
+    query = select(Decision).where(Decision.action == "status").order_by(Decision.id)
+    return {d.commitment_id: d.value or "" for d in session.exec(query).all()}
+
+
+def reviewer_links(session: Session) -> dict[tuple[str, str], str]:
+    """(commitment id, achievement id) -> ``confirmed`` or ``rejected`` per the latest link decision."""
+    actions = ("confirm", "reject", "link", "unlink")
+    query = (
+        select(Decision)
+        .where(col(Decision.action).in_(actions), col(Decision.achievement_id).is_not(None))
+        .order_by(Decision.id)
+    )
+    state = {"confirm": "confirmed", "link": "confirmed", "reject": "rejected", "unlink": "rejected"}
+    return {(d.commitment_id, d.achievement_id or ""): state[d.action] for d in session.exec(query).all()}
+
+
+def current_statuses(session: Session, commitments: Sequence[Commitment]) -> dict[str, StatusView]:
+    """The status of each commitment: a reviewer's decision, else the matcher's, else the fallback.
+
+    The fallback, used until the matcher has run, is ``pending`` when no summary part exists for the
+    commitment's (agency, period) and ``no_evidence`` when one does.
+    """
+    reviewed = reviewer_statuses(session)
+    automatic = {row.commitment_id: row.status for row in session.exec(select(CommitmentStatus)).all()}
+    summaries = summary_periods(session)
+    views: dict[str, StatusView] = {}
+    for c in commitments:
+        if c.id in reviewed:
+            views[c.id] = StatusView(reviewed[c.id], "reviewer")
+        elif c.id in automatic:
+            views[c.id] = StatusView(automatic[c.id], "auto")
+        else:
+            fallback = "no_evidence" if (c.agency, c.period) in summaries else "pending"
+            views[c.id] = StatusView(fallback, "auto")
+    return views
+
+
+def status_counts(session: Session, commitments: Sequence[Commitment]) -> Counter[tuple[str, int, str]]:
+    """(agency, period, status) -> number of commitments, for summaries."""
+    statuses = current_statuses(session, commitments)
+    return Counter((c.agency, c.period, statuses[c.id].status) for c in commitments)
