@@ -25,6 +25,17 @@ STATUS_LABELS: Final[dict[str, str]] = {
 
 STATUSES: Final[tuple[str, ...]] = tuple(STATUS_LABELS)
 
+#: Rich style per status, shared by the table report and the UI so colours mean the same everywhere.
+STATUS_STYLES: Final[dict[str, str]] = {
+    "fulfilled": "green",
+    "partial": "yellow",
+    "in_progress": "cyan",
+    "no_evidence": "red",
+    "pending": "dim",
+    "not_fulfilled": "bold red",
+    "unverifiable": "magenta",
+}
+
 #: Statuses only a reviewer may set; the matcher never produces them.
 REVIEWER_ONLY: Final[frozenset[str]] = frozenset({"not_fulfilled"})
 

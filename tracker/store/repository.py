@@ -312,6 +312,11 @@ def candidates_for(session: Session, commitment_ids: Iterable[str]) -> dict[str,
     return result
 
 
+def list_candidates(session: Session) -> list[Candidate]:
+    """Every candidate row, grouped by commitment and ranked."""
+    return list(session.exec(select(Candidate).order_by(Candidate.commitment_id, Candidate.rank)).all())
+
+
 def add_decision(
     session: Session,
     *,
