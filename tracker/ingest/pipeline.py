@@ -1,0 +1,136 @@
+"""One file in, one ParsedDocument out: read, clean, find parts, cut statements, describe them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracker.errors import InputFileError
+from tracker.ingest.agency import detect_agency
+from tracker.ingest.cleaning import clean_text
+from tracker.ingest.parsed import ParsedDocument, Part, Statement
+from tracker.ingest.parts import PlacedSentence, place_sentences
+from tracker.ingest.quantities import quantities_in
+from tracker.ingest.reading import SUPPORTED_SUFFIXES, read_file
+from tracker.ingest.statements import Draft, commitments_from, split_summary_sentence
+from tracker.ingest.structure import analyse
+from tracker.ingest.tense import deadline_in
+from tracker.ingest.topics import OTHER, is_testable, topic_of
+from tracker.textnorm import normalize
+
+KINDS = ("plan", "summary", "auto")
+SECTION_SEPARATOR = " > "
+
+
+def collect_files(paths: list[str]) -> tuple[list[Path], list[InputFileError]]:
+    """Expand folders into their supported files (sorted); a missing path becomes an error value."""
+    files: list[Path] = []
+    errors: list[InputFileError] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not found:
+                errors.append(InputFileError(raw, "folder holds no .txt, .md, .html or .htm file"))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(InputFileError(raw, "no such file or folder"))
+    return files, errors
+
+
+def parse_file(
+    path: Path,
+    *,
+    display_path: str,
+    agency: str | None = None,
+    period: int | None = None,
+    kind: str = "auto",
+) -> ParsedDocument:
+    """Extract parts, commitments and achievements from one file.
+
+    Raises:
+        InputFileError: the file cannot be read, or holds no part or agency that can be found.
+    """
+    if kind not in KINDS:
+        raise InputFileError(display_path, f"unknown kind '{kind}'", "use plan, summary or auto")
+    raw = read_file(path, display_path)
+    cleaned = clean_text(raw.text)
+    body = "\n".join(p.text for p in cleaned.paragraphs)
+    found_agency = agency or detect_agency(body)
+    if not found_agency:
+        raise InputFileError(display_path, "cannot tell which body issued this document", "pass --agency NAME")
+    structure = analyse(cleaned.paragraphs)
+    placed = place_sentences(
+        structure, kind_override=None if kind == "auto" else kind, period_override=period
+    )
+    if not placed:
+        raise InputFileError(
+            display_path, "no plan or summary part found (no year or statement)", "pass --period YEAR and --kind"
+        )
+    parts = _build_parts(placed, found_agency, structure.part_headings)
+    if not any(part.statements for part in parts):
+        raise InputFileError(display_path, "no commitment or achievement found", "is this a work plan or summary?")
+    return ParsedDocument(
+        path=display_path,
+        sha256=raw.sha256,
+        encoding=raw.encoding,
+        title=structure.title,
+        agency=found_agency,
+        parts=[part for part in parts if part.statements],
+        removed_lines=cleaned.removed_lines,
+        repeated_paragraphs=cleaned.repeated_paragraphs,
+    )
+
+
+def _build_parts(placed: list[PlacedSentence], agency: str, headings: list) -> list[Part]:
+    parts: dict[tuple[str, int], Part] = {}
+    seen: dict[tuple[str, int, str], Statement] = {}
+    position = 0
+    for item in placed:
+        for draft in _drafts(item):
+            key = (draft.kind, item.period)
+            if key not in parts:
+                heading = headings[item.unit.part_index].title if item.unit.part_index is not None else ""
+                parts[key] = Part(kind=draft.kind, period=item.period, agency=agency, heading=heading, position=len(parts))
+            normalized = normalize(draft.text)
+            duplicate = seen.get((draft.kind, item.period, normalized))
+            if duplicate is not None:
+                duplicate.times_stated += item.unit.count
+                continue
+            statement = _describe(draft, item, normalized, position)
+            position += 1
+            seen[(draft.kind, item.period, normalized)] = statement
+            parts[key].statements.append(statement)
+    return list(parts.values())
+
+
+def _drafts(item: PlacedSentence) -> list[Draft]:
+    if item.kind == "plan":
+        if item.preamble:
+            return []
+        return [Draft("plan", text) for text in commitments_from(item.unit.text)]
+    return split_summary_sentence(item.unit.text, item.period)
+
+
+def _topic(text: str, sentence: str, section: str) -> str:
+    """The statement's own topic; a clause naming no field takes its sentence's ("…,开展跨部门综合监管试点")."""
+    topic = topic_of(text, section)
+    return topic if topic != OTHER else topic_of(sentence, section)
+
+
+def _describe(draft: Draft, item: PlacedSentence, normalized: str, position: int) -> Statement:
+    section = SECTION_SEPARATOR.join(item.unit.section)
+    quantities = quantities_in(draft.text)
+    deadline = deadline_in(draft.text)
+    return Statement(
+        text=draft.text,
+        normalized=normalized,
+        section=section,
+        topic=_topic(draft.text, item.unit.text, section),
+        quantities=quantities,
+        deadline=deadline,
+        testable=is_testable(draft.text, bool(quantities), deadline),
+        times_stated=item.unit.count,
+        position=position,
+    )

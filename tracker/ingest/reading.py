@@ -1,0 +1,138 @@
+"""Turning a file's bytes into text: encoding detection and HTML to plain text, without interpretation."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+from bs4 import BeautifulSoup
+
+from tracker.errors import InputFileError
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+_CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16_le", "utf_16_be"]
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+@dataclass(frozen=True)
+class RawText:
+    """The decoded text of one file and how it was decoded."""
+
+    text: str
+    encoding: str
+    sha256: str
+
+
+def read_file(path: Path, display_path: str) -> RawText:
+    """Read, decode and (for HTML) flatten one file.
+
+    Raises:
+        InputFileError: missing, unreadable, empty, binary or undecodable file.
+    """
+    if not path.exists():
+        raise InputFileError(display_path, "no such file or folder")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise InputFileError(display_path, f"unsupported file type '{path.suffix}'", "use .txt, .md, .html or .htm")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputFileError(display_path, f"cannot be read ({error.strerror})") from error
+    if not data.strip():
+        raise InputFileError(display_path, "file is empty")
+    text, encoding = decode_bytes(data, display_path)
+    if path.suffix.lower() in (".html", ".htm"):
+        text = html_to_text(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _CJK.search(text):
+        raise InputFileError(display_path, "no Chinese text found", "tracker reads Chinese plans and summaries")
+    return RawText(text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+
+
+def decode_bytes(data: bytes, display_path: str) -> tuple[str, str]:
+    """Decode bytes, trying byte-order marks, strict UTF-8, then the Chinese encodings by likelihood."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(codec, errors="strict"), display_path), _label(codec, bom=True)
+    if _looks_like_utf16(data):
+        codec = "utf_16_le" if data[1::2].count(0) > data[0::2].count(0) else "utf_16_be"
+        try:
+            return _checked(data.decode(codec), display_path), codec.replace("_", "-").upper()
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise InputFileError(display_path, "binary file (contains NUL bytes)", "give a text or HTML file")
+    try:
+        return _checked(data.decode("utf-8"), display_path), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data, cp_isolation=_CHINESE_ENCODINGS).best()
+    if best is None:
+        raise InputFileError(
+            display_path,
+            "cannot decode: not UTF-8, UTF-16, GB18030 or Big5",
+            "re-save the file as UTF-8",
+        )
+    return _checked(str(best), display_path), _label(best.encoding, bom=False)
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    sample = data[:2000]
+    if len(sample) < 4:
+        return False
+    zeros = sample.count(0)
+    return zeros > len(sample) * 0.2
+
+
+def _checked(text: str, display_path: str) -> str:
+    """Reject decodes that produced control characters or replacement marks: a sign of a wrong guess."""
+    stripped = re.sub(r"\s", "", text)
+    if not stripped:
+        raise InputFileError(display_path, "file has no text")
+    bad = len(_CONTROL.findall(stripped))
+    if bad > max(2, len(stripped) // 200):
+        raise InputFileError(display_path, "binary or undecodable content", "give a text or HTML file")
+    return text.lstrip("\ufeff")
+
+
+def _label(codec: str, *, bom: bool) -> str:
+    names = {
+        "utf-8-sig": "UTF-8 with BOM",
+        "utf-16": "UTF-16 with BOM",
+        "utf_8": "UTF-8",
+        "gb18030": "GB18030",
+        "big5": "Big5",
+        "utf_16_le": "UTF-16-LE",
+        "utf_16_be": "UTF-16-BE",
+    }
+    return names.get(codec, codec.upper())
+
+
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+    "table", "ul", "ol", "blockquote", "pre", "dd", "dt", "title",
+}
+_DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "button", "select"]
+
+
+def html_to_text(html: str) -> str:
+    """Flatten HTML to lines of text: scripts, styles and navigation removed, one line per block."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.name in _BLOCK_TAGS:
+            tag.insert_before("\n")
+            tag.insert_after("\n")
+    text = soup.get_text()
+    lines = [re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in text.split("\n")]
+    return "\n".join(lines)

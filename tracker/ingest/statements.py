@@ -1,0 +1,119 @@
+"""Atomic statements: a plan sentence becomes the commitments a reviewer can rate one by one, a
+summary sentence the results it reports. Slogans and guiding-ideology clauses are dropped."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracker.ingest.splitting import clauses
+from tracker.ingest.tense import PAST, PROBLEM, deadline_in, is_backward, is_forward, years_in
+
+# Clauses that restate the political line or frame the text rather than commit to anything.
+SLOGAN = re.compile(
+    r"以习近平.*为指导|习近平.*(思想|精神|论述|讲话|指示)|(贯彻|落实|学习)[^,，]*(精神|讲话|指示)|党的二十|二十届"
+    r"|稳中求进|以人民为中心|新发展理念|锚定|紧扣|聚焦.*(部署|目标|任务|中心工作)|以下(工作|[\d一二三四五六七八九十]+个方面|几个方面)"
+    r"|如下|贡献(民政)?力量|作出.*贡献|高质量发展(取得|再上|迈出|新)|走在前列|走前列|当好示范|新征程|新台阶|新突破|新气象"
+    r"|新步伐|守正创新|尽力而为|量力而行|统筹发展和安全|一件一件|一年接着一年|幸福梦|中国梦|坚强领导|决策部署"
+    r"|(党中央|省委|市委|市政府|省政府)[^,，]*(部署|要求|举措|思路)|各项(目标|工作)?任务|奋勇争先|真抓实干|昂扬斗志"
+    r"|奋发有为|锐意进取|攻坚克难|问题导向|总基调|职责定位|主责主业|现将.*(总结|报告)|民生福祉|共同富裕"
+    r"|方面发力|全面深化[^,，]*改革、开放|示范高地|政治判断力|政治领悟力|政治执行力|总体国家安全观|底线思维"
+)
+# Clauses that only state the purpose or result of the clause before them.
+_ATTACH_TO_PREVIOUS = re.compile(
+    r"^(助力|从而|进而|以便|以此|以期|以确保|使|让|为(?!期)|满足|形成[^,，]*(格局|局面|氛围|合力|体系|模式)"
+    r"|带动|其中|分别|占比?|同比|较上年|比上年|均(为|达|高于|低于)|惠及|涉及|受益|增幅)"
+)
+# Clauses that set the scene (means, occasion, speaker, time) for the clause after them.
+_ATTACH_TO_NEXT = re.compile(
+    r"^(经|通过|按照|根据|依托|围绕|针对|结合|随着|对标|立足|为了|为进一步|在.{0,12}(下|中|上|方面|期间)$"
+    r"|以.{1,20}为(契机|抓手|切入口|载体|重点|引领|目标|导向|核心|主线))"
+    r"|(说|表示|介绍|透露|指出|强调)$"
+    r"|^联合.{1,24}(部门|单位|机构)$"
+    r"|^(截[至止])?((?:19|20)\d{2}年)?(\d{1,2}月)?(\d{1,2}日)?(上旬|中旬|下旬|底|末|上午|下午|以来)?$"
+)
+_MIN_CLAUSE = 6
+_MIN_STATEMENT = 6
+_LEADING_FILLER = re.compile(r"^(同时|此外|另外|另一方面|一方面|再一方面|首先|其次|再次|最后|据悉|据了解|据介绍|目前|是)[,，:：]?\s*")
+
+
+@dataclass
+class Draft:
+    """A statement cut from a sentence, before numbers, topic and ids are attached."""
+
+    kind: str
+    text: str
+
+
+def _is_slogan(clause: str) -> bool:
+    return bool(SLOGAN.search(clause))
+
+
+def _merge(pieces: list[str]) -> list[str]:
+    """Join framing and purpose clauses to the clause they belong to."""
+    merged: list[str] = []
+    carry = ""
+    for piece in pieces:
+        text = piece if not carry else f"{carry},{piece}"
+        if len(piece) < _MIN_CLAUSE or _ATTACH_TO_NEXT.search(piece):
+            carry = text
+            continue
+        carry = ""
+        if merged and _ATTACH_TO_PREVIOUS.match(piece):
+            merged[-1] = f"{merged[-1]},{text}"
+        else:
+            merged.append(text)
+    if carry:
+        if merged:
+            merged[-1] = f"{merged[-1]},{carry}"
+        else:
+            merged.append(carry)
+    return merged
+
+
+_SPEAKER = re.compile(r"^[^,，]{1,16}(介绍说|介绍|表示|透露|指出|强调|说)[,，:：]")
+
+
+def _tidy(text: str) -> str:
+    text = _SPEAKER.sub("", text.strip(" ,，:：、"))
+    text = _LEADING_FILLER.sub("", text.strip(" ,，:：、"))
+    return _LEADING_FILLER.sub("", text).strip(" ,，:：、")
+
+
+def commitments_from(sentence: str) -> list[str]:
+    """The commitments of one plan sentence, in order."""
+    kept = [c for c in clauses(sentence) if not _is_slogan(c)]
+    return [t for t in (_tidy(c) for c in _merge(kept)) if len(t) >= _MIN_STATEMENT]
+
+
+def split_summary_sentence(sentence: str, period: int) -> list[Draft]:
+    """Results reported in a summary sentence, plus any dated target it still announces.
+
+    A clause looking ahead with a deadline inside the period ("预计7月底前达成…") starts a commitment
+    that runs to the end of the sentence; one without a deadline stays with the result before it.
+    """
+    pieces = [c for c in clauses(sentence) if not _is_slogan(c) and not PROBLEM.search(c)]
+    drafts: list[Draft] = []
+    results: list[str] = []
+    for index, piece in enumerate(pieces):
+        ahead = is_forward(piece) and not PAST.search(piece)
+        in_period = all(year == period for year in years_in(piece))
+        if ahead and in_period and deadline_in(piece) and not re.search(r"截[至止]|到", piece):
+            drafts.extend(Draft("summary", t) for t in _finish(results))
+            results = []
+            target = _tidy(",".join(pieces[index:]))
+            if len(target) >= _MIN_STATEMENT:
+                drafts.append(Draft("plan", target))
+            return drafts
+        if ahead and results:
+            results[-1] = f"{results[-1]},{piece}"
+            continue
+        results.append(piece)
+    if results and all(is_forward(r) and not is_backward(r) for r in results):
+        return drafts
+    drafts.extend(Draft("summary", t) for t in _finish(results))
+    return drafts
+
+
+def _finish(pieces: list[str]) -> list[str]:
+    return [t for t in (_tidy(c) for c in _merge(pieces)) if len(t) >= _MIN_STATEMENT]

@@ -1,0 +1,166 @@
+"""Headings and sentences: which heading path every sentence sits under, and where parts begin."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tracker.ingest.cleaning import Paragraph
+from tracker.ingest.splitting import SENTENCE_ENDS, enumerated_items, sentences
+
+_NUM = "一二三四五六七八九十"
+# (pattern, level); lower level = larger section.
+_MARKERS = [
+    (re.compile(rf"^第[{_NUM}]+(部分|章|节)[、.．:：\s]*"), 1),
+    (re.compile(rf"^[{_NUM}]+[、.．]\s*"), 1),
+    (re.compile(rf"^[{_NUM}]+(?=\d{{4}}年)"), 1),
+    (re.compile(rf"^[(（][{_NUM}]+[)）]\s*"), 2),
+    (re.compile(r"^\d{1,2}[、.．]\s*(?!\d)"), 3),
+    (re.compile(r"^\d{1,2}\s+(?=[\u4e00-\u9fff“])"), 3),
+    (re.compile(r"^[(（]\d{1,2}[)）]\s*"), 4),
+]
+UNMARKED_LEVEL = 1
+LEAD_LEVEL = 5
+ITEM_LEVEL = 6
+_MAX_HEADING = 60
+_MAX_INLINE_TITLE = 30
+_MAX_LEAD_TITLE = 22
+
+_YEAR = r"((?:19|20)\d{2})\s*年"
+_PLAN_HEADING = re.compile(
+    rf"{_YEAR}[^,。]{{0,8}}?(工作)?(计划|要点|安排|打算|思路|重点工作|主要任务|工作任务)"
+    r"|(今后|下一步|下步|明年)[^,。]{0,4}(工作)?(计划|打算|思路|安排|重点|任务)"
+)
+_SUMMARY_HEADING = re.compile(
+    rf"{_YEAR}[^,。]{{0,8}}?(工作)?(总结|情况|回顾|成效|成绩|完成情况)"
+    r"|(主要)?(做法(及|和|与)成效|工作成效|主要成效|主要成绩|工作回顾|工作总结|完成情况|取得的成效|工作开展情况)"
+)
+
+
+@dataclass
+class Heading:
+    level: int
+    title: str
+    part_kind: str | None = None
+    part_year: int | None = None
+
+
+@dataclass
+class SentenceUnit:
+    """A sentence with its place in the document."""
+
+    text: str
+    section: tuple[str, ...]
+    paragraph: int
+    count: int
+    part_index: int | None
+    numbered_section: bool
+    years: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Structure:
+    title: str
+    title_years: list[int]
+    part_headings: list[Heading]
+    units: list[SentenceUnit]
+
+
+def part_of_heading(title: str) -> tuple[str | None, int | None]:
+    """(kind, year) when a heading opens a plan or summary part; (None, None) for both or neither."""
+    plan = _PLAN_HEADING.search(title)
+    summary = _SUMMARY_HEADING.search(title)
+    if bool(plan) == bool(summary):
+        return None, None
+    match = plan or summary
+    assert match is not None
+    year = match.group(1)
+    return ("plan" if plan else "summary"), (int(year) if year else None)
+
+
+def _strip_marker(text: str) -> tuple[int | None, str]:
+    for pattern, level in _MARKERS:
+        match = pattern.match(text)
+        if match:
+            return level, text[match.end() :].strip()
+    return None, text
+
+
+def _is_standalone_heading(text: str) -> bool:
+    """A line with no sentence punctuation, or a short full-stopped phrase with no comma."""
+    if len(text) > _MAX_HEADING or text.endswith((":", "：", ";", "；")):
+        return False
+    if text.endswith("。"):
+        body = text[:-1]
+        return len(body) <= _MAX_LEAD_TITLE and not any(c in body for c in SENTENCE_ENDS + ",，")
+    return not any(char in SENTENCE_ENDS for char in text)
+
+
+def analyse(paragraphs: list[Paragraph]) -> Structure:
+    """Walk the paragraphs keeping a heading stack; emit every sentence with its section path."""
+    stack: dict[int, str] = {}
+    units: list[SentenceUnit] = []
+    part_headings: list[Heading] = []
+    title = ""
+    title_years: list[int] = []
+    numbered_seen = False
+
+    def open_heading(level: int, text: str, marked: bool) -> None:
+        nonlocal numbered_seen
+        for deeper in [lv for lv in stack if lv >= level]:
+            del stack[deeper]
+        stack[level] = text
+        if marked:
+            numbered_seen = True
+        kind, year = part_of_heading(text)
+        if kind:
+            part_headings.append(Heading(level, text, kind, year))
+            for deeper in list(stack):
+                del stack[deeper]
+            numbered_seen = False
+
+    for index, paragraph in enumerate(paragraphs):
+        level, body = _strip_marker(paragraph.text)
+        if index == 0 and level is None and _is_standalone_heading(body):
+            title = body
+            title_years = [int(y) for y in re.findall(_YEAR, body)]
+            kind, year = part_of_heading(body)
+            if kind:
+                part_headings.append(Heading(0, body, kind, year))
+            continue
+        if _is_standalone_heading(body):
+            open_heading(level or UNMARKED_LEVEL, body.rstrip("。"), level is not None)
+            continue
+        local: list[str] = []
+        first = True
+        for enumerated, item in enumerated_items(body):
+            item_sentences = sentences(item)
+            item_title: list[str] = []
+            if item_sentences:
+                head = item_sentences[0]
+                if first and level is not None and len(head) <= _MAX_INLINE_TITLE:
+                    open_heading(level, head, True)
+                    item_sentences = item_sentences[1:]
+                elif len(item_sentences) > 1 and _is_lead_title(head):
+                    (local if not enumerated else item_title).append(head)
+                    item_sentences = item_sentences[1:]
+            first = False
+            section = tuple(stack[lv] for lv in sorted(stack)) + tuple(local) + tuple(item_title)
+            for sentence in item_sentences:
+                units.append(
+                    SentenceUnit(
+                        text=sentence,
+                        section=section,
+                        paragraph=index,
+                        count=paragraph.count,
+                        part_index=len(part_headings) - 1 if part_headings else None,
+                        numbered_section=numbered_seen,
+                        years=[int(y) for y in re.findall(_YEAR, sentence)],
+                    )
+                )
+    return Structure(title=title, title_years=title_years, part_headings=part_headings, units=units)
+
+
+def _is_lead_title(sentence: str) -> bool:
+    """A short first sentence without commas that names what the paragraph is about."""
+    return len(sentence) <= _MAX_LEAD_TITLE and not any(c in sentence for c in ",，:：")
