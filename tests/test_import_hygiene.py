@@ -1,0 +1,25 @@
+"""The headless layers never import Textual (STYLE.md habit 1), checked in a fresh interpreter."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEADLESS = [
+    "tracker.cli",
+    "tracker.load",
+    "tracker.statuses",
+    "tracker.store.engine",
+    "tracker.store.models",
+    "tracker.store.repository",
+    "tracker.report.json_report",
+    "tracker.report.table",
+]
+
+
+@pytest.mark.parametrize("module", HEADLESS)
+def test_module_does_not_import_textual(module):
+    code = f"import sys, {module}; sys.exit(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -1,0 +1,315 @@
+"""The ``tracker`` command: parse arguments, call one core function, print the result.
+
+Every TrackerError and every usage error becomes one line on stderr (``tracker: …``) and a non-zero
+exit code; nothing here knows how extraction, storage or reporting work.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.engine import Engine
+
+from tracker.errors import TrackerError
+from tracker.load import FileOutcome, LoadResult, load_paths, seeds_folder
+from tracker.report.json_report import build_report, render_json
+from tracker.report.table import render_table, render_table_text
+from tracker.statuses import STATUSES
+from tracker.store.engine import DEFAULT_URL, ENV_VAR, make_engine, read_session, sqlite_path
+from tracker.store.repository import list_documents
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _ErrorLine(click.ClickException):
+    """A failure shown as the single line ``tracker: <message>``."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(" ".join(message.split()))
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"tracker: {self.format_message()}", err=True)
+
+
+class TrackerGroup(click.Group):
+    """A click group that turns TrackerError and click usage errors into one-line messages."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as error:
+            raise _usage_line(error) from error
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrackerError as error:
+            raise _ErrorLine(str(error), error.exit_code) from error
+        except _ErrorLine:
+            raise
+        except click.UsageError as error:
+            raise _usage_line(error) from error
+
+
+def _usage_line(error: click.UsageError) -> _ErrorLine:
+    where = error.ctx.command_path if error.ctx is not None else "tracker"
+    return _ErrorLine(f"{error.format_message()} (see '{where} --help')", error.exit_code)
+
+
+@dataclass
+class Settings:
+    """Options of the group that every command reads."""
+
+    db: str
+
+
+def _engine(ctx: click.Context, *, must_exist: bool = False) -> Engine:
+    url = ctx.ensure_object(Settings).db
+    path = sqlite_path(url)
+    if must_exist and path is not None and not path.exists():
+        raise TrackerError(
+            f"database {path} does not exist", "run 'tracker ingest PATH' or plain 'tracker' first"
+        )
+    return make_engine(url)
+
+
+@click.group(cls=TrackerGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--db",
+    envvar=ENV_VAR,
+    default=DEFAULT_URL,
+    show_default=True,
+    metavar="URL",
+    help=f"SQLAlchemy database URL (also ${ENV_VAR}), e.g. postgresql+psycopg://user@host/tracker.",
+)
+@click.version_option(package_name="tracker", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, db: str) -> None:
+    """Track what Chinese government work plans promised against what the summaries report.
+
+    With no command, opens the review of ./commitments.db, building it from seeds/ first when it
+    does not exist.
+
+    \b
+    Examples:
+      tracker                                   # demo: build from seeds/, show statuses
+      tracker ingest plans/ summaries/2024.txt  # add documents
+      tracker report --format json -o report.json
+      tracker --db sqlite:///other.db report --agency 广州市民政局 --period 2024
+    """
+    ctx.obj = Settings(db=db)
+    if ctx.invoked_subcommand is None:
+        _review(ctx)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--agency", metavar="NAME", help="Issuing body, when the text does not name it (e.g. 中山市民政局)."
+)
+@click.option("--period", type=click.IntRange(1949, 2100), metavar="YEAR", help="Year the document is about.")
+@click.option(
+    "--kind",
+    type=click.Choice(["plan", "summary", "auto"]),
+    default="auto",
+    show_default=True,
+    help="Treat the whole file as a plan or a summary instead of detecting its parts.",
+)
+@click.option(
+    "--no-match",
+    is_flag=True,
+    help="Do not run matching after ingesting (no matcher exists yet: no effect for now).",
+)
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    agency: str | None,
+    period: int | None,
+    kind: str,
+    no_match: bool,
+) -> None:
+    """Extract commitments and achievements from files or folders (.txt, .md, .html, .htm).
+
+    Each document is saved in its own transaction: a bad file is reported on stderr and leaves the
+    database as it was, the good ones go in, and the exit code is non-zero. Re-ingesting an
+    unchanged file changes nothing; a changed file replaces its old rows (review decisions stay).
+
+    \b
+    Examples:
+      tracker ingest seeds/
+      tracker ingest 2024总结.txt --agency 中山市民政局 --period 2024 --kind summary
+    """
+    engine = _engine(ctx)
+    console = Console(highlight=False, soft_wrap=True)
+    result = _load_with_progress(engine, list(paths), console, agency=agency, period=period, kind=kind)
+    _echo_errors(result)
+    ctx.exit(result.exit_code)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
+)
+@click.option("--agency", metavar="NAME", help="Only this issuing body.")
+@click.option("--period", type=int, metavar="YEAR", help="Only commitments for this year.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only commitments with this status.")
+@click.pass_context
+def report(
+    ctx: click.Context,
+    fmt: str,
+    output: Path | None,
+    agency: str | None,
+    period: int | None,
+    status: str | None,
+) -> None:
+    """Print the status of every commitment, with its evidence, in document order.
+
+    \b
+    Examples:
+      tracker report
+      tracker report --format json -o report.json
+      tracker report --agency 广州市民政局 --period 2024 --status pending
+    """
+    engine = _engine(ctx, must_exist=True)
+    with read_session(engine) as session:
+        data = build_report(session, agency=agency, period=period, status=status)
+    if fmt == "json":
+        _emit(render_json(data), output)
+    elif output is not None:
+        _emit(render_table_text(data), output)
+    else:
+        render_table(data, Console())
+
+
+@cli.command()
+@click.pass_context
+def tui(ctx: click.Context) -> None:
+    """Review commitments (the same as plain ``tracker``).
+
+    Builds the database from seeds/ when it does not exist yet, then shows every commitment's status.
+
+    \b
+    Example:
+      tracker --db sqlite:///demo.db tui
+    """
+    _review(ctx)
+
+
+def _review(ctx: click.Context) -> None:
+    """Open (or first build) the database and show statuses; the Textual UI will take over here."""
+    url = ctx.ensure_object(Settings).db
+    path = sqlite_path(url)
+    missing = path is not None and not path.exists()
+    engine = _engine(ctx)
+    if path is None:
+        with read_session(engine) as session:
+            missing = not list_documents(session)
+    console = Console(highlight=False, soft_wrap=True)
+    exit_code = 0
+    if missing:
+        seeds = seeds_folder()
+        console.print(f"Building {path or url} from {seeds} …", markup=False)
+        result = _load_with_progress(engine, [str(seeds)], console, base=seeds.parent, quiet=True)
+        _echo_errors(result)
+        exit_code = result.exit_code
+    with read_session(engine) as session:
+        data = build_report(session)
+    render_table(data, console)
+    ctx.exit(exit_code)
+
+
+def _load_with_progress(
+    engine: Engine, paths: list[str], console: Console, *, quiet: bool = False, **options: Any
+) -> LoadResult:
+    """Run the load, with a progress bar when there is more than one file."""
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task: list[Any] = []
+
+    def on_start(total: int) -> None:
+        if total > 1 and console.is_terminal:
+            progress.start()
+            task.append(progress.add_task("ingesting", total=total))
+
+    def on_file(outcome: FileOutcome) -> None:
+        if not quiet and outcome.ok:
+            _print_outcome(console, outcome)
+        if task:
+            progress.advance(task[0])
+
+    try:
+        return load_paths(engine, paths, on_start=on_start, on_file=on_file, **options)
+    finally:
+        if task:
+            progress.stop()
+
+
+def _print_outcome(console: Console, outcome: FileOutcome) -> None:
+    parsed, saved = outcome.parsed, outcome.saved
+    if parsed is None or saved is None:
+        return
+    if saved.outcome == "unchanged":
+        console.print(f"{parsed.path}: unchanged, nothing to do", markup=False)
+        return
+    console.print(f"{parsed.path}  [{parsed.encoding}]  {parsed.agency}  ({saved.outcome})", markup=False)
+    for part in saved.parts:
+        noun = "commitments" if part.kind == "plan" else "achievements"
+        heading = f"  {part.heading}" if part.heading else ""
+        console.print(
+            f"  {part.kind:<7} {part.period}  {part.agency}  {part.statements} {noun}{heading}", markup=False
+        )
+    console.print(
+        f"  repeated paragraphs removed: {parsed.repeated_paragraphs}, boilerplate lines removed: "
+        f"{parsed.removed_lines}, merged repeats: {saved.merged}",
+        markup=False,
+    )
+    for other, count in saved.already_stated.items():
+        console.print(f"  {count} already stated in {other}", markup=False)
+
+
+def _echo_errors(result: LoadResult) -> None:
+    for error in result.errors:
+        click.echo(f"tracker: {' '.join(str(error).split())}", err=True)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise TrackerError(f"cannot write {output}: {error.strerror or error}") from error
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="tracker")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

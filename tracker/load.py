@@ -1,0 +1,154 @@
+"""Ingesting many files: parse each one and save it in its own transaction, keeping errors as values.
+
+One bad file never stops a folder and never leaves half a document in the database; the caller gets
+one outcome per file (with its parsed document, what saving did, or the error) and decides how to
+print them. Extraction itself lives in ``tracker.ingest.pipeline``; this module only drives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from tracker.errors import InputFileError, TrackerError, UsageError
+from tracker.ingest.parsed import ParsedDocument
+from tracker.store.engine import write_session
+from tracker.store.repository import SaveResult, save_document
+
+KINDS = ("plan", "summary", "auto")
+
+ParseFn = Callable[..., ParsedDocument]
+CollectFn = Callable[[list[str]], tuple[list[Path], list[InputFileError]]]
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one input path: parsed and saved, or an error."""
+
+    path: str
+    parsed: ParsedDocument | None = None
+    saved: SaveResult | None = None
+    error: TrackerError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class LoadResult:
+    """Every outcome of one ingest run, in input order (path errors first)."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[TrackerError]:
+        return [o.error for o in self.outcomes if o.error is not None]
+
+    @property
+    def saved(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.saved is not None]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file went in, else the largest exit code among the errors."""
+        return max((e.exit_code for e in self.errors), default=0)
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """How a file is named in the database and in reports: relative to ``base`` (default: the current
+    folder) with forward slashes when it lies inside it, else absolute."""
+    base = (base or Path.cwd()).resolve()
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(base).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def seeds_folder(cwd: Path | None = None) -> Path:
+    """The demo documents: ``./seeds`` when present, else the ``seeds`` folder of this checkout.
+
+    Raises:
+        TrackerError: neither folder exists.
+    """
+    local = (cwd or Path.cwd()) / "seeds"
+    if local.is_dir():
+        return local
+    bundled = Path(__file__).resolve().parent.parent / "seeds"
+    if bundled.is_dir():
+        return bundled
+    raise TrackerError("no seeds folder found", f"looked in {local} and {bundled}; run tracker ingest PATH")
+
+
+def load_paths(
+    engine: Engine,
+    paths: Sequence[str],
+    *,
+    agency: str | None = None,
+    period: int | None = None,
+    kind: str = "auto",
+    base: Path | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+    parse: ParseFn | None = None,
+    collect: CollectFn | None = None,
+) -> LoadResult:
+    """Ingest ``paths`` (files or folders) into the database behind ``engine``.
+
+    Args:
+        agency, period, kind: overrides passed to extraction for single-kind files.
+        base: folder that displayed paths are relative to (default: the current folder).
+        on_start: called once with the number of files found, before the first is parsed.
+        on_file: called after each file with its outcome (for progress bars and printing).
+        parse, collect: stand-ins for ``tracker.ingest.pipeline.parse_file`` / ``collect_files``.
+
+    Raises:
+        UsageError: ``kind`` is not plan, summary or auto. Errors about single files are returned in
+            the result instead.
+    """
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}", "use plan, summary or auto")
+    if parse is None or collect is None:
+        from tracker.ingest import pipeline
+
+        parse = parse or pipeline.parse_file
+        collect = collect or pipeline.collect_files
+
+    files, path_errors = collect(list(paths))
+    result = LoadResult([FileOutcome(error.path, error=error) for error in path_errors])
+    if on_start is not None:
+        on_start(len(files))
+    for file in files:
+        outcome = _load_one(
+            engine, file, display_path(file, base), parse, agency=agency, period=period, kind=kind
+        )
+        result.outcomes.append(outcome)
+        if on_file is not None:
+            on_file(outcome)
+    return result
+
+
+def _load_one(
+    engine: Engine,
+    file: Path,
+    shown: str,
+    parse: ParseFn,
+    *,
+    agency: str | None,
+    period: int | None,
+    kind: str,
+) -> FileOutcome:
+    outcome = FileOutcome(shown)
+    try:
+        outcome.parsed = parse(file, display_path=shown, agency=agency, period=period, kind=kind)
+        with write_session(engine) as session:
+            outcome.saved = save_document(session, outcome.parsed)
+    except TrackerError as error:
+        outcome.error = error
+    except OSError as error:
+        outcome.error = InputFileError(shown, f"cannot read: {error.strerror or error}")
+    return outcome
