@@ -93,9 +93,11 @@ def _word_tags() -> dict[str, str]:
 
 
 def _best_place_suffix(prefix: str, place_counts: Counter[tuple[str, str]]) -> str | None:
+    """The place at the end of ``prefix``: one the text keeps naming, or one jieba knows as a place."""
     names = {name for name, _level in place_counts}
+    tags = _word_tags()
     for start in range(len(prefix) - 1):
-        if prefix[start:] in names:
+        if prefix[start:] in names or tags.get(prefix[start:]) == "ns":
             return prefix[start:]
     return None
 

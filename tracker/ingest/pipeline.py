@@ -57,7 +57,8 @@ def parse_file(
     raw = read_file(path, display_path)
     cleaned = clean_text(raw.text)
     body = "\n".join(p.text for p in cleaned.paragraphs)
-    found_agency = agency or detect_agency(body)
+    # Page furniture ("文章来源:佛山市民政局") is not content, but it does name the publisher.
+    found_agency = agency or detect_agency(body) or detect_agency(raw.text)
     if not found_agency:
         raise InputFileError(display_path, "cannot tell which body issued this document", "pass --agency NAME")
     structure = analyse(cleaned.paragraphs)
@@ -68,7 +69,7 @@ def parse_file(
         raise InputFileError(
             display_path, "no plan or summary part found (no year or statement)", "pass --period YEAR and --kind"
         )
-    parts = _build_parts(placed, found_agency, structure.part_headings)
+    parts = _build_parts(placed, found_agency, structure.part_headings, None if kind == "auto" else kind)
     if not any(part.statements for part in parts):
         raise InputFileError(display_path, "no commitment or achievement found", "is this a work plan or summary?")
     return ParsedDocument(
@@ -83,12 +84,16 @@ def parse_file(
     )
 
 
-def _build_parts(placed: list[PlacedSentence], agency: str, headings: list) -> list[Part]:
+def _build_parts(
+    placed: list[PlacedSentence], agency: str, headings: list, forced_kind: str | None
+) -> list[Part]:
     parts: dict[tuple[str, int], Part] = {}
     seen: dict[tuple[str, int, str], Statement] = {}
     position = 0
     for item in placed:
         for draft in _drafts(item):
+            if forced_kind:
+                draft.kind = forced_kind
             key = (draft.kind, item.period)
             if key not in parts:
                 heading = headings[item.unit.part_index].title if item.unit.part_index is not None else ""

@@ -63,13 +63,12 @@ def decode_bytes(data: bytes, display_path: str) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return _checked(data.decode(codec, errors="strict"), display_path), _label(codec, bom=True)
-    if _looks_like_utf16(data):
-        codec = "utf_16_le" if data[1::2].count(0) > data[0::2].count(0) else "utf_16_be"
-        try:
-            return _checked(data.decode(codec), display_path), codec.replace("_", "-").upper()
-        except UnicodeDecodeError:
-            pass
     if b"\x00" in data:
+        # UTF-16 without a byte-order mark has NUL bytes only beside ASCII characters.
+        for codec in ("utf_16_le", "utf_16_be"):
+            decoded = _try_decode(data, codec)
+            if decoded is not None and _mostly_text(decoded):
+                return decoded, _label(codec, bom=False)
         raise InputFileError(display_path, "binary file (contains NUL bytes)", "give a text or HTML file")
     try:
         return _checked(data.decode("utf-8"), display_path), "UTF-8"
@@ -85,12 +84,22 @@ def decode_bytes(data: bytes, display_path: str) -> tuple[str, str]:
     return _checked(str(best), display_path), _label(best.encoding, bom=False)
 
 
-def _looks_like_utf16(data: bytes) -> bool:
-    sample = data[:2000]
-    if len(sample) < 4:
+def _try_decode(data: bytes, codec: str) -> str | None:
+    if len(data) % 2:
+        return None
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _mostly_text(text: str) -> bool:
+    """Chinese, ASCII and punctuation, with no control characters: what a real document decodes to."""
+    if _CONTROL.search(text):
         return False
-    zeros = sample.count(0)
-    return zeros > len(sample) * 0.2
+    visible = re.sub(r"\s", "", text)
+    plain = sum(1 for c in visible if c.isascii() or _CJK.match(c) or "\u3000" <= c <= "\u303f" or c >= "\uff00")
+    return bool(visible) and plain / len(visible) > 0.95
 
 
 def _checked(text: str, display_path: str) -> str:
@@ -99,7 +108,7 @@ def _checked(text: str, display_path: str) -> str:
     if not stripped:
         raise InputFileError(display_path, "file has no text")
     bad = len(_CONTROL.findall(stripped))
-    if bad > max(2, len(stripped) // 200):
+    if "\x00" in stripped or bad > max(2, len(stripped) // 200):
         raise InputFileError(display_path, "binary or undecodable content", "give a text or HTML file")
     return text.lstrip("\ufeff")
 
@@ -135,4 +144,5 @@ def html_to_text(html: str) -> str:
             tag.insert_after("\n")
     text = soup.get_text()
     lines = [re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in text.split("\n")]
-    return "\n".join(lines)
+    # Block boundaries are the only line structure HTML has; blank lines there mean nothing.
+    return "\n".join(line for line in lines if line)
