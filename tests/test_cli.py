@@ -219,3 +219,12 @@ def test_bare_tracker_builds_the_database_from_seeds_once(runner, tmp_path, args
     second = runner.invoke(cli, args)
     assert second.exit_code == 0
     assert "Building" not in second.output and "待核查" in second.output
+
+
+def test_bare_tracker_keeps_an_existing_database(runner, docs, tmp_path):
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "000_x.txt").write_text("plan:不应出现\n", encoding="utf-8")
+    runner.invoke(cli, ["ingest", str(docs / "a_plan.txt")])
+    result = runner.invoke(cli, [])
+    assert result.exit_code == 0
+    assert "Building" not in result.output and "不应出现" not in result.output

@@ -96,8 +96,8 @@ def _engine(ctx: click.Context, *, must_exist: bool = False) -> Engine:
 def cli(ctx: click.Context, db: str) -> None:
     """Track what Chinese government work plans promised against what the summaries report.
 
-    With no command, opens the review of ./commitments.db, building it from seeds/ first when it
-    does not exist.
+    With no command, opens the review of ./commitments.db (or --db), building it from seeds/ first
+    when it does not exist or holds no document.
 
     \b
     Examples:
@@ -202,7 +202,7 @@ def report(
 @cli.command()
 @click.pass_context
 def tui(ctx: click.Context) -> None:
-    """Review commitments (the same as plain ``tracker``).
+    """Review commitments (the same as plain 'tracker').
 
     Builds the database from seeds/ when it does not exist yet, then shows every commitment's status.
 
@@ -214,12 +214,16 @@ def tui(ctx: click.Context) -> None:
 
 
 def _review(ctx: click.Context) -> None:
-    """Open (or first build) the database and show statuses; the Textual UI will take over here."""
+    """Open the database and show statuses; the Textual UI will take over here.
+
+    A database that does not exist or holds no document is first built from the seeds, so a plain
+    ``tracker`` always has something to show.
+    """
     url = ctx.ensure_object(Settings).db
     path = sqlite_path(url)
     missing = path is not None and not path.exists()
     engine = _engine(ctx)
-    if path is None:
+    if not missing:
         with read_session(engine) as session:
             missing = not list_documents(session)
     console = Console(highlight=False, soft_wrap=True)

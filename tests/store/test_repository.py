@@ -206,9 +206,12 @@ def test_status_fallback_and_reviewer_override(engine):
         assert list_commitments(session, period=2023) == []
 
 
-def test_unknown_status_decision_is_refused(engine):
-    with write_session(engine) as session, pytest.raises(StoreError, match="unknown status"):
-        add_decision(session, commitment_id="c-0", action="status", value="done")
+@pytest.mark.parametrize(
+    "action, value, message", [("status", "done", "unknown status"), ("approve", None, "action")]
+)
+def test_unknown_decision_is_refused(engine, action, value, message):
+    with write_session(engine) as session, pytest.raises(StoreError, match=message):
+        add_decision(session, commitment_id="c-0", action=action, value=value)
 
 
 def test_sqlite_is_tuned(engine):

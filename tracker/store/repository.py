@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from tracker.errors import StoreError
 from tracker.ingest.parsed import ParsedDocument, Statement
 from tracker.ingest.parsed import Part as ParsedPart
-from tracker.statuses import STATUSES
+from tracker.statuses import DECISION_ACTIONS, STATUSES
 from tracker.store import ids
 from tracker.store.engine import describe
 from tracker.store.models import (
@@ -326,7 +326,13 @@ def add_decision(
     value: str | None = None,
     reviewer: str = "",
 ) -> Decision:
-    """Append one entry to the review log (the caller commits), snapshotting the commitment's text."""
+    """Append one entry to the review log (the caller commits), snapshotting the commitment's text.
+
+    Raises:
+        StoreError: ``action`` is not a review action, or a ``status`` action names no known status.
+    """
+    if action not in DECISION_ACTIONS:
+        raise StoreError(f"unknown review action {action!r}", "use one of " + ", ".join(DECISION_ACTIONS))
     if action == "status" and value not in STATUSES:
         raise StoreError(f"unknown status {value!r}", "use one of " + ", ".join(STATUSES))
     commitment = session.get(Commitment, commitment_id)
