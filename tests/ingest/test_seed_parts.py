@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import DEV_BENCHMARK
+
 from tracker.ingest.parsed import ParsedDocument
 from tracker.textnorm import normalize
 

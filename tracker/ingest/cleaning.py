@@ -30,7 +30,9 @@ _FURNITURE = [
 _FURNITURE_RE = re.compile("|".join(_FURNITURE), re.IGNORECASE)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = "。！？!?；;:：”」』)）】…"
-_HEADING_START = re.compile(r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．\s]|第[一二三四五六七八九十]+)")
+_HEADING_START = re.compile(
+    r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．\s]|第[一二三四五六七八九十]+)"
+)
 
 
 @dataclass
@@ -101,7 +103,12 @@ def _drop_captions(paragraphs: list[Paragraph]) -> int:
         paragraph = paragraphs[index]
         text = paragraph.text
         single_sentence = text.count("。") <= 1 and text.endswith("。") and ";" not in text
-        if paragraph.isolated and single_sentence and len(text) <= 60 and _is_caption_context(paragraphs, index):
+        if (
+            paragraph.isolated
+            and single_sentence
+            and len(text) <= 60
+            and _is_caption_context(paragraphs, index)
+        ):
             del paragraphs[index]
             dropped += 1
     return dropped

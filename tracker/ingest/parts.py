@@ -76,7 +76,9 @@ def place_sentences(
             kind, period = kind_override, period_override or _explicit_year(unit, reference)
         elif unit.part_index is not None:
             heading: Heading = structure.part_headings[unit.part_index]
-            kind, period = _within_part(unit, heading.part_kind or default_kind, heading_years[unit.part_index])
+            kind, period = _within_part(
+                unit, heading.part_kind or default_kind, heading_years[unit.part_index]
+            )
         else:
             kind, period = _read_sentence(unit, context, default_kind, default_years)
             # Only a dated or clearly past sentence sets the reading for the undated ones after it:

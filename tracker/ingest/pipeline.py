@@ -28,7 +28,9 @@ def collect_files(paths: list[str]) -> tuple[list[Path], list[InputFileError]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
             if not found:
                 errors.append(InputFileError(raw, "folder holds no .txt, .md, .html or .htm file"))
             files.extend(found)
@@ -60,18 +62,24 @@ def parse_file(
     # Page furniture ("文章来源:佛山市民政局") is not content, but it does name the publisher.
     found_agency = agency or detect_agency(body) or detect_agency(raw.text)
     if not found_agency:
-        raise InputFileError(display_path, "cannot tell which body issued this document", "pass --agency NAME")
+        raise InputFileError(
+            display_path, "cannot tell which body issued this document", "pass --agency NAME"
+        )
     structure = analyse(cleaned.paragraphs)
     placed = place_sentences(
         structure, kind_override=None if kind == "auto" else kind, period_override=period
     )
     if not placed:
         raise InputFileError(
-            display_path, "no plan or summary part found (no year or statement)", "pass --period YEAR and --kind"
+            display_path,
+            "no plan or summary part found (no year or statement)",
+            "pass --period YEAR and --kind",
         )
     parts = _build_parts(placed, found_agency, structure.part_headings, None if kind == "auto" else kind)
     if not any(part.statements for part in parts):
-        raise InputFileError(display_path, "no commitment or achievement found", "is this a work plan or summary?")
+        raise InputFileError(
+            display_path, "no commitment or achievement found", "is this a work plan or summary?"
+        )
     return ParsedDocument(
         path=display_path,
         sha256=raw.sha256,
@@ -97,7 +105,9 @@ def _build_parts(
             key = (draft.kind, item.period)
             if key not in parts:
                 heading = headings[item.unit.part_index].title if item.unit.part_index is not None else ""
-                parts[key] = Part(kind=draft.kind, period=item.period, agency=agency, heading=heading, position=len(parts))
+                parts[key] = Part(
+                    kind=draft.kind, period=item.period, agency=agency, heading=heading, position=len(parts)
+                )
             normalized = normalize(draft.text)
             duplicate = seen.get((draft.kind, item.period, normalized))
             if duplicate is not None:

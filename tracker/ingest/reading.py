@@ -42,7 +42,9 @@ def read_file(path: Path, display_path: str) -> RawText:
     if not path.exists():
         raise InputFileError(display_path, "no such file or folder")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InputFileError(display_path, f"unsupported file type '{path.suffix}'", "use .txt, .md, .html or .htm")
+        raise InputFileError(
+            display_path, f"unsupported file type '{path.suffix}'", "use .txt, .md, .html or .htm"
+        )
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -54,7 +56,9 @@ def read_file(path: Path, display_path: str) -> RawText:
         text = html_to_text(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not _CJK.search(text):
-        raise InputFileError(display_path, "no Chinese text found", "tracker reads Chinese plans and summaries")
+        raise InputFileError(
+            display_path, "no Chinese text found", "tracker reads Chinese plans and summaries"
+        )
     return RawText(text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -98,7 +102,9 @@ def _mostly_text(text: str) -> bool:
     if _CONTROL.search(text):
         return False
     visible = re.sub(r"\s", "", text)
-    plain = sum(1 for c in visible if c.isascii() or _CJK.match(c) or "\u3000" <= c <= "\u303f" or c >= "\uff00")
+    plain = sum(
+        1 for c in visible if c.isascii() or _CJK.match(c) or "\u3000" <= c <= "\u303f" or c >= "\uff00"
+    )
     return bool(visible) and plain / len(visible) > 0.95
 
 
@@ -127,8 +133,27 @@ def _label(codec: str, *, bom: bool) -> str:
 
 
 _BLOCK_TAGS = {
-    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-    "table", "ul", "ol", "blockquote", "pre", "dd", "dt", "title",
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "table",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "title",
 }
 _DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "button", "select"]
 

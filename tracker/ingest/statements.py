@@ -34,7 +34,9 @@ _ATTACH_TO_NEXT = re.compile(
 )
 _MIN_CLAUSE = 6
 _MIN_STATEMENT = 6
-_LEADING_FILLER = re.compile(r"^(同时|此外|另外|另一方面|一方面|再一方面|首先|其次|再次|最后|据悉|据了解|据介绍|目前|是)[,，:：]?\s*")
+_LEADING_FILLER = re.compile(
+    r"^(同时|此外|另外|另一方面|一方面|再一方面|首先|其次|再次|最后|据悉|据了解|据介绍|目前|是)[,，:：]?\s*"
+)
 
 
 @dataclass
@@ -72,10 +74,12 @@ def _merge(pieces: list[str]) -> list[str]:
 
 
 _SPEAKER = re.compile(r"^[^,，]{1,16}(介绍说|介绍|表示|透露|指出|强调|说)[,，:：]")
+# A bare year left in front once the framing clause after it was dropped ("2024年,健全…").
+_BARE_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年[,，]")
 
 
 def _tidy(text: str) -> str:
-    text = _SPEAKER.sub("", text.strip(" ,，:：、"))
+    text = _BARE_YEAR.sub("", _SPEAKER.sub("", text.strip(" ,，:：、")))
     text = _LEADING_FILLER.sub("", text.strip(" ,，:：、"))
     return _LEADING_FILLER.sub("", text).strip(" ,，:：、")
 
