@@ -1,12 +1,11 @@
-"""The real extractor through the CLI on the five seed documents: builds, reports, stays idempotent.
-
-Skipped while ``tracker.ingest.pipeline`` cannot be imported (it is written separately).
-"""
+"""The real extractor through the CLI on the five seed documents: builds, reports, stays idempotent,
+and refuses bad files without touching the database."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,6 @@ from click.testing import CliRunner
 from tracker.cli import cli
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-pytest.importorskip("tracker.ingest.pipeline")
 
 
 @pytest.fixture
@@ -45,3 +42,30 @@ def test_seeds_build_report_and_reingest(workdir):
     assert again.output.count("unchanged") == len(list(SEEDS.glob("*.txt")))
     same = json.loads(runner.invoke(cli, ["report", "--format", "json"]).output)
     assert [c["id"] for c in same["commitments"]] == [c["id"] for c in data["commitments"]]
+
+
+def test_bad_files_leave_the_database_byte_for_byte_unchanged(workdir):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", "seeds/004_ff62929cf9cd0f9d.txt"]).exit_code == 0
+    before = _dump(workdir / "commitments.db")
+    bad = workdir / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (bad / "latin.txt").write_bytes(bytes(range(128, 256)) * 4)
+    (bad / "vague.txt").write_text("加强养老服务,推进社会救助工作。", encoding="utf-8")
+    result = runner.invoke(cli, ["ingest", "bad", "missing.txt"])
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 5
+    assert all(line.startswith("tracker: ") for line in lines)
+    assert "Traceback" not in result.stderr
+    assert any("bad/image.txt: binary" in line for line in lines)
+    assert any("bad/vague.txt: cannot tell which body" in line for line in lines)
+    assert _dump(workdir / "commitments.db") == before
+
+
+def _dump(path: Path) -> str:
+    """Every row of every table (WAL included): what "the database as it was" means."""
+    with sqlite3.connect(path) as connection:
+        return "\n".join(connection.iterdump())
