@@ -18,7 +18,7 @@ _NUMBER = r"\d+(?:\.\d+)?"
 _CN_NUMBER = r"[零一二两三四五六七八九十百千]+"
 _ARABIC = re.compile(
     rf"(?P<before>不少于|不低于|至少|不超过|不高于|超过|超|达到|达|突破|提高至|提高到|增至|增加到|约|近|以上)?"
-    rf"(?P<number>{_NUMBER})\s*(?P<scale>[万亿])?(?P<unit>%|‰|(?:{_UNITS}){_UNIT_SUFFIX})?"
+    rf"(?P<number>{_NUMBER})\s*(?P<approx>多|余)?(?P<scale>[万亿])?(?P<unit>%|‰|(?:{_UNITS}){_UNIT_SUFFIX})?"
     rf"(?P<after>以上|以下|以内|左右|之多|多|余)?"
 )
 _CHINESE = re.compile(
@@ -69,7 +69,8 @@ def quantities_in(text: str) -> list[Quantity]:
             number *= 10_000
         elif match.group("scale") == "亿":
             number *= 100_000_000
-        comparator = _comparator(match.group("before"), match.group("after"), text[: match.start()])
+        after = match.group("after") or match.group("approx")
+        comparator = _comparator(match.group("before"), after, text[: match.start()])
         found.append((match.start(), Quantity(number, unit, comparator, match.group(0))))
     for match in _CHINESE.finditer(text):
         try:

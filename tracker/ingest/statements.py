@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracker.ingest.splitting import clauses
+from tracker.ingest.splitting import clauses, split_at
 from tracker.ingest.tense import PAST, PROBLEM, deadline_in, is_backward, is_forward, years_in
 
 # Clauses that restate the political line or frame the text rather than commit to anything.
@@ -84,10 +84,39 @@ def _tidy(text: str) -> str:
     return _LEADING_FILLER.sub("", text).strip(" ,，:：、")
 
 
+# Verbs that open a new action: "开展…工作、推动…落实" is two commitments joined by 、.
+_ACTION_START = re.compile(
+    r"^(推动|推进|加强|开展|建立|完善|健全|提升|提高|打造|深化|实施|制定|落实|促进|强化|优化|创新|探索|组织|举办"
+    r"|建设|培育|引导|支持|鼓励|加快|加大|做好|规范|构建|营造|拓展|扩大|推行|设立|完成|实现|开发|修订|出台|印发)"
+)
+
+
+def _split_enumerated_actions(statement: str) -> list[str]:
+    """Split a single-clause statement at 、 where both sides are whole actions of six characters or more."""
+    if "," in statement or "，" in statement:
+        return [statement]
+    pieces = split_at(statement, "、")
+    result: list[str] = []
+    for piece in pieces:
+        if (
+            result
+            and _ACTION_START.match(piece)
+            and len(piece) >= _MIN_STATEMENT
+            and len(result[-1]) >= _MIN_STATEMENT
+        ):
+            result.append(piece)
+        elif result:
+            result[-1] = f"{result[-1]}、{piece}"
+        else:
+            result.append(piece)
+    return result
+
+
 def commitments_from(sentence: str) -> list[str]:
     """The commitments of one plan sentence, in order."""
     kept = [c for c in clauses(sentence) if not _is_slogan(c)]
-    return [t for t in (_tidy(c) for c in _merge(kept)) if len(t) >= _MIN_STATEMENT]
+    statements = [t for t in (_tidy(c) for c in _merge(kept)) if len(t) >= _MIN_STATEMENT]
+    return [piece for statement in statements for piece in _split_enumerated_actions(statement)]
 
 
 def split_summary_sentence(sentence: str, period: int) -> list[Draft]:
