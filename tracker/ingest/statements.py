@@ -27,7 +27,7 @@ _ATTACH_TO_PREVIOUS = re.compile(
 # Clauses that set the scene (means, occasion, speaker, time) for the clause after them.
 _ATTACH_TO_NEXT = re.compile(
     r"^(经|通过|按照|根据|依托|围绕|针对|结合|随着|对标|立足|为了|为进一步|在.{0,12}(下|中|上|方面|期间)$"
-    r"|以.{1,20}为(契机|抓手|切入口|载体|重点|引领|目标|导向|核心|主线))"
+    r"|以.{1,20}(为|作为)(契机|抓手|切入口|载体|重点|引领|目标|导向|核心|主线|试点))"
     r"|(说|表示|介绍|透露|指出|强调)$"
     r"|^联合.{1,24}(部门|单位|机构)$"
     r"|^(截[至止])?((?:19|20)\d{2}年)?(\d{1,2}月)?(\d{1,2}日)?(上旬|中旬|下旬|底|末|上午|下午|以来)?$"
@@ -76,11 +76,13 @@ def _merge(pieces: list[str]) -> list[str]:
 _SPEAKER = re.compile(r"^[^,，]{1,16}(介绍说|介绍|表示|透露|指出|强调|说)[,，:：]")
 # A bare year left in front once the framing clause after it was dropped ("2024年,健全…").
 _BARE_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年[,，]")
+# The speaking body in front of its action ("我市将进一步完善…"): the agency is stored apart.
+_OWN_SUBJECT = re.compile(r"^(我市|本市|我局|市民政局|[^,，]{0,6}民政部门)(将|要)(?=[\u4e00-\u9fff])")
 
 
 def _tidy(text: str) -> str:
     text = _BARE_YEAR.sub("", _SPEAKER.sub("", text.strip(" ,，:：、")))
-    text = _LEADING_FILLER.sub("", text.strip(" ,，:：、"))
+    text = _OWN_SUBJECT.sub("", _LEADING_FILLER.sub("", text.strip(" ,，:：、")))
     return _LEADING_FILLER.sub("", text).strip(" ,，:：、")
 
 
