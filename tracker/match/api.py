@@ -1,0 +1,36 @@
+"""What a matching run produces, independent of how it is scored or stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ScoredCandidate:
+    """One achievement ranked as evidence for one commitment."""
+
+    commitment_id: str
+    achievement_id: str
+    rank: int
+    score: float  # 0-100
+    state: str  # "candidate" (ranked only) or "suggested" (linked by the matcher)
+    shared_terms: tuple[str, ...] = ()
+
+
+@dataclass
+class StatusResult:
+    """The automatic status of one commitment and why."""
+
+    commitment_id: str
+    status: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class MatchRun:
+    """All candidates and automatic statuses of one run over a database (or a filtered part of it)."""
+
+    scorer: str
+    candidates: list[ScoredCandidate] = field(default_factory=list)
+    statuses: dict[str, StatusResult] = field(default_factory=dict)
