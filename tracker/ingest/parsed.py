@@ -36,6 +36,7 @@ class Statement:
     testable: bool = False
     times_stated: int = 1
     position: int = 0
+    sentence: int = 0  # statements cut from one sentence share it: their context for matching
 
 
 @dataclass

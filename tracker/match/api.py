@@ -32,5 +32,6 @@ class MatchRun:
     """All candidates and automatic statuses of one run over a database (or a filtered part of it)."""
 
     scorer: str
+    blocks: int = 0
     candidates: list[ScoredCandidate] = field(default_factory=list)
     statuses: dict[str, StatusResult] = field(default_factory=dict)

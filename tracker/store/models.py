@@ -78,6 +78,7 @@ class Commitment(SQLModel, table=True):
     deadline: str | None = None
     testable: bool = False
     times_stated: int = 1
+    sentence: int = 0
 
 
 class Achievement(SQLModel, table=True):
@@ -99,6 +100,7 @@ class Achievement(SQLModel, table=True):
     deadline: str | None = None
     testable: bool = False
     times_stated: int = 1
+    sentence: int = 0
 
 
 class Candidate(SQLModel, table=True):

@@ -181,6 +181,7 @@ def _row_fields(
         "deadline": s.deadline,
         "testable": s.testable,
         "times_stated": s.times_stated,
+        "sentence": s.sentence,
     }
 
 

@@ -1,0 +1,42 @@
+"""The link decision: which ranked candidates the matcher suggests as evidence for a commitment.
+
+A candidate is suggested when its score clears an absolute bar, or when it clears a lower floor and is
+close to the commitment's best candidate: a short commitment ("深化婚俗改革") shares few words with any
+evidence, so its best evidence scores low in absolute terms but stands out among its own candidates.
+One achievement may support several commitments and one commitment may take several achievements.
+
+The numbers are calibrated per scorer on the development benchmark by ``benchmarks/calibrate.py``
+(maximum link F1 over a grid); they are not chosen by taste. Scores of different scorers live on
+different scales, so each has its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class LinkRule:
+    absolute: float  # at or above: suggested
+    floor: float  # at or above, and within ``share`` of the commitment's best: suggested
+    share: float
+
+
+# Calibrated by benchmarks/calibrate.py on ../shared/dev-benchmark (see README, "Matching").
+LINK_RULES: dict[str, LinkRule] = {
+    "weighted": LinkRule(absolute=45.0, floor=30.0, share=0.8),
+    "partial_ratio": LinkRule(absolute=60.0, floor=50.0, share=0.9),
+    "jieba_token_set": LinkRule(absolute=60.0, floor=50.0, share=0.9),
+    "char_tfidf": LinkRule(absolute=30.0, floor=20.0, share=0.9),
+}
+
+
+def suggested(scores: np.ndarray, rule: LinkRule) -> np.ndarray:
+    """Boolean matrix (commitments x achievements) of the links the matcher suggests."""
+    if scores.size == 0:
+        return np.zeros(scores.shape, dtype=bool)
+    best = scores.max(axis=1, keepdims=True)
+    near_best = (scores >= rule.floor) & (scores >= rule.share * best)
+    return (scores >= rule.absolute) | near_best

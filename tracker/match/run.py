@@ -1,0 +1,204 @@
+"""Matching a whole database: rank evidence, suggest links and set automatic statuses, block by block.
+
+A commitment of agency A for period Y is compared only with achievements of A for Y, so the cost grows
+with the number of documents, not with its square. Reviewer decisions live in their own table and are
+only read here: a rejected link never counts for a status, a confirmed one always does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, delete
+
+from tracker.match.api import MatchRun, ScoredCandidate, StatusResult
+from tracker.match.block import ContextScorer, Item
+from tracker.match.link import LINK_RULES, suggested
+from tracker.match.scorers import SCORERS, CorpusStats, Scorer
+from tracker.match.status import auto_status
+from tracker.match.terms import content_terms
+from tracker.store.engine import write_session
+from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
+from tracker.store.repository import list_achievements, list_commitments, reviewer_links, summary_periods
+
+DEFAULT_SCORER = "weighted"
+SCORER_NAMES = (DEFAULT_SCORER, "partial_ratio", "jieba_token_set", "char_tfidf")
+TOP_K = 10
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class MatchSummary:
+    scorer: str
+    blocks: int = 0
+    commitments: int = 0
+    candidates: int = 0
+    suggested: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def make_scorer(name: str) -> Scorer:
+    if name == DEFAULT_SCORER:
+        return ContextScorer()
+    if name not in SCORERS:
+        from tracker.errors import UsageError
+
+        raise UsageError(f"unknown scorer '{name}'", "choose one of " + ", ".join(SCORER_NAMES))
+    return SCORERS[name]()
+
+
+@lru_cache(maxsize=200_000)
+def _terms(text: str) -> tuple[str, ...]:
+    return tuple(content_terms(text))
+
+
+def _item(row: Commitment | Achievement) -> Item:
+    return Item(row.id, row.normalized, row.section, row.topic, row.sentence, row.document_id)
+
+
+def compute_matches(
+    session: Session,
+    *,
+    scorer: str = DEFAULT_SCORER,
+    agency: str | None = None,
+    period: int | None = None,
+    progress: Progress | None = None,
+) -> MatchRun:
+    """Candidates, suggested links and automatic statuses, computed in memory (nothing is written)."""
+    engine = make_scorer(scorer)
+    commitments = list_commitments(session, agency=agency, period=period)
+    achievements = list_achievements(session, agency=agency, period=period)
+    everything = list_commitments(session) + list_achievements(session)
+    engine.fit(CorpusStats.from_terms([_terms(row.normalized) for row in everything]))
+    summaries = summary_periods(session)
+    decided = reviewer_links(session)
+    by_block: dict[tuple[str, int], list[Achievement]] = defaultdict(list)
+    for achievement in achievements:
+        by_block[(achievement.agency, achievement.period)].append(achievement)
+    plans: dict[tuple[str, int], list[Commitment]] = defaultdict(list)
+    for commitment in commitments:
+        plans[(commitment.agency, commitment.period)].append(commitment)
+    achievement_by_id = {a.id: a for a in achievements}
+    run = MatchRun(scorer=scorer, blocks=len(plans))
+    for done, (key, block_commitments) in enumerate(plans.items(), start=1):
+        evidence = by_block.get(key, [])
+        block = _match_block(engine, scorer, block_commitments, evidence) if evidence else []
+        run.candidates.extend(block)
+        run.statuses.update(
+            _statuses(block_commitments, block, decided, achievement_by_id, has_summary=key in summaries)
+        )
+        if progress:
+            progress(done, len(plans))
+    return run
+
+
+def _match_block(
+    engine: Scorer, name: str, commitments: Sequence[Commitment], achievements: Sequence[Achievement]
+) -> list[ScoredCandidate]:
+    if isinstance(engine, ContextScorer):
+        scores = engine.score_items([_item(c) for c in commitments], [_item(a) for a in achievements])
+    else:
+        scores = engine.score_block([c.normalized for c in commitments], [a.normalized for a in achievements])
+    links = suggested(scores, LINK_RULES[name])
+    result: list[ScoredCandidate] = []
+    for row, commitment in enumerate(commitments):
+        order = np.argsort(-scores[row], kind="stable")
+        keep = [int(i) for i in order[:TOP_K] if scores[row, i] > 0]
+        keep += [int(i) for i in np.flatnonzero(links[row]) if int(i) not in keep]
+        for rank, column in enumerate(keep, start=1):
+            achievement = achievements[column]
+            result.append(
+                ScoredCandidate(
+                    commitment_id=commitment.id,
+                    achievement_id=achievement.id,
+                    rank=rank,
+                    score=round(float(scores[row, column]), 1),
+                    state="suggested" if links[row, column] else "candidate",
+                    shared_terms=tuple(engine.explain(commitment.normalized, achievement.normalized)[:8]),
+                )
+            )
+    return result
+
+
+def _statuses(
+    commitments: Sequence[Commitment],
+    candidates: Sequence[ScoredCandidate],
+    decided: dict[tuple[str, str], str],
+    achievements: dict[str, Achievement],
+    *,
+    has_summary: bool,
+) -> dict[str, StatusResult]:
+    linked: dict[str, set[str]] = defaultdict(set)
+    for candidate in candidates:
+        if candidate.state == "suggested":
+            linked[candidate.commitment_id].add(candidate.achievement_id)
+    for (commitment_id, achievement_id), state in decided.items():
+        if state == "confirmed":
+            linked[commitment_id].add(achievement_id)
+        else:
+            linked[commitment_id].discard(achievement_id)
+    result = {}
+    for commitment in commitments:
+        evidence = [
+            (achievements[a].text, achievements[a].quantities)
+            for a in sorted(linked.get(commitment.id, ()))
+            if a in achievements
+        ]
+        result[commitment.id] = auto_status(
+            commitment.id, commitment.targets, evidence, has_summary=has_summary
+        )
+    return result
+
+
+def save_matches(session: Session, run: MatchRun) -> None:
+    """Replace the automatic candidates and statuses of the run's commitments (Decision rows untouched)."""
+    ids = list(run.statuses)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.exec(delete(Candidate).where(col(Candidate.commitment_id).in_(chunk)))  # type: ignore[call-overload]
+        session.exec(delete(CommitmentStatus).where(col(CommitmentStatus.commitment_id).in_(chunk)))  # type: ignore[call-overload]
+    session.add_all(
+        Candidate(
+            commitment_id=c.commitment_id,
+            achievement_id=c.achievement_id,
+            rank=c.rank,
+            score=c.score,
+            state=c.state,
+            shared_terms=list(c.shared_terms),
+            scorer=run.scorer,
+        )
+        for c in run.candidates
+    )
+    session.add_all(
+        CommitmentStatus(commitment_id=s.commitment_id, status=s.status, source="auto", detail=s.detail)
+        for s in run.statuses.values()
+    )
+
+
+def match_database(
+    engine: Engine,
+    *,
+    scorer: str = DEFAULT_SCORER,
+    agency: str | None = None,
+    period: int | None = None,
+    progress: Progress | None = None,
+) -> MatchSummary:
+    """Recompute and store candidates, links and automatic statuses, in one transaction."""
+    with write_session(engine) as session:
+        run = compute_matches(session, scorer=scorer, agency=agency, period=period, progress=progress)
+        save_matches(session, run)
+    summary = MatchSummary(scorer=scorer, blocks=run.blocks)
+    summary.commitments = len(run.statuses)
+    summary.candidates = len(run.candidates)
+    summary.suggested = sum(1 for c in run.candidates if c.state == "suggested")
+    counts: dict[str, int] = defaultdict(int)
+    for status in run.statuses.values():
+        counts[status.status] += 1
+    summary.statuses = dict(counts)
+    return summary
