@@ -9,11 +9,14 @@ import pytest
 
 HEADLESS = [
     "tracker.cli",
+    "tracker.evaluate",
+    "tracker.gold",
     "tracker.load",
     "tracker.statuses",
     "tracker.store.engine",
     "tracker.store.models",
     "tracker.store.repository",
+    "tracker.report.eval_table",
     "tracker.report.json_report",
     "tracker.report.table",
 ]

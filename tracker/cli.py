@@ -6,6 +6,7 @@ exit code; nothing here knows how extraction, storage or reporting work.
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.engine import Engine
 
 from tracker.errors import TrackerError
+from tracker.evaluate import evaluate_scorers
+from tracker.gold import load_gold
 from tracker.load import FileOutcome, LoadResult, load_paths, seeds_folder
+from tracker.report.eval_table import render_eval
 from tracker.report.json_report import build_report, render_json
 from tracker.report.table import render_table, render_table_text
 from tracker.statuses import STATUSES
@@ -197,6 +201,39 @@ def report(
         _emit(render_table_text(data), output)
     else:
         render_table(data, Console())
+
+
+@cli.command("eval")
+@click.argument("gold", nargs=-1, required=True, metavar="GOLD.jsonl...")
+@click.option(
+    "--scorer",
+    metavar="NAME|all",
+    help="Score a fresh in-memory match run with this scorer instead of the database (nothing is "
+    "written); 'all' puts every scorer side by side and details the default one.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of tables.")
+@click.pass_context
+def eval_command(ctx: click.Context, gold: tuple[str, ...], scorer: str | None, as_json: bool) -> None:
+    """Score links, ranking, statuses and extraction against gold files (SPEC "Gold files").
+
+    Prints link precision, recall and F1, recall@5, status accuracy with a confusion matrix, the
+    non-commitments extracted, and the gold substrings no statement contains, per set and overall.
+
+    \b
+    Examples:
+      tracker eval ../shared/dev-benchmark/fs2024_gold.jsonl
+      tracker eval gold/*.jsonl --scorer all
+      tracker eval fs2024_gold.jsonl --scorer weighted --json > scores.json
+    """
+    lines = load_gold(gold)
+    engine = _engine(ctx, must_exist=True)
+    with read_session(engine) as session:
+        reports, detail = evaluate_scorers(session, lines, scorer)
+    if as_json:
+        data = {"gold": list(gold), "detail": detail.source, "runs": [r.as_dict() for r in reports]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        render_eval(reports, Console(highlight=False), detail=detail)
 
 
 @cli.command()
