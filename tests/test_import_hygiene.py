@@ -8,6 +8,7 @@ import sys
 import pytest
 
 HEADLESS = [
+    "tracker.annotate",
     "tracker.cli",
     "tracker.evaluate",
     "tracker.gold",

@@ -6,6 +6,7 @@ exit code; nothing here knows how extraction, storage or reporting work.
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
 
+from tracker import annotate as review
 from tracker.errors import TrackerError
 from tracker.evaluate import evaluate_scorers
 from tracker.gold import load_gold
@@ -24,8 +26,8 @@ from tracker.load import FileOutcome, LoadResult, load_paths, seeds_folder
 from tracker.report.eval_table import render_eval
 from tracker.report.json_report import build_report, render_json
 from tracker.report.table import render_table, render_table_text
-from tracker.statuses import STATUSES
-from tracker.store.engine import DEFAULT_URL, ENV_VAR, make_engine, read_session, sqlite_path
+from tracker.statuses import STATUSES, with_label
+from tracker.store.engine import DEFAULT_URL, ENV_VAR, make_engine, read_session, sqlite_path, write_session
 from tracker.store.repository import list_documents
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -234,6 +236,105 @@ def eval_command(ctx: click.Context, gold: tuple[str, ...], scorer: str | None, 
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         render_eval(reports, Console(highlight=False), detail=detail)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
+_reviewer_option = click.option(
+    "--reviewer",
+    default=_login,
+    show_default="login name",
+    metavar="NAME",
+    help="Who takes the decision, stored with it.",
+)
+
+
+@cli.group(cls=TrackerGroup)
+def annotate() -> None:
+    """Record review decisions from scripts: confirm or reject evidence, set a status, add a note.
+
+    Every decision is appended to the review log; automatic matching never overwrites it. Ids may
+    be shortened to a unique prefix, with or without the c-/a- in front.
+
+    \b
+    Examples:
+      tracker annotate confirm c-3f2a9b a-81c0
+      tracker annotate status c-3f2a9b partial --reviewer li
+      tracker annotate note 3f2a9b "区级清单未见"
+    """
+
+
+def _pair_command(action: str, done: str, summary: str) -> click.Command:
+    @click.argument("commitment", metavar="COMMITMENT_ID")
+    @click.argument("achievement", metavar="ACHIEVEMENT_ID")
+    @_reviewer_option
+    @click.pass_context
+    def command(ctx: click.Context, reviewer: str, commitment: str, achievement: str) -> None:
+        with write_session(_engine(ctx, must_exist=True)) as session:
+            decision = review.decide_pair(session, action, commitment, achievement, reviewer=reviewer)
+        click.echo(
+            f"{done} {decision.commitment_id} ← {decision.achievement_id} (reviewer {reviewer or '-'})"
+        )
+
+    command.__doc__ = f"""{summary}
+
+    \b
+    Example:
+      tracker annotate {action} c-3f2a9b a-81c0 --reviewer li
+    """
+    return annotate.command(action)(command)
+
+
+_pair_command("confirm", "confirmed", "Confirm that an achievement is evidence for a commitment.")
+_pair_command(
+    "reject", "rejected", "Reject a suggested or candidate achievement as evidence for a commitment."
+)
+_pair_command(
+    "link", "linked", "Link an achievement the matcher did not rank to a commitment (same as confirm)."
+)
+_pair_command("unlink", "unlinked", "Remove a link from a commitment (same as reject).")
+
+
+@annotate.command("status")
+@click.argument("commitment", metavar="COMMITMENT_ID")
+@click.argument("status", type=click.Choice(STATUSES), metavar="STATUS")
+@_reviewer_option
+@click.pass_context
+def annotate_status(ctx: click.Context, commitment: str, status: str, reviewer: str) -> None:
+    """Set a commitment's status by hand; it stays until another status decision.
+
+    STATUS is one of fulfilled 已兑现, partial 部分兑现, in_progress 推进中, no_evidence 未见佐证,
+    pending 待核查, not_fulfilled 未兑现, unverifiable 无法核查.
+
+    \b
+    Example:
+      tracker annotate status c-3f2a9b not_fulfilled --reviewer li
+    """
+    with write_session(_engine(ctx, must_exist=True)) as session:
+        decision = review.set_status(session, commitment, status, reviewer=reviewer)
+    click.echo(f"{decision.commitment_id}: {with_label(status)} (reviewer {reviewer or '-'})")
+
+
+@annotate.command("note")
+@click.argument("commitment", metavar="COMMITMENT_ID")
+@click.argument("text")
+@_reviewer_option
+@click.pass_context
+def annotate_note(ctx: click.Context, commitment: str, text: str, reviewer: str) -> None:
+    """Attach a note to a commitment (notes accumulate, none is replaced).
+
+    \b
+    Example:
+      tracker annotate note c-3f2a9b "总结只提到试点,未见全市推广"
+    """
+    with write_session(_engine(ctx, must_exist=True)) as session:
+        decision = review.add_note(session, commitment, text, reviewer=reviewer)
+    click.echo(f"{decision.commitment_id}: note added (reviewer {reviewer or '-'})")
 
 
 @cli.command()

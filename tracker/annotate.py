@@ -1,0 +1,90 @@
+"""Scripted review: resolve id prefixes and append the reviewer's decisions to the log, without a UI.
+
+Decisions go through :func:`tracker.store.repository.add_decision` into the append-only Decision
+table, so the matcher never overwrites them and they survive re-ingest (they are keyed by stable id).
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from tracker.errors import UsageError
+from tracker.store.models import Achievement, Commitment, Decision
+from tracker.store.repository import add_decision
+
+#: Matches listed when a prefix is ambiguous.
+LISTED = 3
+
+_PAIR_ACTIONS = ("confirm", "reject", "link", "unlink")
+
+
+def resolve_id(session: Session, model: type[Commitment] | type[Achievement], prefix: str) -> str:
+    """The one stored id of ``model`` that is ``prefix`` or starts with it.
+
+    The ``c-``/``a-`` of the stable id may be left out (``3f2a`` finds ``c-3f2a…``).
+
+    Raises:
+        UsageError: no id, or more than one, starts with the prefix (the message lists up to three).
+    """
+    noun = "commitment" if model is Commitment else "achievement"
+    marker = "c-" if model is Commitment else "a-"
+    wanted = prefix.strip()
+    if not wanted:
+        raise UsageError(f"empty {noun} id")
+    if not wanted.startswith(marker):
+        wanted = marker + wanted
+    if session.get(model, wanted) is not None:
+        return wanted
+    query = (
+        select(model.id)
+        .where(col(model.id).startswith(wanted, autoescape=True))
+        .order_by(model.id)
+        .limit(LISTED + 1)
+    )
+    found = list(session.exec(query).all())
+    if not found:
+        raise UsageError(f"no {noun} id starts with {wanted!r}", "see 'tracker report --format json' for ids")
+    if len(found) > 1:
+        listed = ", ".join(found[:LISTED]) + (", …" if len(found) > LISTED else "")
+        raise UsageError(f"{noun} id prefix {wanted!r} is ambiguous: {listed}", "give more characters")
+    return found[0]
+
+
+def decide_pair(
+    session: Session, action: str, commitment: str, achievement: str, *, reviewer: str
+) -> Decision:
+    """Confirm, reject, link or unlink the pair named by two id prefixes (the caller commits)."""
+    if action not in _PAIR_ACTIONS:
+        raise UsageError(f"unknown pair action {action!r}", "use one of " + ", ".join(_PAIR_ACTIONS))
+    return add_decision(
+        session,
+        commitment_id=resolve_id(session, Commitment, commitment),
+        achievement_id=resolve_id(session, Achievement, achievement),
+        action=action,
+        reviewer=reviewer,
+    )
+
+
+def set_status(session: Session, commitment: str, status: str, *, reviewer: str) -> Decision:
+    """Record the reviewer's status for the commitment named by an id prefix (the caller commits)."""
+    return add_decision(
+        session,
+        commitment_id=resolve_id(session, Commitment, commitment),
+        action="status",
+        value=status,
+        reviewer=reviewer,
+    )
+
+
+def add_note(session: Session, commitment: str, text: str, *, reviewer: str) -> Decision:
+    """Attach a free-text note to the commitment named by an id prefix (the caller commits)."""
+    note = text.strip()
+    if not note:
+        raise UsageError("empty note")
+    return add_decision(
+        session,
+        commitment_id=resolve_id(session, Commitment, commitment),
+        action="note",
+        value=note,
+        reviewer=reviewer,
+    )
