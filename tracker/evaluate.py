@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
@@ -72,6 +72,7 @@ _UNRESOLVED = "?"
 
 Scope = tuple[str, int]
 PairKey = tuple[str, str]  # (commitment id, achievement id)
+RowT = TypeVar("RowT", Commitment, Achievement)
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -334,12 +335,10 @@ class _SetScorer:
         self.commitment_rows = {c.id: c for c in commitments}
         self.achievement_rows = {a.id: a for a in achievements}
         self.evidence_hits = {
-            i: [a for a in achievements if normalize(line.text) in a.normalized]
-            for i, line in enumerate(lines)
-            if line.kind == "evidence"
+            i: _containing(achievements, line.text) for i, line in enumerate(lines) if line.kind == "evidence"
         }
         scope = _vote(self.evidence_hits.values()) or _vote(
-            [c for c in commitments if normalize(text) in c.normalized] for text in self._commitment_texts()
+            _containing(commitments, text) for text in self._commitment_texts()
         )
         self.scope_commitments = [c for c in commitments if (c.agency, c.period) == scope]
         self.result = SetResult(name, scope)
@@ -368,8 +367,7 @@ class _SetScorer:
 
     def _commitment(self, line: GoldLine, text: str) -> Commitment | None:
         if text not in self._resolved:
-            needle = normalize(text)
-            matches = [c for c in self.scope_commitments if needle in c.normalized]
+            matches = _containing(self.scope_commitments, text)
             self._resolved[text] = min(matches, key=lambda c: len(c.normalized)) if matches else None
             if len(matches) != 1:
                 self._problem(line, "commitment", text, len(matches), "" if matches else "in no commitment")
@@ -503,6 +501,12 @@ class _SetScorer:
                         "commitment": inside.text,
                     }
                 )
+
+
+def _containing(rows: Sequence[RowT], text: str) -> list[RowT]:
+    """The rows whose normalised text contains ``text`` in normal form."""
+    needle = normalize(text)
+    return [row for row in rows if needle in row.normalized]
 
 
 def _vote(groups: Iterable[Sequence[Achievement] | Sequence[Commitment]]) -> Scope | None:
