@@ -23,6 +23,7 @@ from tracker.errors import TrackerError
 from tracker.evaluate import evaluate_scorers
 from tracker.gold import load_gold
 from tracker.load import FileOutcome, LoadResult, load_paths, seeds_folder
+from tracker.match.run import DEFAULT_SCORER, SCORER_NAMES, match_database
 from tracker.report.eval_table import render_eval
 from tracker.report.json_report import build_report, render_json
 from tracker.report.table import render_table, render_table_text
@@ -130,11 +131,7 @@ def cli(ctx: click.Context, db: str) -> None:
     show_default=True,
     help="Treat the whole file as a plan or a summary instead of detecting its parts.",
 )
-@click.option(
-    "--no-match",
-    is_flag=True,
-    help="Do not run matching after ingesting (no matcher exists yet: no effect for now).",
-)
+@click.option("--no-match", is_flag=True, help="Do not recompute matches and statuses after ingesting.")
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -159,7 +156,64 @@ def ingest(
     console = Console(highlight=False, soft_wrap=True)
     result = _load_with_progress(engine, list(paths), console, agency=agency, period=period, kind=kind)
     _echo_errors(result)
+    if not no_match and any(o.saved and o.saved.outcome != "unchanged" for o in result.saved):
+        _match_with_progress(engine, console, DEFAULT_SCORER)
     ctx.exit(result.exit_code)
+
+
+@cli.command()
+@click.option(
+    "--scorer",
+    type=click.Choice(SCORER_NAMES),
+    default=DEFAULT_SCORER,
+    show_default=True,
+    help="Similarity scorer (the others are baselines kept for comparison).",
+)
+@click.pass_context
+def match(ctx: click.Context, scorer: str) -> None:
+    """Recompute ranked evidence, suggested links and automatic statuses for every commitment.
+
+    Each commitment is compared with the achievements of its own agency and period. Reviewer
+    decisions (confirmed or rejected links, statuses, notes) are never changed.
+
+    \b
+    Examples:
+      tracker match
+      tracker match --scorer char_tfidf     # a baseline, to compare with 'tracker eval'
+    """
+    engine = _engine(ctx, must_exist=True)
+    _match_with_progress(engine, Console(highlight=False, soft_wrap=True), scorer)
+
+
+def _match_with_progress(engine: Engine, console: Console, scorer: str) -> None:
+    progress = Progress(
+        TextColumn("matching"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task: list[Any] = []
+
+    def on_block(done: int, total: int) -> None:
+        if not task and console.is_terminal:
+            progress.start()
+            task.append(progress.add_task("matching", total=total))
+        if task:
+            progress.update(task[0], completed=done)
+
+    try:
+        summary = match_database(engine, scorer=scorer, progress=on_block)
+    finally:
+        if task:
+            progress.stop()
+    counts = ", ".join(f"{with_label(status)} {n}" for status, n in sorted(summary.statuses.items()))
+    console.print(
+        f"matched {summary.commitments} commitments in {summary.blocks} agency-years with {scorer}: "
+        f"{summary.suggested} links suggested; {counts}",
+        markup=False,
+    )
 
 
 @cli.command()
@@ -372,6 +426,7 @@ def _review(ctx: click.Context) -> None:
         result = _load_with_progress(engine, [str(seeds)], console, base=seeds.parent, quiet=True)
         _echo_errors(result)
         exit_code = result.exit_code
+        _match_with_progress(engine, console, DEFAULT_SCORER)
     with read_session(engine) as session:
         data = build_report(session)
     render_table(data, console)

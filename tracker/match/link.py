@@ -22,14 +22,17 @@ class LinkRule:
     absolute: float  # at or above: suggested
     floor: float  # at or above, and within ``share`` of the commitment's best: suggested
     share: float
+    # and within this share of the achievement's best commitment (0: off): an achievement that answers
+    # one commitment well is weak evidence for its neighbours
+    achievement_share: float = 0.0
 
 
 # Calibrated by benchmarks/calibrate.py on ../shared/dev-benchmark (see README, "Matching").
 LINK_RULES: dict[str, LinkRule] = {
-    "weighted": LinkRule(absolute=45.0, floor=30.0, share=0.8),
-    "partial_ratio": LinkRule(absolute=60.0, floor=50.0, share=0.9),
-    "jieba_token_set": LinkRule(absolute=60.0, floor=50.0, share=0.9),
-    "char_tfidf": LinkRule(absolute=30.0, floor=20.0, share=0.9),
+    "weighted": LinkRule(absolute=75.0, floor=20.0, share=0.8),  # dev F1 0.721
+    "partial_ratio": LinkRule(absolute=75.0, floor=30.0, share=0.8),  # dev F1 0.391
+    "jieba_token_set": LinkRule(absolute=75.0, floor=35.0, share=1.0),  # dev F1 0.452
+    "char_tfidf": LinkRule(absolute=15.0, floor=15.0, share=0.7),  # dev F1 0.460
 }
 
 
@@ -39,4 +42,7 @@ def suggested(scores: np.ndarray, rule: LinkRule) -> np.ndarray:
         return np.zeros(scores.shape, dtype=bool)
     best = scores.max(axis=1, keepdims=True)
     near_best = (scores >= rule.floor) & (scores >= rule.share * best)
-    return (scores >= rule.absolute) | near_best
+    links = (scores >= rule.absolute) | near_best
+    if rule.achievement_share:
+        links &= scores >= rule.achievement_share * scores.max(axis=0, keepdims=True)
+    return links

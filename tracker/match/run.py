@@ -14,17 +14,17 @@ from functools import lru_cache
 
 import numpy as np
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, delete
+from sqlmodel import Session, col, delete, select
 
 from tracker.match.api import MatchRun, ScoredCandidate, StatusResult
 from tracker.match.block import ContextScorer, Item
-from tracker.match.link import LINK_RULES, suggested
+from tracker.match.link import LINK_RULES, LinkRule, suggested
 from tracker.match.scorers import SCORERS, CorpusStats, Scorer
 from tracker.match.status import auto_status
 from tracker.match.terms import content_terms
 from tracker.store.engine import write_session
-from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
-from tracker.store.repository import list_achievements, list_commitments, reviewer_links, summary_periods
+from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus, Part
+from tracker.store.repository import list_achievements, list_commitments, reviewer_links
 
 DEFAULT_SCORER = "weighted"
 SCORER_NAMES = (DEFAULT_SCORER, "partial_ratio", "jieba_token_set", "char_tfidf")
@@ -69,14 +69,19 @@ def compute_matches(
     agency: str | None = None,
     period: int | None = None,
     progress: Progress | None = None,
+    rule: LinkRule | None = None,
 ) -> MatchRun:
-    """Candidates, suggested links and automatic statuses, computed in memory (nothing is written)."""
+    """Candidates, suggested links and automatic statuses, computed in memory (nothing is written).
+
+    ``rule`` replaces the scorer's calibrated link rule (benchmarks/calibrate.py searches with it).
+    """
     engine = make_scorer(scorer)
+    rule = rule or LINK_RULES[scorer]
     commitments = list_commitments(session, agency=agency, period=period)
     achievements = list_achievements(session, agency=agency, period=period)
     everything = list_commitments(session) + list_achievements(session)
     engine.fit(CorpusStats.from_terms([_terms(row.normalized) for row in everything]))
-    summaries = summary_periods(session)
+    summaries = _summary_documents(session)
     decided = reviewer_links(session)
     by_block: dict[tuple[str, int], list[Achievement]] = defaultdict(list)
     for achievement in achievements:
@@ -87,25 +92,44 @@ def compute_matches(
     achievement_by_id = {a.id: a for a in achievements}
     run = MatchRun(scorer=scorer, blocks=len(plans))
     for done, (key, block_commitments) in enumerate(plans.items(), start=1):
-        evidence = by_block.get(key, [])
-        block = _match_block(engine, scorer, block_commitments, evidence) if evidence else []
-        run.candidates.extend(block)
-        run.statuses.update(
-            _statuses(block_commitments, block, decided, achievement_by_id, has_summary=key in summaries)
-        )
+        # A document does not report the outcome of its own targets: 002's mid-year article states
+        # results so far and end-of-year targets; the evidence for those must come from a later report.
+        for document, own in _by_document(block_commitments).items():
+            evidence = [a for a in by_block.get(key, []) if a.document_id != document]
+            block = _match_block(engine, rule, own, evidence) if evidence else []
+            run.candidates.extend(block)
+            reported = bool(summaries.get(key, set()) - {document})
+            run.statuses.update(_statuses(own, block, decided, achievement_by_id, has_summary=reported))
         if progress:
             progress(done, len(plans))
     return run
 
 
+def _by_document(commitments: Sequence[Commitment]) -> dict[str, list[Commitment]]:
+    groups: dict[str, list[Commitment]] = defaultdict(list)
+    for commitment in commitments:
+        groups[commitment.document_id].append(commitment)
+    return groups
+
+
+def _summary_documents(session: Session) -> dict[tuple[str, int], set[str]]:
+    """(agency, period) -> the documents holding a summary part for it."""
+    result: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for agency, period, document in session.exec(
+        select(Part.agency, Part.period, Part.document_id).where(Part.kind == "summary")
+    ).all():
+        result[(agency, period)].add(document)
+    return result
+
+
 def _match_block(
-    engine: Scorer, name: str, commitments: Sequence[Commitment], achievements: Sequence[Achievement]
+    engine: Scorer, rule: LinkRule, commitments: Sequence[Commitment], achievements: Sequence[Achievement]
 ) -> list[ScoredCandidate]:
     if isinstance(engine, ContextScorer):
         scores = engine.score_items([_item(c) for c in commitments], [_item(a) for a in achievements])
     else:
         scores = engine.score_block([c.normalized for c in commitments], [a.normalized for a in achievements])
-    links = suggested(scores, LINK_RULES[name])
+    links = suggested(scores, rule)
     result: list[ScoredCandidate] = []
     for row, commitment in enumerate(commitments):
         order = np.argsort(-scores[row], kind="stable")

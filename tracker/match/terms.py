@@ -248,6 +248,14 @@ BOILERPLATE = frozenset(
 
 
 @lru_cache(maxsize=1)
+def _base_tokenizer() -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+@lru_cache(maxsize=1)
 def _tokenizer() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
@@ -255,6 +263,15 @@ def _tokenizer() -> jieba.Tokenizer:
     for word in DOMAIN_WORDS:
         tokenizer.add_word(word, freq=200_000)
     return tokenizer
+
+
+def _parts(word: str) -> list[str]:
+    """The words a compound is made of ("社区居家养老" -> 社区, 居家, 养老), by the general dictionary;
+    unlike jieba's search mode this never yields straddling pieces such as 家养 or 理工."""
+    if len(word) < 4:
+        return []
+    pieces = _base_tokenizer().lcut(word, HMM=False)
+    return pieces if len(pieces) > 1 else []
 
 
 def named_items(text: str) -> list[str]:
@@ -270,7 +287,7 @@ def content_terms(text: str) -> list[str]:
     """
     terms: list[str] = []
     for name in named_items(text):
-        terms.append(name)
+        terms.append(name)  # its words are added below with the rest of the text
     plain = _NAMED.sub(lambda m: " " + next(g for g in m.groups() if g) + " ", text)
     tokenizer = _tokenizer()
     for run in _CJK_RUN.findall(plain):
@@ -278,9 +295,10 @@ def content_terms(text: str) -> list[str]:
             continue
         # Whole words and their parts ("社区居家养老" and "社区", "居家", "养老"): a summary rarely repeats
         # a plan's compound word, but it does repeat its parts.
-        for word in tokenizer.lcut_for_search(run, HMM=False):
-            if len(word) >= 2 and word not in BOILERPLATE and not word.isdigit():
-                terms.append(word)
+        for word in tokenizer.lcut(run, HMM=False):
+            for term in [word, *_parts(word)]:
+                if len(term) >= 2 and term not in BOILERPLATE and not term.isdigit():
+                    terms.append(term)
     return terms
 
 
