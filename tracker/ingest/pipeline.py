@@ -98,7 +98,7 @@ def _build_parts(
     parts: dict[tuple[str, int], Part] = {}
     seen: dict[tuple[str, int, str], Statement] = {}
     position = 0
-    for sentence, item in enumerate(placed):
+    for item in placed:
         for draft in _drafts(item):
             if forced_kind:
                 draft.kind = forced_kind
@@ -114,7 +114,7 @@ def _build_parts(
                 duplicate.times_stated += item.unit.count
                 continue
             statement = _describe(draft, item, normalized, position)
-            statement.sentence = sentence
+            statement.sentence = item.unit.full_sentence
             position += 1
             seen[(draft.kind, item.period, normalized)] = statement
             parts[key].statements.append(statement)

@@ -63,7 +63,8 @@ def quantities_in(text: str) -> list[Quantity]:
         number = float(match.group("number"))
         if unit == "年" and not text[max(0, match.start() - 3) : match.start()].endswith(("连续第", "第")):
             continue
-        if unit in ("个", "类") and text[match.end() : match.end() + 1] in "月季":
+        following = text[match.end() : match.end() + 1]
+        if unit in ("个", "类") and following and following in "月季":  # 3个月, 一个季度: durations
             continue
         if match.group("scale") == "万":
             number *= 10_000

@@ -33,9 +33,21 @@ def split_at(text: str, breaks: str) -> list[str]:
     return [piece.strip() for piece in pieces if piece.strip()]
 
 
+FULL_STOPS = "。！？!?"
+
+
 def sentences(text: str) -> list[str]:
     """Sentences of a paragraph, cut at 。！？ and ; (each clause of a ;-list is rated on its own)."""
     return [s.strip(" :：") for s in split_at(text, SENTENCE_ENDS) if s.strip(" :：")]
+
+
+def sentences_with_stops(text: str) -> list[tuple[str, int]]:
+    """Like :func:`sentences`, each with the number of the full-stopped sentence (。！？) it belongs to:
+    the pieces of a ;-list share one, as they share one subject."""
+    result: list[tuple[str, int]] = []
+    for number, full in enumerate(split_at(text, FULL_STOPS)):
+        result.extend((piece, number) for piece in sentences(full))
+    return result
 
 
 def clauses(sentence: str) -> list[str]:

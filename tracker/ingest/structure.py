@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from tracker.ingest.cleaning import Paragraph
-from tracker.ingest.splitting import SENTENCE_ENDS, enumerated_items, sentences
+from tracker.ingest.splitting import SENTENCE_ENDS, enumerated_items, sentences_with_stops
 
 _NUM = "一二三四五六七八九十"
 # (pattern, level); lower level = larger section.
@@ -55,6 +55,7 @@ class SentenceUnit:
     count: int
     part_index: int | None
     numbered_section: bool
+    full_sentence: int = 0  # number of the 。-sentence: pieces of one ;-list share it
     years: list[int] = field(default_factory=list)
 
 
@@ -104,6 +105,7 @@ def analyse(paragraphs: list[Paragraph]) -> Structure:
     title = ""
     title_years: list[int] = []
     numbered_seen = False
+    full_sentences = 0
 
     def open_heading(level: int, text: str, marked: bool) -> None:
         nonlocal numbered_seen
@@ -134,10 +136,10 @@ def analyse(paragraphs: list[Paragraph]) -> Structure:
         local: list[str] = []
         first = True
         for enumerated, item in enumerated_items(body):
-            item_sentences = sentences(item)
+            item_sentences = sentences_with_stops(item)
             item_title: list[str] = []
             if item_sentences:
-                head = item_sentences[0]
+                head = item_sentences[0][0]
                 if first and level is not None and len(head) <= _MAX_INLINE_TITLE:
                     open_heading(level, head, True)
                     item_sentences = item_sentences[1:]
@@ -146,10 +148,11 @@ def analyse(paragraphs: list[Paragraph]) -> Structure:
                     item_sentences = item_sentences[1:]
             first = False
             section = tuple(stack[lv] for lv in sorted(stack)) + tuple(local) + tuple(item_title)
-            for sentence in item_sentences:
+            for sentence, stop in item_sentences:
                 units.append(
                     SentenceUnit(
                         text=sentence,
+                        full_sentence=full_sentences + stop,
                         section=section,
                         paragraph=index,
                         count=paragraph.count,
@@ -158,6 +161,7 @@ def analyse(paragraphs: list[Paragraph]) -> Structure:
                         years=[int(y) for y in re.findall(_YEAR, sentence)],
                     )
                 )
+            full_sentences += 1 + max((stop for _text, stop in item_sentences), default=0)
     return Structure(title=title, title_years=title_years, part_headings=part_headings, units=units)
 
 

@@ -29,7 +29,9 @@ class LinkRule:
 
 # Calibrated by benchmarks/calibrate.py on ../shared/dev-benchmark (see README, "Matching").
 LINK_RULES: dict[str, LinkRule] = {
-    "weighted": LinkRule(absolute=75.0, floor=20.0, share=0.8),  # dev F1 0.721
+    "weighted": LinkRule(
+        absolute=75.0, floor=20.0, share=0.8, achievement_share=0.8
+    ),  # dev F1 0.790, status 0.781
     "partial_ratio": LinkRule(absolute=75.0, floor=30.0, share=0.8),  # dev F1 0.391
     "jieba_token_set": LinkRule(absolute=75.0, floor=35.0, share=1.0),  # dev F1 0.452
     "char_tfidf": LinkRule(absolute=15.0, floor=15.0, share=0.7),  # dev F1 0.460
