@@ -5,6 +5,8 @@ A summary reports one result over several clauses ("…印发实施基本养老�
 is usually laid out like the plan it answers: its chapter on 社会救助 answers the plan's chapter on 社会救助.
 Our scorer therefore adds to the plain text similarity (terms and characters):
 - sentence context: a clause scores at least ``SENTENCE_SHARE`` of the best clause of its sentence;
+  likewise, more weakly (``COMMITMENT_SENTENCE_SHARE``), a commitment clause and its sentence-mates
+  ("探索实施“源头工程”,引导新建市级社会组织同步组建党组织": the second clause says what the first means);
 - chapter alignment: up to ``ALIGNMENT_BONUS`` points when the achievement's chapter is the one most like
   the commitment's chapter;
 - topic agreement: ``TOPIC_BONUS`` points when both fall in the same civil-affairs field.
@@ -23,6 +25,7 @@ from tracker.match.scorers import CharTfidf, Scorer, Weighted
 
 TERM_SHARE = 0.5
 SENTENCE_SHARE = 0.8
+COMMITMENT_SENTENCE_SHARE = 0.5
 ALIGNMENT_BONUS = 10.0
 TOPIC_BONUS = 5.0
 
@@ -66,6 +69,8 @@ class ContextScorer(Scorer):
     def score_items(self, commitments: Sequence[Item], achievements: Sequence[Item]) -> np.ndarray:
         own = self.score_block([c.normalized for c in commitments], [a.normalized for a in achievements])
         scores = _sentence_context(own, achievements)
+        if COMMITMENT_SENTENCE_SHARE:
+            scores = _sentence_context(scores.T, commitments, COMMITMENT_SENTENCE_SHARE).T
         scores += ALIGNMENT_BONUS * self._alignment(commitments, achievements)
         scores += TOPIC_BONUS * _same_topic(commitments, achievements)
         return np.clip(scores, 0.0, 100.0)
@@ -90,15 +95,16 @@ class ContextScorer(Scorer):
         return similarity[np.ix_(rows, cols)]
 
 
-def _sentence_context(own: np.ndarray, achievements: Sequence[Item]) -> np.ndarray:
+def _sentence_context(own: np.ndarray, items: Sequence[Item], share: float = SENTENCE_SHARE) -> np.ndarray:
+    """Each column (a statement of ``items``) scores at least ``share`` of its sentence's best column."""
     scores = own.copy()
     groups: dict[tuple[str, int], list[int]] = {}
-    for index, item in enumerate(achievements):
+    for index, item in enumerate(items):
         groups.setdefault((item.document, item.sentence), []).append(index)
     for members in groups.values():
         if len(members) > 1:
             best = own[:, members].max(axis=1, keepdims=True)
-            scores[:, members] = np.maximum(own[:, members], SENTENCE_SHARE * best)
+            scores[:, members] = np.maximum(own[:, members], share * best)
     return scores
 
 
