@@ -138,3 +138,30 @@ def test_dev_benchmark_quality_does_not_regress(unreviewed_engine) -> None:
         if name != "weighted":
             assert ours.f1 >= (baseline.f1 or 0) + 0.3, name
             assert ours.status_accuracy > (baseline.status_accuracy or 0), name
+
+
+def test_report_shows_target_beside_actual(tmp_path) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "广州市民政局2024年工作计划\n一、加强基层党组织规范化建设\n推进“一支部一品牌”建设,创建不少于45个高标准支部品牌。"
+        "实施居家适老化改造不少于300户。\n",
+        encoding="utf-8",
+    )
+    summary = tmp_path / "summary.txt"
+    summary.write_text(
+        "广州市民政局2024年工作总结\n一、基层党组织建设\n全年创建高标准支部品牌61个。完成居家适老化改造231户。\n",
+        encoding="utf-8",
+    )
+    engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
+    assert not load_paths(engine, [str(plan), str(summary)]).errors
+    match_database(engine)
+    with read_session(engine) as session:
+        report = {c["text"]: c for c in build_report(session)["commitments"]}
+    brands = report["创建不少于45个高标准支部品牌"]
+    assert brands["status"] == "fulfilled"
+    assert [(c["target"], c["actual"], c["ratio"], c["met"]) for c in brands["comparisons"]] == [
+        ("不少于45个", "61个", 1.356, True)
+    ]
+    homes = report["实施居家适老化改造不少于300户"]
+    assert homes["status"] == "partial"
+    assert [(c["ratio"], c["met"]) for c in homes["comparisons"]] == [(0.77, False)]

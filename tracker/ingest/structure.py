@@ -166,5 +166,10 @@ def analyse(paragraphs: list[Paragraph]) -> Structure:
 
 
 def _is_lead_title(sentence: str) -> bool:
-    """A short first sentence without commas that names what the paragraph is about."""
-    return len(sentence) <= _MAX_LEAD_TITLE and not any(c in sentence for c in ",，:：")
+    """A short first sentence without commas or figures that names what the paragraph is about
+    ("擦亮长者饭堂招牌。"); "全年创建高标准支部品牌61个。" is a result, not a title."""
+    return (
+        len(sentence) <= _MAX_LEAD_TITLE
+        and not any(c in sentence for c in ",，:：")
+        and not re.search(r"\d", sentence)
+    )

@@ -10,11 +10,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.errors import UsageError
 from tracker.statuses import STATUSES, label
-from tracker.store.models import Achievement, Candidate, Commitment
+from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
 from tracker.store.repository import (
     candidates_for,
     current_statuses,
@@ -52,12 +52,20 @@ def build_report(
     all_achievements = {a.id: a for a in list_achievements(session)}
     evidence = _evidence(session, [c.id for c in commitments], all_achievements, paths)
     supports = _supports(session)
+    details = {row.commitment_id: row.detail for row in session.exec(select(CommitmentStatus)).all()}
 
     return {
         "generated_at": _timestamp(now),
         "filters": {"agency": agency, "period": period, "status": status},
         "commitments": [
-            _commitment(c, statuses[c.id].status, statuses[c.id].source, evidence.get(c.id, []), paths)
+            _commitment(
+                c,
+                statuses[c.id].status,
+                statuses[c.id].source,
+                evidence.get(c.id, []),
+                paths,
+                details.get(c.id, {}),
+            )
             for c in commitments
         ],
         "achievements": [
@@ -78,7 +86,12 @@ def _timestamp(now: datetime | None) -> str:
 
 
 def _commitment(
-    c: Commitment, status: str, source: str, evidence: list[dict[str, Any]], paths: dict[str, str]
+    c: Commitment,
+    status: str,
+    source: str,
+    evidence: list[dict[str, Any]],
+    paths: dict[str, str],
+    detail: dict[str, Any],
 ) -> dict[str, Any]:
     return {
         "id": c.id,
@@ -93,6 +106,9 @@ def _commitment(
         "status_label": label(status),
         "status_source": source,
         "evidence": evidence,
+        # Why the matcher chose its status: the reason, and each numeric target beside the figure reported.
+        "status_reason": detail.get("reason", ""),
+        "comparisons": detail.get("comparisons", []),
         "deadline": c.deadline,
         "testable": c.testable,
         "times_stated": c.times_stated,

@@ -26,7 +26,13 @@ def status_text(status: str) -> Text:
     return Text(label(status), style=STATUS_STYLES.get(status, ""))
 
 
-def _targets(targets: list[dict[str, Any]]) -> str:
+def _targets(targets: list[dict[str, Any]], comparisons: list[dict[str, Any]] | None = None) -> str:
+    """Targets, or each target beside the figure reported ("不少于45个 → 61个 136%") once matched."""
+    if comparisons:
+        return "; ".join(
+            f"{c['target']} → {c['actual']}" + (f" {c['ratio']:.0%}" if c.get("ratio") is not None else "")
+            for c in comparisons
+        )
     return "; ".join(f"{t.get('comparator', '')}{t.get('quantity', '')}{t.get('unit', '')}" for t in targets)
 
 
@@ -53,7 +59,7 @@ def commitments_table(document: str, commitments: list[dict[str, Any]]) -> Table
             status_text(c["status"]),
             f"{c['agency']} {c['period']}",
             Text(c["text"]),
-            Text(_targets(c["targets"])),
+            Text(_targets(c["targets"], c.get("comparisons"))),
             _best_evidence(c["evidence"]),
         )
     return table
