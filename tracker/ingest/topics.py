@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Order matters only for ties: a more specific field before a broader one.
 TOPIC_KEYWORDS: dict[str, list[str]] = {
@@ -68,17 +69,29 @@ OTHER = "其他"
 _SECTION_WEIGHT = 0.5
 
 
+def _hits(text: str) -> dict[str, int]:
+    """Keyword occurrences per topic (a keyword inside a longer one counts too: 党组 in 党组织)."""
+    if not text:
+        return {}
+    return {topic: sum(text.count(k) for k in keywords) for topic, keywords in TOPIC_KEYWORDS.items()}
+
+
+@lru_cache(maxsize=20_000)
+def _section_hits(section: str) -> dict[str, int]:
+    """Sections repeat for every statement under them: count their keywords once."""
+    return _hits(section)
+
+
 def topic_of(text: str, section: str = "") -> str:
     """The field with the most keyword hits in the statement, the section path breaking ties.
 
     The statement's own words weigh twice its section's, so "提高残疾人两项补贴" under a social
     assistance heading is 残疾人福利.
     """
+    own, context = _hits(text), _section_hits(section)
     best, best_score = OTHER, 0.0
-    for topic, keywords in TOPIC_KEYWORDS.items():
-        score = sum(text.count(k) for k in keywords) + _SECTION_WEIGHT * sum(
-            section.count(k) for k in keywords
-        )
+    for topic in TOPIC_KEYWORDS:
+        score = own.get(topic, 0) + _SECTION_WEIGHT * context.get(topic, 0)
         if score > best_score:
             best, best_score = topic, score
     return best

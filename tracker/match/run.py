@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
@@ -79,7 +80,10 @@ def compute_matches(
     rule = rule or LINK_RULES[scorer]
     commitments = list_commitments(session, agency=agency, period=period)
     achievements = list_achievements(session, agency=agency, period=period)
-    everything = list_commitments(session) + list_achievements(session)
+    filtered = agency is not None or period is not None
+    everything = (
+        (list_commitments(session) + list_achievements(session)) if filtered else commitments + achievements
+    )
     engine.fit(CorpusStats.from_terms([_terms(row.normalized) for row in everything]))
     summaries = _summary_documents(session)
     decided = reviewer_links(session)
@@ -187,22 +191,27 @@ def save_matches(session: Session, run: MatchRun) -> None:
         chunk = ids[start : start + 500]
         session.exec(delete(Candidate).where(col(Candidate.commitment_id).in_(chunk)))  # type: ignore[call-overload]
         session.exec(delete(CommitmentStatus).where(col(CommitmentStatus.commitment_id).in_(chunk)))  # type: ignore[call-overload]
-    session.add_all(
-        Candidate(
-            commitment_id=c.commitment_id,
-            achievement_id=c.achievement_id,
-            rank=c.rank,
-            score=c.score,
-            state=c.state,
-            shared_terms=list(c.shared_terms),
-            scorer=run.scorer,
-        )
+    # Plain executemany inserts: ORM objects for ~100 candidates per commitment dominated the run.
+    candidates = [
+        {
+            "commitment_id": c.commitment_id,
+            "achievement_id": c.achievement_id,
+            "rank": c.rank,
+            "score": c.score,
+            "state": c.state,
+            "shared_terms": list(c.shared_terms),
+            "scorer": run.scorer,
+        }
         for c in run.candidates
-    )
-    session.add_all(
-        CommitmentStatus(commitment_id=s.commitment_id, status=s.status, source="auto", detail=s.detail)
+    ]
+    statuses = [
+        {"commitment_id": s.commitment_id, "status": s.status, "source": "auto", "detail": s.detail}
         for s in run.statuses.values()
-    )
+    ]
+    if candidates:
+        session.execute(insert(Candidate.__table__), candidates)  # type: ignore[attr-defined]
+    if statuses:
+        session.execute(insert(CommitmentStatus.__table__), statuses)  # type: ignore[attr-defined]
 
 
 def match_database(

@@ -138,13 +138,27 @@ class Weighted(Scorer):
 
     def __init__(self) -> None:
         self.stats = CorpusStats()
+        self._weights: dict[str, dict[str, float]] = {}
 
     def fit(self, stats: CorpusStats) -> None:
         self.stats = stats
+        self._weights = {}
+
+    def weights(self, text: str) -> dict[str, float]:
+        """Term weights of a text, computed once per fitted corpus."""
+        cached = self._weights.get(text)
+        if cached is None:
+            cached = self._weights[text] = _weights(text, self.stats)
+        return cached
 
     def score_block(self, commitments: Sequence[str], achievements: Sequence[str]) -> np.ndarray:
-        left = [_weights(t, self.stats) for t in commitments]
-        right = [_weights(t, self.stats) for t in achievements]
+        return self.score_weights(
+            [self.weights(t) for t in commitments], [self.weights(t) for t in achievements]
+        )
+
+    def score_weights(self, left: list[dict[str, float]], right: list[dict[str, float]]) -> np.ndarray:
+        """Scores between texts given as term-weight maps (lets callers score merged texts without
+        segmenting them again)."""
         vocab: dict[str, int] = {}
         for weights in left + right:
             for term in weights:
@@ -159,8 +173,8 @@ class Weighted(Scorer):
         return score
 
     def explain(self, commitment: str, achievement: str) -> list[str]:
-        left, right = _weights(commitment, self.stats), _weights(achievement, self.stats)
-        return sorted(set(left) & set(right), key=lambda t: -left[t])
+        left, right = self.weights(commitment), self.weights(achievement)
+        return sorted(left.keys() & right.keys(), key=lambda t: -left[t])
 
 
 def _dense(rows: list[dict[str, float]], vocab: dict[str, int]) -> np.ndarray:

@@ -265,6 +265,7 @@ def _tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
+@lru_cache(maxsize=100_000)
 def _parts(word: str) -> list[str]:
     """The words a compound is made of ("社区居家养老" -> 社区, 居家, 养老), by the general dictionary;
     unlike jieba's search mode this never yields straddling pieces such as 家养 or 理工."""
@@ -285,6 +286,12 @@ def content_terms(text: str) -> list[str]:
     Args:
         text: a statement in normal form (see tracker.textnorm.normalize).
     """
+    return list(_content_terms(text))
+
+
+@lru_cache(maxsize=500_000)
+def _content_terms(text: str) -> tuple[str, ...]:
+    """Segmentation is the costly step of matching, and every statement is scored many times."""
     terms: list[str] = []
     for name in named_items(text):
         terms.append(name)  # its words are added below with the rest of the text
@@ -299,7 +306,7 @@ def content_terms(text: str) -> list[str]:
             for term in [word, *_parts(word)]:
                 if len(term) >= 2 and term not in BOILERPLATE and not term.isdigit():
                     terms.append(term)
-    return terms
+    return tuple(terms)
 
 
 def segment_all(texts: Iterable[str]) -> list[list[str]]:

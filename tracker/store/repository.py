@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, insert, or_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -118,8 +118,10 @@ def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
     session.add(existing)
     session.flush()
 
-    commitments: dict[str, Commitment] = {}
-    achievements: dict[str, Achievement] = {}
+    # Statement rows go in as plain dicts through one executemany per table: building ORM objects for
+    # tens of thousands of rows cost four times as much (benchmarks/speed.py).
+    commitments: dict[str, dict[str, Any]] = {}
+    achievements: dict[str, dict[str, Any]] = {}
     for index, ppart in enumerate(parsed.parts):
         agency = ppart.agency or parsed.agency
         part = Part(
@@ -133,32 +135,34 @@ def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
         )
         session.add(part)
         for statement in ppart.statements:
+            quantities = [q.as_dict() for q in statement.quantities]
             if ppart.kind == "plan":
                 key = ids.commitment_id(agency, ppart.period, statement.normalized)
                 merged = _merge(commitments, key, statement)
                 if not merged:
-                    commitments[key] = Commitment(
-                        **_row_fields(key, doc_id, part.id, agency, ppart, statement),
-                        targets=[q.as_dict() for q in statement.quantities],
-                    )
+                    commitments[key] = _row_fields(key, doc_id, part.id, agency, ppart, statement) | {
+                        "targets": quantities
+                    }
             else:
                 key = ids.achievement_id(agency, ppart.period, statement.normalized)
                 merged = _merge(achievements, key, statement)
                 if not merged:
-                    achievements[key] = Achievement(
-                        **_row_fields(key, doc_id, part.id, agency, ppart, statement),
-                        quantities=[q.as_dict() for q in statement.quantities],
-                    )
+                    achievements[key] = _row_fields(key, doc_id, part.id, agency, ppart, statement) | {
+                        "quantities": quantities
+                    }
             result.merged += merged
     session.flush()
 
     for model, rows in ((Commitment, commitments), (Achievement, achievements)):
         owners = _owners(session, model, list(rows))
+        fresh = []
         for key, row in rows.items():
             if key in owners:
                 result.already_stated[owners[key]] = result.already_stated.get(owners[key], 0) + 1
             else:
-                session.add(row)
+                fresh.append(row)
+        if fresh:
+            session.execute(insert(model.__table__), fresh)  # type: ignore[attr-defined]
     session.flush()
     result.commitments, result.achievements = _owned_counts(session, doc_id)
     return result
@@ -185,11 +189,11 @@ def _row_fields(
     }
 
 
-def _merge(rows: dict[str, Any], key: str, statement: Statement) -> bool:
+def _merge(rows: dict[str, dict[str, Any]], key: str, statement: Statement) -> bool:
     row = rows.get(key)
     if row is None:
         return False
-    row.times_stated += statement.times_stated
+    row["times_stated"] += statement.times_stated
     return True
 
 
