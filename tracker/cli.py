@@ -185,15 +185,20 @@ def match(ctx: click.Context, scorer: str) -> None:
     _match_with_progress(engine, Console(highlight=False, soft_wrap=True), scorer)
 
 
-def _match_with_progress(engine: Engine, console: Console, scorer: str) -> None:
-    progress = Progress(
-        TextColumn("matching"),
+def _progress_bar(console: Console, label: str) -> Progress:
+    """The one progress bar style of long commands; it disappears when done."""
+    return Progress(
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
     )
+
+
+def _match_with_progress(engine: Engine, console: Console, scorer: str) -> None:
+    progress = _progress_bar(console, "matching")
     task: list[Any] = []
 
     def on_block(done: int, total: int) -> None:
@@ -437,14 +442,7 @@ def _load_with_progress(
     engine: Engine, paths: list[str], console: Console, *, quiet: bool = False, **options: Any
 ) -> LoadResult:
     """Run the load, with a progress bar when there is more than one file."""
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
+    progress = _progress_bar(console, "ingesting")
     task: list[Any] = []
 
     def on_start(total: int) -> None:
