@@ -69,3 +69,23 @@ def _dump(path: Path) -> str:
     """Every row of every table (WAL included): what "the database as it was" means."""
     with sqlite3.connect(path) as connection:
         return "\n".join(connection.iterdump())
+
+
+def test_many_files_are_parsed_in_parallel_and_saved_in_order(workdir):
+    folder = workdir / "many"
+    folder.mkdir()
+    for copy in range(2):
+        for seed in sorted(SEEDS.glob("*.txt")):
+            text = seed.read_text(encoding="utf-8")
+            (folder / f"{copy}_{seed.name}").write_text(text + f"\n(副本{copy})\n", encoding="utf-8")
+    (folder / "9_bad.txt").write_bytes(b"\x00\x01binary")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ingest", "many", "--no-match"])
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        == "tracker: many/9_bad.txt: binary file (contains NUL bytes) (give a text or HTML file)"
+    )
+    printed = [line.split()[0] for line in result.output.splitlines() if line.startswith("many/")]
+    assert printed == sorted(f"many/{p.name}" for p in folder.glob("[01]_*.txt"))
+    assert _dump(workdir / "commitments.db").count('INSERT INTO "document"') == 10

@@ -7,9 +7,12 @@ print them. Extraction itself lives in ``tracker.ingest.pipeline``; this module 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -122,33 +125,73 @@ def load_paths(
     result = LoadResult([FileOutcome(error.path, error=error) for error in path_errors])
     if on_start is not None:
         on_start(len(files))
-    for file in files:
-        outcome = _load_one(
-            engine, file, display_path(file, base), parse, agency=agency, period=period, kind=kind
-        )
+    shown = [display_path(file, base) for file in files]
+    options = {"agency": agency, "period": period, "kind": kind}
+    if parse is pipeline_parse() and len(files) >= PARALLEL_FROM:
+        parsed = _parse_in_parallel(files, shown, options)
+    else:
+        parsed = (_parse_one(parse, file, name, options) for file, name in zip(files, shown, strict=True))
+    for name, document in zip(shown, parsed, strict=True):
+        outcome = _save_one(engine, name, document)
         result.outcomes.append(outcome)
         if on_file is not None:
             on_file(outcome)
     return result
 
 
-def _load_one(
-    engine: Engine,
-    file: Path,
-    shown: str,
-    parse: ParseFn,
-    *,
-    agency: str | None,
-    period: int | None,
-    kind: str,
-) -> FileOutcome:
-    outcome = FileOutcome(shown)
+# Parsing is CPU-bound and independent per file: from this many files on, it runs in one process per
+# core while the main process saves each document, in order, in its own transaction.
+PARALLEL_FROM = 8
+
+
+def pipeline_parse() -> ParseFn:
+    from tracker.ingest import pipeline
+
+    return pipeline.parse_file
+
+
+def _parse_one(
+    parse: ParseFn, file: Path, shown: str, options: dict[str, Any]
+) -> ParsedDocument | TrackerError:
+    """Parse one file; a failure is returned as a value, so one bad file does not stop the rest."""
     try:
-        outcome.parsed = parse(file, display_path=shown, agency=agency, period=period, kind=kind)
+        return parse(file, display_path=shown, **options)
+    except TrackerError as error:
+        return error
+    except OSError as error:
+        return InputFileError(shown, f"cannot read: {error.strerror or error}")
+
+
+def _parse_for_pool(job: tuple[Path, str, dict[str, Any]]) -> ParsedDocument | tuple[str, str, str | None]:
+    """Worker side: errors travel back as plain (path, problem, hint) tuples, which always pickle."""
+    file, shown, options = job
+    result = _parse_one(pipeline_parse(), file, shown, options)
+    if isinstance(result, InputFileError):
+        return (result.path, result.problem, result.hint)
+    if isinstance(result, TrackerError):
+        return (shown, result.message, result.hint)
+    return result
+
+
+def _parse_in_parallel(
+    files: Sequence[Path], shown: Sequence[str], options: dict[str, Any]
+) -> Iterator[ParsedDocument | TrackerError]:
+    workers = min(os.cpu_count() or 1, 4)
+    jobs = [(file, name, options) for file, name in zip(files, shown, strict=True)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for item in pool.map(_parse_for_pool, jobs, chunksize=4):
+            yield InputFileError(*item) if isinstance(item, tuple) else item
+
+
+def _save_one(engine: Engine, shown: str, parsed: ParsedDocument | TrackerError) -> FileOutcome:
+    outcome = FileOutcome(shown)
+    if isinstance(parsed, TrackerError):
+        outcome.error = parsed
+        return outcome
+    outcome.parsed = parsed
+    try:
         with write_session(engine) as session:
-            outcome.saved = save_document(session, outcome.parsed)
+            outcome.saved = save_document(session, parsed)
     except TrackerError as error:
         outcome.error = error
-    except OSError as error:
-        outcome.error = InputFileError(shown, f"cannot read: {error.strerror or error}")
     return outcome
