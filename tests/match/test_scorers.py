@@ -59,3 +59,12 @@ def test_explanation_names_shared_content_terms(stats: CorpusStats) -> None:
     scorer.fit(stats)
     shared = scorer.explain(COMMITMENTS[0], ACHIEVEMENTS[0])
     assert "清单" in shared and "服务" not in shared
+
+
+def test_rust_and_python_jieba_segment_alike(seed_docs) -> None:
+    from tracker.match.terms import DOMAIN_WORDS, Segmenter
+
+    fast, reference = Segmenter(DOMAIN_WORDS), Segmenter(DOMAIN_WORDS, rust=False)
+    texts = [s.normalized for doc in seed_docs.values() for _p, s in doc.commitments + doc.achievements]
+    assert len(texts) > 1000
+    assert [fast.lcut(t) for t in texts] == [reference.lcut(t) for t in texts]

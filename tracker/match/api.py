@@ -33,5 +33,6 @@ class MatchRun:
 
     scorer: str
     blocks: int = 0
+    complete: bool = False  # covers the whole database (not one agency or period)
     candidates: list[ScoredCandidate] = field(default_factory=list)
     statuses: dict[str, StatusResult] = field(default_factory=dict)
