@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -78,15 +79,18 @@ class JiebaTokenSet(Scorer):
         return process.cdist(left, right, scorer=fuzz.token_set_ratio, dtype=np.float32)
 
 
-def _bigrams(text: str) -> list[str]:
-    return [text[i : i + 2] for i in range(len(text) - 1)] or [text]
+@lru_cache(maxsize=500_000)
+def _bigrams(text: str) -> tuple[tuple[str, int], ...]:
+    """Character bigrams of a text with their counts (cached: a statement is scored in many blocks)."""
+    grams = [text[i : i + 2] for i in range(len(text) - 1)] or [text]
+    return tuple(Counter(grams).items())
 
 
-def _tfidf_matrix(rows: list[list[str]], vocab: dict[str, int], idf: np.ndarray) -> np.ndarray:
+def _tfidf_matrix(rows: list[tuple[tuple[str, int], ...]], vocab: dict[str, int], idf: np.ndarray) -> np.ndarray:
     matrix = np.zeros((len(rows), len(vocab)), dtype=np.float32)
     for i, grams in enumerate(rows):
-        for gram, count in Counter(grams).items():
-            matrix[i, vocab[gram]] = count
+        columns = [vocab[gram] for gram, _count in grams]
+        matrix[i, columns] = [count for _gram, count in grams]
     matrix *= idf
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -101,12 +105,12 @@ class CharTfidf(Scorer):
         right = [_bigrams(t) for t in achievements]
         vocab: dict[str, int] = {}
         for grams in left + right:
-            for gram in grams:
+            for gram, _count in grams:
                 vocab.setdefault(gram, len(vocab))
-        frequency = np.zeros(len(vocab), dtype=np.float32)
-        for grams in left + right:
-            for gram in set(grams):
-                frequency[vocab[gram]] += 1
+        presence = np.zeros((len(left) + len(right), len(vocab)), dtype=np.float32)
+        for i, grams in enumerate(left + right):
+            presence[i, [vocab[gram] for gram, _count in grams]] = 1.0
+        frequency = presence.sum(axis=0)
         idf = np.log((1 + len(left) + len(right)) / (1 + frequency)) + 1.0
         return 100.0 * _tfidf_matrix(left, vocab, idf) @ _tfidf_matrix(right, vocab, idf).T
 
