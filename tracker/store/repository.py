@@ -268,17 +268,7 @@ def list_commitments(
 
     ``status`` filters on the current status as :func:`current_statuses` reports it.
     """
-    query = (
-        select(Commitment)
-        .join(Document, col(Document.id) == col(Commitment.document_id))
-        .join(Part, col(Part.id) == col(Commitment.part_id))
-        .order_by(Document.path, Part.position, Commitment.position, Commitment.id)
-    )
-    if agency is not None:
-        query = query.where(Commitment.agency == agency)
-    if period is not None:
-        query = query.where(Commitment.period == period)
-    rows = list(session.exec(query).all())
+    rows = _in_document_order(session, Commitment, agency, period)
     if status is not None:
         statuses = current_statuses(session, rows)
         rows = [row for row in rows if statuses[row.id].status == status]
@@ -289,16 +279,21 @@ def list_achievements(
     session: Session, *, agency: str | None = None, period: int | None = None
 ) -> list[Achievement]:
     """Achievements in document order, optionally filtered by agency and period."""
+    return _in_document_order(session, Achievement, agency, period)
+
+
+def _in_document_order(session: Session, model: Any, agency: str | None, period: int | None) -> list[Any]:
+    """Statements of ``model`` (Commitment or Achievement) by document path, part and position."""
     query = (
-        select(Achievement)
-        .join(Document, col(Document.id) == col(Achievement.document_id))
-        .join(Part, col(Part.id) == col(Achievement.part_id))
-        .order_by(Document.path, Part.position, Achievement.position, Achievement.id)
+        select(model)
+        .join(Document, col(Document.id) == col(model.document_id))
+        .join(Part, col(Part.id) == col(model.part_id))
+        .order_by(Document.path, Part.position, model.position, model.id)
     )
     if agency is not None:
-        query = query.where(Achievement.agency == agency)
+        query = query.where(model.agency == agency)
     if period is not None:
-        query = query.where(Achievement.period == period)
+        query = query.where(model.period == period)
     return list(session.exec(query).all())
 
 
