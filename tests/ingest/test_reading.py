@@ -111,3 +111,23 @@ def test_collect_files_expands_folders_and_reports_missing(tmp_path: Path) -> No
     files, errors = collect_files([str(tmp_path), str(tmp_path / "missing.txt")])
     assert [f.name for f in files] == ["a.txt", "b.md"]
     assert len(errors) == 1 and "missing.txt: no such file" in str(errors[0])
+
+
+def test_markdown_and_traditional_html_are_read_and_shown_as_written(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.md"
+    plan.write_text(
+        "# 博羅縣民政局2024年工作計劃\n\n## 一、養老服務\n\n- 年內新建**長者飯堂**不少於10家。\n- 推進居家適老化改造。\n",
+        encoding="utf-8",
+    )
+    summary = tmp_path / "summary.html"
+    summary.write_text(
+        "<html><body><p>博羅縣民政局2024年工作總結</p><p>一、養老服務</p><p>全年新建長者飯堂12家。</p></body></html>",
+        encoding="utf-8",
+    )
+    plan_doc = parse_file(plan, display_path="plan.md")
+    summary_doc = parse_file(summary, display_path="summary.html")
+    assert plan_doc.agency == summary_doc.agency == "博罗县民政局"  # the matching key is Simplified
+    assert [s.text for _p, s in plan_doc.commitments] == ["年內新建長者飯堂不少於10家", "推進居家適老化改造"]
+    assert [s.normalized for _p, s in plan_doc.commitments][0] == "年内新建长者饭堂不少于10家"
+    assert [(p.kind, p.period) for p in summary_doc.parts] == [("summary", 2024)]
+    assert [s.text for _p, s in summary_doc.achievements] == ["全年新建長者飯堂12家"]

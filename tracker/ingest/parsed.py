@@ -37,6 +37,7 @@ class Statement:
     times_stated: int = 1
     position: int = 0
     sentence: int = 0  # statements cut from one sentence share it: their context for matching
+    paragraph: int = -1  # index of the cleaned paragraph it was cut from (-1: unknown)
 
 
 @dataclass

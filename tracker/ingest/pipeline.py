@@ -15,7 +15,7 @@ from tracker.ingest.statements import Draft, commitments_from, split_summary_sen
 from tracker.ingest.structure import analyse
 from tracker.ingest.tense import deadline_in
 from tracker.ingest.topics import OTHER, is_testable, topic_of
-from tracker.textnorm import normalize
+from tracker.textnorm import normalize, to_simplified
 
 KINDS = ("plan", "summary", "auto")
 SECTION_SEPARATOR = " > "
@@ -58,9 +58,14 @@ def parse_file(
         raise InputFileError(display_path, f"unknown kind '{kind}'", "use plan, summary or auto")
     raw = read_file(path, display_path)
     cleaned = clean_text(raw.text)
+    # Every rule below is written in Simplified Chinese: a Traditional document is read in its Simplified
+    # form, and its statements are shown as written (see ``_as_written``).
+    originals = [p.text for p in cleaned.paragraphs]
+    for paragraph in cleaned.paragraphs:
+        paragraph.text = to_simplified(paragraph.text)
     body = "\n".join(p.text for p in cleaned.paragraphs)
     # Page furniture ("文章来源:佛山市民政局") is not content, but it does name the publisher.
-    found_agency = agency or detect_agency(body) or detect_agency(raw.text)
+    found_agency = agency or detect_agency(body) or detect_agency(to_simplified(raw.text))
     if not found_agency:
         raise InputFileError(
             display_path, "cannot tell which body issued this document", "pass --agency NAME"
@@ -76,6 +81,7 @@ def parse_file(
             "pass --period YEAR and --kind",
         )
     parts = _build_parts(placed, found_agency, structure.part_headings, None if kind == "auto" else kind)
+    _restore_as_written(parts, cleaned.paragraphs, originals)
     if not any(part.statements for part in parts):
         raise InputFileError(
             display_path, "no commitment or achievement found", "is this a work plan or summary?"
@@ -90,6 +96,23 @@ def parse_file(
         removed_lines=cleaned.removed_lines,
         repeated_paragraphs=cleaned.repeated_paragraphs,
     )
+
+
+def _restore_as_written(parts: list[Part], simplified: list, originals: list[str]) -> None:
+    """Show each statement in the characters its document used (Traditional stays Traditional).
+
+    OpenCC converts character for character almost always, so a statement found in the Simplified
+    paragraph sits at the same offset in the original one; where lengths differ it stays Simplified.
+    """
+    for part in parts:
+        for statement in part.statements:
+            index = statement.paragraph
+            if index < 0 or simplified[index].text == originals[index]:
+                continue
+            source, original = simplified[index].text, originals[index]
+            offset = source.find(statement.text)
+            if offset >= 0 and len(source) == len(original):
+                statement.text = original[offset : offset + len(statement.text)]
 
 
 def _build_parts(
@@ -149,4 +172,5 @@ def _describe(draft: Draft, item: PlacedSentence, normalized: str, position: int
         testable=is_testable(draft.text, bool(quantities), deadline),
         times_stated=item.unit.count,
         position=position,
+        paragraph=item.unit.paragraph,
     )

@@ -52,9 +52,11 @@ def read_file(path: Path, display_path: str) -> RawText:
     if not data.strip():
         raise InputFileError(display_path, "file is empty")
     text, encoding = decode_bytes(data, display_path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if path.suffix.lower() in (".html", ".htm"):
         text = html_to_text(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    elif path.suffix.lower() == ".md":
+        text = markdown_to_text(text)
     if not _CJK.search(text):
         raise InputFileError(
             display_path, "no Chinese text found", "tracker reads Chinese plans and summaries"
@@ -171,3 +173,22 @@ def html_to_text(html: str) -> str:
     lines = [re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in text.split("\n")]
     # Block boundaries are the only line structure HTML has; blank lines there mean nothing.
     return "\n".join(line for line in lines if line)
+
+
+_MARKDOWN_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+(?=[^\d]))")
+_MARKDOWN_INLINE = re.compile(r"(\*\*|__|\*|`)(.+?)\1")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown to plain lines: heading marks, quote marks, bullets, emphasis and link targets removed.
+
+    Numbered list markers ("1. ") are removed only when followed by text, so "2024. " years survive;
+    Chinese enumerations ("一、", "(一)") are content and stay.
+    """
+    lines = []
+    for line in text.split("\n"):
+        line = _MARKDOWN_LINE.sub("", line)
+        line = _MARKDOWN_LINK.sub(r"\1", line)
+        lines.append(_MARKDOWN_INLINE.sub(r"\2", line))
+    return "\n".join(lines)

@@ -87,13 +87,18 @@ def _strip_marker(text: str) -> tuple[int | None, str]:
     return None, text
 
 
-def _is_standalone_heading(text: str) -> bool:
-    """A line with no sentence punctuation, or a short full-stopped phrase with no comma."""
+def _is_standalone_heading(text: str, marked: bool = True) -> bool:
+    """A line with no sentence punctuation, or (after a numbering mark) a short full-stopped phrase
+    without comma or figures. An unnumbered "推进居家适老化改造。" is a statement, not a heading."""
     if len(text) > _MAX_HEADING or text.endswith((":", "：", ";", "；")):
         return False
-    if text.endswith("。"):
+    if text.endswith("。") and marked:
         body = text[:-1]
-        return len(body) <= _MAX_LEAD_TITLE and not any(c in body for c in SENTENCE_ENDS + ",，")
+        return (
+            len(body) <= _MAX_LEAD_TITLE
+            and not any(c in body for c in SENTENCE_ENDS + ",，")
+            and not re.search(r"\d", body)  # "全年新建长者饭堂12家。" reports a result
+        )
     return not any(char in SENTENCE_ENDS for char in text)
 
 
@@ -123,14 +128,14 @@ def analyse(paragraphs: list[Paragraph]) -> Structure:
 
     for index, paragraph in enumerate(paragraphs):
         level, body = _strip_marker(paragraph.text)
-        if index == 0 and level is None and _is_standalone_heading(body):
+        if index == 0 and level is None and _is_standalone_heading(body, marked=False):
             title = body
             title_years = [int(y) for y in re.findall(_YEAR, body)]
             kind, year = part_of_heading(body)
             if kind:
                 part_headings.append(Heading(0, body, kind, year))
             continue
-        if _is_standalone_heading(body):
+        if _is_standalone_heading(body, marked=level is not None):
             open_heading(level or UNMARKED_LEVEL, body.rstrip("。"), level is not None)
             continue
         local: list[str] = []

@@ -86,7 +86,9 @@ def _bigrams(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(Counter(grams).items())
 
 
-def _tfidf_matrix(rows: list[tuple[tuple[str, int], ...]], vocab: dict[str, int], idf: np.ndarray) -> np.ndarray:
+def _tfidf_matrix(
+    rows: list[tuple[tuple[str, int], ...]], vocab: dict[str, int], idf: np.ndarray
+) -> np.ndarray:
     matrix = np.zeros((len(rows), len(vocab)), dtype=np.float32)
     for i, grams in enumerate(rows):
         columns = [vocab[gram] for gram, _count in grams]
