@@ -28,9 +28,11 @@ from tracker.store.engine import make_engine, read_session
 GRIDS = {
     # Scores of the context scorer and of edit-distance scorers spread over 0-100; TF-IDF cosines are low.
     "default": ((40, 50, 60, 75), range(15, 60, 5), (0.7, 0.8, 0.9, 1.0)),
+    "weighted": ((75,), range(10, 45, 5), (0.7, 0.8, 0.9, 1.0)),
     "char_tfidf": ((15, 25, 35, 50), range(5, 40, 5), (0.7, 0.8, 0.9, 1.0)),
 }
 ACROSS = (0.0, 0.6, 0.8)
+KEY_TERMS = {"weighted": (0, 2, 3, 4)}  # only our scorer knows terms
 
 
 def calibrate(db_url: str, gold_paths: list[str], scorers: list[str]) -> None:
@@ -43,10 +45,11 @@ def calibrate(db_url: str, gold_paths: list[str], scorers: list[str]) -> None:
         for scorer in scorers:
             absolutes, floors, shares = GRIDS.get(scorer, GRIDS["default"])
             best: tuple[float, float, LinkRule, Scores] | None = None
-            for absolute, floor, share, across in itertools.product(absolutes, floors, shares, ACROSS):
+            grid = itertools.product(absolutes, floors, shares, ACROSS, KEY_TERMS.get(scorer, (0,)))
+            for absolute, floor, share, across, key_terms in grid:
                 if floor > absolute:
                     continue
-                rule = LinkRule(float(absolute), float(floor), share, across)
+                rule = LinkRule(float(absolute), float(floor), share, across, key_terms)
                 merged = MatchRun(scorer=scorer)
                 for agency, period in scopes:
                     run = compute_matches(session, scorer=scorer, agency=agency, period=period, rule=rule)
@@ -60,7 +63,7 @@ def calibrate(db_url: str, gold_paths: list[str], scorers: list[str]) -> None:
             rule, scores = best[2], best[3]
             print(
                 f'    "{scorer}": LinkRule(absolute={rule.absolute}, floor={rule.floor}, share={rule.share}, '
-                f"achievement_share={rule.achievement_share}),  # F1 {scores.f1:.3f}, "
+                f"achievement_share={rule.achievement_share}, key_terms={rule.key_terms}),  # F1 {scores.f1:.3f}, "
                 f"status {scores.status_accuracy:.3f}"
             )
 

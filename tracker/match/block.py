@@ -22,6 +22,7 @@ import numpy as np
 
 from tracker.ingest.topics import OTHER
 from tracker.match.scorers import CharTfidf, Scorer, Weighted
+from tracker.match.terms import compound_parts
 
 TERM_SHARE = 0.5
 SENTENCE_SHARE = 0.8
@@ -75,24 +76,53 @@ class ContextScorer(Scorer):
         scores += TOPIC_BONUS * _same_topic(commitments, achievements)
         return np.clip(scores, 0.0, 100.0)
 
+    def keep_key_term_links(
+        self, links: np.ndarray, commitments: Sequence[Item], achievements: Sequence[Item], count: int
+    ) -> np.ndarray:
+        """Keep a link only where the achievement's sentence or section title contains one of the
+        commitment's ``count`` rarest terms (or a word of it: "综合监管" by "…协同监管模式"): evidence
+        has to mention what sets the commitment apart. Checked on the links only, not on every pair."""
+        sentences: dict[tuple[str, int], str] = {}
+        for a in achievements:
+            key = (a.document, a.sentence)
+            sentences[key] = sentences.get(key, "") + a.normalized
+        contexts: dict[int, str] = {}
+        forms: dict[int, list[str]] = {}
+        kept = links.copy()
+        for row, column in zip(*np.nonzero(links), strict=True):
+            if row not in forms:
+                weights = self.terms.weights(commitments[row].normalized)
+                key_terms = sorted(weights, key=lambda t: -weights[t])[:count]
+                forms[row] = [form for term in key_terms for form in (term, *compound_parts(term))]
+            if column not in contexts:
+                a = achievements[column]
+                contexts[column] = sentences[(a.document, a.sentence)] + a.section.rsplit(" > ", 1)[-1]
+            kept[row, column] = any(form in contexts[column] for form in forms[row])
+        return kept
+
     def _alignment(self, commitments: Sequence[Item], achievements: Sequence[Item]) -> np.ndarray:
         """For each pair, how alike their chapters are, 1.0 for the achievement chapter most like the
-        commitment's (chapters compared as the concatenation of their statements)."""
+        commitment's (a chapter is its title and statements, scored from their cached term weights)."""
         left = sorted({chapter(c.section) for c in commitments})
         right = sorted({chapter(a.section) for a in achievements})
         if len(left) < 2 or len(right) < 2:
             return np.zeros((len(commitments), len(achievements)))
-        left_text = [
-            " ".join([k] + [c.normalized for c in commitments if chapter(c.section) == k]) for k in left
-        ]
-        right_text = [
-            " ".join([k] + [a.normalized for a in achievements if chapter(a.section) == k]) for k in right
-        ]
-        similarity = self.terms.score_block(left_text, right_text)
+        similarity = self.terms.score_weights(
+            [self._chapter_weights(k, commitments) for k in left],
+            [self._chapter_weights(k, achievements) for k in right],
+        )
         similarity = similarity / np.maximum(similarity.max(axis=1, keepdims=True), 1e-9)
         rows = np.array([left.index(chapter(c.section)) for c in commitments])
         cols = np.array([right.index(chapter(a.section)) for a in achievements])
         return similarity[np.ix_(rows, cols)]
+
+    def _chapter_weights(self, title: str, items: Sequence[Item]) -> dict[str, float]:
+        merged: dict[str, float] = dict(self.terms.weights(title))
+        for item in items:
+            if chapter(item.section) == title:
+                for term, weight in self.terms.weights(item.normalized).items():
+                    merged[term] = max(merged.get(term, 0.0), weight)
+        return merged
 
 
 def _sentence_context(own: np.ndarray, items: Sequence[Item], share: float = SENTENCE_SHARE) -> np.ndarray:

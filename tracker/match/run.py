@@ -173,10 +173,14 @@ def _match_block(
     engine: Scorer, rule: LinkRule, commitments: Sequence[_Row], achievements: Sequence[_Row]
 ) -> list[ScoredCandidate]:
     if isinstance(engine, ContextScorer):
-        scores = engine.score_items([_item(c) for c in commitments], [_item(a) for a in achievements])
+        left, right = [_item(c) for c in commitments], [_item(a) for a in achievements]
+        scores = engine.score_items(left, right)
+        links = suggested(scores, rule)
+        if rule.key_terms:
+            links = engine.keep_key_term_links(links, left, right, rule.key_terms)
     else:
         scores = engine.score_block([c.normalized for c in commitments], [a.normalized for a in achievements])
-    links = suggested(scores, rule)
+        links = suggested(scores, rule)
     result: list[ScoredCandidate] = []
     for row, commitment in enumerate(commitments):
         order = np.argsort(-scores[row], kind="stable")

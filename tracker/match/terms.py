@@ -284,7 +284,7 @@ def _tokenizer() -> Segmenter:
 
 
 @lru_cache(maxsize=100_000)
-def _parts(word: str) -> list[str]:
+def compound_parts(word: str) -> list[str]:
     """The words a compound is made of ("社区居家养老" -> 社区, 居家, 养老), by the general dictionary;
     unlike jieba's search mode this never yields straddling pieces such as 家养 or 理工."""
     if len(word) < 4:
@@ -321,7 +321,7 @@ def _content_terms(text: str) -> tuple[str, ...]:
         # Whole words and their parts ("社区居家养老" and "社区", "居家", "养老"): a summary rarely repeats
         # a plan's compound word, but it does repeat its parts.
         for word in tokenizer.lcut(run):
-            for term in [word, *_parts(word)]:
+            for term in [word, *compound_parts(word)]:
                 if len(term) >= 2 and term not in BOILERPLATE and not term.isdigit():
                     terms.append(term)
     return tuple(terms)
