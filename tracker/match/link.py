@@ -3,6 +3,7 @@
 A candidate is suggested when its score clears an absolute bar, or when it clears a lower floor and is
 close to the commitment's best candidate: a short commitment ("深化婚俗改革") shares few words with any
 evidence, so its best evidence scores low in absolute terms but stands out among its own candidates.
+Our scorer also asks the evidence to mention one of the commitment's rarest terms (``key_terms``).
 One achievement may support several commitments and one commitment may take several achievements.
 
 The numbers are calibrated per scorer on the development benchmark by ``benchmarks/calibrate.py``
