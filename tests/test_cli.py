@@ -228,3 +228,23 @@ def test_bare_tracker_keeps_an_existing_database(runner, docs, tmp_path):
     result = runner.invoke(cli, [])
     assert result.exit_code == 0
     assert "Building" not in result.output and "不应出现" not in result.output
+
+
+def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys, tmp_path):
+    import tracker.cli as cli_module
+    from tracker.store.engine import make_engine
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    url = f"sqlite:///{tmp_path / 'bug.db'}"
+    make_engine(url).dispose()
+    monkeypatch.setattr(cli_module, "build_report", broken)
+    monkeypatch.setattr("sys.argv", ["tracker", "--db", url, "report", "--format", "json"])
+    monkeypatch.delenv("TRACKER_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        cli_module.main()
+    assert exit_info.value.code == cli_module.INTERNAL_ERROR_EXIT
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("tracker: internal error: KeyError")
+    assert "Traceback" not in err

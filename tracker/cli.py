@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -501,9 +502,28 @@ def _emit(text: str, output: Path | None) -> None:
         raise TrackerError(f"cannot write {output}: {error.strerror or error}") from error
 
 
+INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE
+
+
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="tracker")
+    """Console-script entry point.
+
+    A failure that is not the user's (a bug) still ends in one line, with the way to see more: set
+    TRACKER_DEBUG=1 for the traceback.
+    """
+    try:
+        cli(prog_name="tracker", standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as error:  # noqa: BLE001 - the last resort at the edge, never inside the core
+        if os.environ.get("TRACKER_DEBUG"):
+            raise
+        click.echo(
+            f"tracker: internal error: {type(error).__name__}: {error} "
+            "(a bug; rerun with TRACKER_DEBUG=1 for the traceback and report it)",
+            err=True,
+        )
+        sys.exit(INTERNAL_ERROR_EXIT)
 
 
 if __name__ == "__main__":
