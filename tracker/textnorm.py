@@ -24,8 +24,3 @@ def to_simplified(text: str) -> str:
 def normalize(text: str) -> str:
     """NFKC (full-width to half-width), Traditional to Simplified, all whitespace removed."""
     return _WHITESPACE.sub("", to_simplified(unicodedata.normalize("NFKC", text)))
-
-
-def display_form(text: str) -> str:
-    """Text as shown to users: NFKC punctuation kept as written, runs of spaces collapsed."""
-    return _WHITESPACE.sub(" ", text).strip()

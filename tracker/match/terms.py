@@ -327,10 +327,6 @@ def _content_terms(text: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
-def segment_all(texts: Iterable[str]) -> list[list[str]]:
-    return [content_terms(text) for text in texts]
-
-
 def plain_words(text: str) -> list[str]:
     """Every jieba word (the baseline scorers' view of a text: no boilerplate removed)."""
     return [w for w in _tokenizer().lcut(text) if w.strip()]
