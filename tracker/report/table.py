@@ -19,6 +19,8 @@ from tracker.statuses import STATUS_STYLES, STATUSES, label
 
 #: Characters of commitment text shown before the cell folds onto more lines.
 TEXT_WIDTH = 60
+#: Characters of the best evidence quoted in the table.
+EVIDENCE_WIDTH = 30
 
 
 def status_text(status: str) -> Text:
@@ -37,11 +39,17 @@ def _targets(targets: list[dict[str, Any]], comparisons: list[dict[str, Any]] | 
 
 
 def _best_evidence(evidence: list[dict[str, Any]]) -> Text:
+    """The evidence a reader should look at first: the best linked result, quoted, with its score and
+    how many more are linked ("43 《佛山市养老服务条例(草案)》于10月提请… +1"); unlinked candidates are dim."""
     if not evidence:
         return Text("—", style="dim")
-    best = next((e for e in evidence if e["state"] in ("confirmed", "suggested")), evidence[0])
+    linked = [e for e in evidence if e["state"] in ("confirmed", "suggested")]
+    best = linked[0] if linked else evidence[0]
     score = "" if best.get("score") is None else f"{best['score']:.0f} "
-    return Text(f"{score}{best['state']} ({len(evidence)})")
+    quote = best["text"] if len(best["text"]) <= EVIDENCE_WIDTH else best["text"][: EVIDENCE_WIDTH - 1] + "…"
+    more = f" +{len(linked) - 1}" if len(linked) > 1 else ""
+    mark = "✓ " if best["state"] == "confirmed" else ""
+    return Text(f"{mark}{score}{quote}{more}", style="" if linked else "dim")
 
 
 def commitments_table(document: str, commitments: list[dict[str, Any]]) -> Table:
@@ -52,7 +60,7 @@ def commitments_table(document: str, commitments: list[dict[str, Any]]) -> Table
     table.add_column("机构/年度", overflow="fold")
     table.add_column("承诺", overflow="fold", max_width=TEXT_WIDTH)
     table.add_column("目标", overflow="fold")
-    table.add_column("佐证", no_wrap=True)
+    table.add_column("佐证", overflow="fold", max_width=EVIDENCE_WIDTH + 8)
     for c in commitments:
         table.add_row(
             c["id"],
