@@ -430,19 +430,19 @@ class _SetScorer:
         false_pos: set[PairKey] = set()
         unjudged: set[PairKey] = set()
         ignored = 0
-        for key in self.predictions.links:
-            cid, aid = key
+        for pair in self.predictions.links:
+            cid, aid = pair
             if aid in judged:
-                if key in gold:
-                    true_pos.add(key)
-                elif key in optional:
+                if pair in gold:
+                    true_pos.add(pair)
+                elif pair in optional:
                     ignored += 1
                 else:
-                    false_pos.add(key)
+                    false_pos.add(pair)
             elif aid in touched:
                 ignored += 1
             elif aid in scope_achievements or cid in scope_commitments:
-                unjudged.add(key)
+                unjudged.add(pair)
 
         ranked = self.predictions.ranked
         missed = {(cid, aid) for cid, aid in gold if aid not in ranked.get(cid, [])[:TOP_K]}

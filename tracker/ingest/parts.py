@@ -72,6 +72,7 @@ def place_sentences(
             context = None
         last_section = unit.section
         preamble = not unit.section and not unit.numbered_section and unit.part_index in numbered_parts
+        period: int | None
         if kind_override:
             kind, period = kind_override, period_override or _explicit_year(unit, reference)
         elif unit.part_index is not None:

@@ -129,7 +129,11 @@ def _build_parts(
             if key not in parts:
                 heading = headings[item.unit.part_index].title if item.unit.part_index is not None else ""
                 parts[key] = Part(
-                    kind=draft.kind, period=item.period, agency=agency, heading=heading, position=len(parts)
+                    kind=draft.kind,  # type: ignore[arg-type]  # "plan" or "summary" by construction
+                    period=item.period,
+                    agency=agency,
+                    heading=heading,
+                    position=len(parts),
                 )
             normalized = normalize(draft.text)
             duplicate = seen.get((draft.kind, item.period, normalized))

@@ -81,7 +81,7 @@ def _rows(
     session: Session, model: type[Commitment] | type[Achievement], agency: str | None, period: int | None
 ) -> list[_Row]:
     figures = model.targets if model is Commitment else model.quantities  # type: ignore[union-attr]
-    query = select(
+    query = select(  # type: ignore[call-overload]  # ten columns: more than sqlmodel's typed overloads
         model.id,
         model.agency,
         model.period,

@@ -162,7 +162,7 @@ def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
             else:
                 fresh.append(row)
         if fresh:
-            session.execute(insert(model.__table__), fresh)  # type: ignore[attr-defined]
+            session.execute(insert(model.__table__), fresh)  # type: ignore[union-attr]
     session.flush()
     result.commitments, result.achievements = _owned_counts(session, doc_id)
     return result
@@ -251,7 +251,7 @@ def document_paths(session: Session) -> dict[str, str]:
 
 def parts_by_document(session: Session, document_id: str) -> list[Part]:
     """The parts of one document in reading order."""
-    query = select(Part).where(Part.document_id == document_id).order_by(Part.position)
+    query = select(Part).where(Part.document_id == document_id).order_by(col(Part.position))
     return list(session.exec(query).all())
 
 
@@ -288,7 +288,7 @@ def _in_document_order(session: Session, model: Any, agency: str | None, period:
         select(model)
         .join(Document, col(Document.id) == col(model.document_id))
         .join(Part, col(Part.id) == col(model.part_id))
-        .order_by(Document.path, Part.position, model.position, model.id)
+        .order_by(col(Document.path), col(Part.position), col(model.position), col(model.id))
     )
     if agency is not None:
         query = query.where(model.agency == agency)
@@ -305,7 +305,7 @@ def candidates_for(session: Session, commitment_ids: Iterable[str]) -> dict[str,
         query = (
             select(Candidate)
             .where(col(Candidate.commitment_id).in_(keys[start : start + _CHUNK]))
-            .order_by(Candidate.commitment_id, Candidate.rank, col(Candidate.score).desc())
+            .order_by(col(Candidate.commitment_id), col(Candidate.rank), col(Candidate.score).desc())
         )
         for candidate in session.exec(query).all():
             result.setdefault(candidate.commitment_id, []).append(candidate)
@@ -314,7 +314,9 @@ def candidates_for(session: Session, commitment_ids: Iterable[str]) -> dict[str,
 
 def list_candidates(session: Session) -> list[Candidate]:
     """Every candidate row, grouped by commitment and ranked."""
-    return list(session.exec(select(Candidate).order_by(Candidate.commitment_id, Candidate.rank)).all())
+    return list(
+        session.exec(select(Candidate).order_by(col(Candidate.commitment_id), col(Candidate.rank))).all()
+    )
 
 
 def add_decision(
@@ -351,7 +353,7 @@ def add_decision(
 
 def reviewer_statuses(session: Session) -> dict[str, str]:
     """Commitment id -> the status its latest ``status`` decision set."""
-    query = select(Decision).where(Decision.action == "status").order_by(Decision.id)
+    query = select(Decision).where(Decision.action == "status").order_by(col(Decision.id))
     return {d.commitment_id: d.value or "" for d in session.exec(query).all()}
 
 
@@ -361,7 +363,7 @@ def reviewer_links(session: Session) -> dict[tuple[str, str], str]:
     query = (
         select(Decision)
         .where(col(Decision.action).in_(actions), col(Decision.achievement_id).is_not(None))
-        .order_by(Decision.id)
+        .order_by(col(Decision.id))
     )
     state = {"confirm": "confirmed", "link": "confirmed", "reject": "rejected", "unlink": "rejected"}
     return {(d.commitment_id, d.achievement_id or ""): state[d.action] for d in session.exec(query).all()}
