@@ -170,8 +170,10 @@ def ingest(
     show_default=True,
     help="Similarity scorer (the others are baselines kept for comparison).",
 )
+@click.option("--agency", metavar="NAME", help="Only this issuing body's commitments.")
+@click.option("--period", type=int, metavar="YEAR", help="Only commitments for this year.")
 @click.pass_context
-def match(ctx: click.Context, scorer: str) -> None:
+def match(ctx: click.Context, scorer: str, agency: str | None, period: int | None) -> None:
     """Recompute ranked evidence, suggested links and automatic statuses for every commitment.
 
     Each commitment is compared with the achievements of its own agency and period. Reviewer
@@ -180,10 +182,13 @@ def match(ctx: click.Context, scorer: str) -> None:
     \b
     Examples:
       tracker match
+      tracker match --agency 佛山市民政局 --period 2024
       tracker match --scorer char_tfidf     # a baseline, to compare with 'tracker eval'
     """
     engine = _engine(ctx, must_exist=True)
-    _match_with_progress(engine, Console(highlight=False, soft_wrap=True), scorer)
+    _match_with_progress(
+        engine, Console(highlight=False, soft_wrap=True), scorer, agency=agency, period=period
+    )
 
 
 def _progress_bar(console: Console, label: str) -> Progress:
@@ -198,7 +203,9 @@ def _progress_bar(console: Console, label: str) -> Progress:
     )
 
 
-def _match_with_progress(engine: Engine, console: Console, scorer: str) -> None:
+def _match_with_progress(
+    engine: Engine, console: Console, scorer: str, *, agency: str | None = None, period: int | None = None
+) -> None:
     progress = _progress_bar(console, "matching")
     task: list[Any] = []
 
@@ -210,7 +217,7 @@ def _match_with_progress(engine: Engine, console: Console, scorer: str) -> None:
             progress.update(task[0], completed=done)
 
     try:
-        summary = match_database(engine, scorer=scorer, progress=on_block)
+        summary = match_database(engine, scorer=scorer, agency=agency, period=period, progress=on_block)
     finally:
         if task:
             progress.stop()
