@@ -17,11 +17,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from tracker.errors import InputFileError, TrackerError, UsageError
-from tracker.ingest.parsed import ParsedDocument
+from tracker.ingest.parsed import KINDS, ParsedDocument
 from tracker.store.engine import write_session
 from tracker.store.repository import SaveResult, save_document
-
-KINDS = ("plan", "summary", "auto")
 
 ParseFn = Callable[..., ParsedDocument]
 CollectFn = Callable[[list[str]], tuple[list[Path], list[InputFileError]]]

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 PartKind = Literal["plan", "summary"]
+#: What ``--kind`` accepts: a part kind, or ``auto`` to detect the parts.
+KINDS = ("plan", "summary", "auto")
 Comparator = Literal[">=", "<=", "=", "~", ">"]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from tracker.errors import InputFileError
 from tracker.ingest.agency import detect_agency
 from tracker.ingest.cleaning import clean_text
-from tracker.ingest.parsed import ParsedDocument, Part, Statement
+from tracker.ingest.parsed import KINDS, ParsedDocument, Part, Statement
 from tracker.ingest.parts import PlacedSentence, place_sentences
 from tracker.ingest.quantities import quantities_in
 from tracker.ingest.reading import SUPPORTED_SUFFIXES, read_file
@@ -17,7 +17,6 @@ from tracker.ingest.tense import deadline_in
 from tracker.ingest.topics import OTHER, is_testable, topic_of
 from tracker.textnorm import normalize, to_simplified
 
-KINDS = ("plan", "summary", "auto")
 SECTION_SEPARATOR = " > "
 
 

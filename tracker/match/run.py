@@ -8,10 +8,9 @@ only read here: a rejected link never counts for a status, a confirmed one alway
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 from sqlalchemy import insert
@@ -53,11 +52,6 @@ def make_scorer(name: str) -> Scorer:
 
         raise UsageError(f"unknown scorer '{name}'", "choose one of " + ", ".join(SCORER_NAMES))
     return SCORERS[name]()
-
-
-@lru_cache(maxsize=200_000)
-def _terms(text: str) -> tuple[str, ...]:
-    return tuple(content_terms(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +121,7 @@ def compute_matches(
         if filtered
         else commitments + achievements
     )
-    engine.fit(CorpusStats.from_terms([_terms(row.normalized) for row in everything]))
+    engine.fit(CorpusStats.from_terms([content_terms(row.normalized) for row in everything]))
     summaries = _summary_documents(session)
     decided = reviewer_links(session)
     by_block: dict[tuple[str, int], list[_Row]] = defaultdict(list)
@@ -267,15 +261,10 @@ def save_matches(session: Session, run: MatchRun) -> None:
             continue
         columns = [column.name for column in table.columns]
         statement = insert(table).compile(dialect=connection.dialect, column_keys=columns)
-        positional = (
-            [dict(zip(columns, row, strict=True)) for row in rows] if not statement.positional else None
-        )
+        params = rows if statement.positional else [dict(zip(columns, row, strict=True)) for row in rows]
         cursor = connection.connection.cursor()
         try:
-            if positional is None:
-                cursor.executemany(str(statement), rows)
-            else:
-                cursor.executemany(str(statement), positional)
+            cursor.executemany(str(statement), params)
         finally:
             cursor.close()
 
@@ -292,12 +281,11 @@ def match_database(
     with write_session(engine) as session:
         run = compute_matches(session, scorer=scorer, agency=agency, period=period, progress=progress)
         save_matches(session, run)
-    summary = MatchSummary(scorer=scorer, blocks=run.blocks)
-    summary.commitments = len(run.statuses)
-    summary.candidates = len(run.candidates)
-    summary.suggested = sum(1 for c in run.candidates if c.state == "suggested")
-    counts: dict[str, int] = defaultdict(int)
-    for status in run.statuses.values():
-        counts[status.status] += 1
-    summary.statuses = dict(counts)
-    return summary
+    return MatchSummary(
+        scorer=scorer,
+        blocks=run.blocks,
+        commitments=len(run.statuses),
+        candidates=len(run.candidates),
+        suggested=sum(1 for c in run.candidates if c.state == "suggested"),
+        statuses=dict(Counter(status.status for status in run.statuses.values())),
+    )
