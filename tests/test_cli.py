@@ -203,6 +203,12 @@ def test_db_option_and_environment_variable(runner, docs, tmp_path, monkeypatch)
     assert not (tmp_path / "commitments.db").exists()
 
 
+def test_db_option_takes_a_plain_file_path(runner, docs, tmp_path):
+    result = runner.invoke(cli, ["--db", "review.db", "ingest", str(docs / "a_plan.txt")])
+    assert result.exit_code == 0, result.output
+    assert len(rows(tmp_path / "review.db", "commitment")) == 2
+
+
 @pytest.mark.parametrize("args", [[], ["tui"]])
 def test_bare_tracker_builds_the_database_from_seeds_once(runner, tmp_path, args):
     seeds = tmp_path / "seeds"

@@ -29,7 +29,15 @@ from tracker.report.eval_table import render_eval
 from tracker.report.json_report import build_report, render_json
 from tracker.report.table import render_table, render_table_text
 from tracker.statuses import STATUSES, with_label
-from tracker.store.engine import DEFAULT_URL, ENV_VAR, make_engine, read_session, sqlite_path, write_session
+from tracker.store.engine import (
+    DEFAULT_URL,
+    ENV_VAR,
+    database_url,
+    make_engine,
+    read_session,
+    sqlite_path,
+    write_session,
+)
 from tracker.store.repository import list_documents
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -96,8 +104,8 @@ def _engine(ctx: click.Context, *, must_exist: bool = False) -> Engine:
     envvar=ENV_VAR,
     default=DEFAULT_URL,
     show_default=True,
-    metavar="URL",
-    help=f"SQLAlchemy database URL (also ${ENV_VAR}), e.g. postgresql+psycopg://user@host/tracker.",
+    metavar="URL|FILE",
+    help=f"SQLAlchemy database URL or SQLite file (also ${ENV_VAR}), e.g. review.db or postgresql+psycopg://user@host/tracker.",
 )
 @click.version_option(package_name="tracker", message="%(prog)s %(version)s")
 @click.pass_context
@@ -112,9 +120,9 @@ def cli(ctx: click.Context, db: str) -> None:
       tracker                                   # demo: build from seeds/, show statuses
       tracker ingest plans/ summaries/2024.txt  # add documents
       tracker report --format json -o report.json
-      tracker --db sqlite:///other.db report --agency 广州市民政局 --period 2024
+      tracker --db other.db report --agency 广州市民政局 --period 2024
     """
-    ctx.obj = Settings(db=db)
+    ctx.obj = Settings(db=database_url(db))
     if ctx.invoked_subcommand is None:
         _review(ctx)
 

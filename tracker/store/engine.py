@@ -30,8 +30,14 @@ BEGIN_OPTION = "tracker_sqlite_begin"
 
 
 def database_url(url: str | None = None) -> str:
-    """The URL to use: the explicit one, else ``$TRACKER_DB``, else ``sqlite:///commitments.db``."""
-    return url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    """The URL to use: the explicit one, else ``$TRACKER_DB``, else ``sqlite:///commitments.db``.
+
+    A value without ``://`` is a path to a SQLite file (``--db review.db``).
+    """
+    chosen = url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    if "://" not in chosen:
+        return f"sqlite:///{chosen}"
+    return chosen
 
 
 def sqlite_path(url: str) -> Path | None:
