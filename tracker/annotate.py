@@ -1,7 +1,9 @@
-"""Scripted review: resolve id prefixes and append the reviewer's decisions to the log, without a UI.
+"""Review decisions: resolve id prefixes and append the reviewer's decisions to the log.
 
-Decisions go through :func:`tracker.store.repository.add_decision` into the append-only Decision
-table, so the matcher never overwrites them and they survive re-ingest (they are keyed by stable id).
+Both ``tracker annotate`` and the review UI decide through these functions. Decisions go through
+:func:`tracker.store.repository.add_decision` into the append-only Decision table, so the matcher never
+overwrites them and they survive re-ingest (they are keyed by stable id). A link decision also
+recomputes the commitment's automatic status at once, so the status shown never lags the evidence.
 """
 
 from __future__ import annotations
@@ -9,13 +11,12 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from tracker.errors import UsageError
+from tracker.match.run import refresh_statuses
 from tracker.store.models import Achievement, Commitment, Decision
-from tracker.store.repository import add_decision
+from tracker.store.repository import LINK_ACTIONS, add_decision, retract_last_decision
 
 #: Matches listed when a prefix is ambiguous.
 LISTED = 3
-
-_PAIR_ACTIONS = ("confirm", "reject", "link", "unlink")
 
 
 def resolve_id(session: Session, model: type[Commitment] | type[Achievement], prefix: str) -> str:
@@ -54,15 +55,17 @@ def decide_pair(
     session: Session, action: str, commitment: str, achievement: str, *, reviewer: str
 ) -> Decision:
     """Confirm, reject, link or unlink the pair named by two id prefixes (the caller commits)."""
-    if action not in _PAIR_ACTIONS:
-        raise UsageError(f"unknown pair action {action!r}", "use one of " + ", ".join(_PAIR_ACTIONS))
-    return add_decision(
+    if action not in LINK_ACTIONS:
+        raise UsageError(f"unknown pair action {action!r}", "use one of " + ", ".join(LINK_ACTIONS))
+    decision = add_decision(
         session,
         commitment_id=resolve_id(session, Commitment, commitment),
         achievement_id=resolve_id(session, Achievement, achievement),
         action=action,
         reviewer=reviewer,
     )
+    refresh_statuses(session, [decision.commitment_id])
+    return decision
 
 
 def set_status(session: Session, commitment: str, status: str, *, reviewer: str) -> Decision:
@@ -88,3 +91,15 @@ def add_note(session: Session, commitment: str, text: str, *, reviewer: str) -> 
         value=note,
         reviewer=reviewer,
     )
+
+
+def undo_last(session: Session, *, reviewer: str) -> Decision | None:
+    """Take back ``reviewer``'s latest decision still in force (the caller commits).
+
+    Returns the decision taken back, or None when the reviewer has none left. The decision stays in the
+    log beside its retraction; the state it changed goes back to what it was before.
+    """
+    decision = retract_last_decision(session, reviewer)
+    if decision is not None and decision.action in LINK_ACTIONS:
+        refresh_statuses(session, [decision.commitment_id])
+    return decision

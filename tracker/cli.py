@@ -124,7 +124,7 @@ def cli(ctx: click.Context, db: str) -> None:
     """
     ctx.obj = Settings(db=database_url(db))
     if ctx.invoked_subcommand is None:
-        _review(ctx)
+        _review(ctx, reviewer=_login(), blind=False)
 
 
 @cli.command()
@@ -413,21 +413,29 @@ def annotate_note(ctx: click.Context, commitment: str, text: str, reviewer: str)
 
 
 @cli.command()
+@_reviewer_option
+@click.option("--blind", is_flag=True, help="Hide scores and the matcher's suggestions (b toggles).")
 @click.pass_context
-def tui(ctx: click.Context) -> None:
-    """Review commitments (the same as plain 'tracker').
+def tui(ctx: click.Context, reviewer: str, blind: bool) -> None:
+    """Review commitments from the keyboard (plain 'tracker' does the same as yourself).
 
-    Builds the database from seeds/ when it does not exist yet, then shows every commitment's status.
+    Builds the database from seeds/ when it does not exist yet. In a terminal it opens the review UI
+    (press ? inside for the keys); piped or redirected, it prints the status table instead.
 
     \b
-    Example:
-      tracker --db sqlite:///demo.db tui
+    Examples:
+      tracker --db demo.db tui --reviewer li
+      tracker tui --blind
     """
-    _review(ctx)
+    _review(ctx, reviewer=reviewer, blind=blind)
 
 
-def _review(ctx: click.Context) -> None:
-    """Open the database and show statuses; the Textual UI will take over here.
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _review(ctx: click.Context, *, reviewer: str, blind: bool) -> None:
+    """Open the database in the review UI (the status table when not in a terminal).
 
     A database that does not exist or holds no document is first built from the seeds, so a plain
     ``tracker`` always has something to show.
@@ -448,6 +456,11 @@ def _review(ctx: click.Context) -> None:
         _echo_errors(result)
         exit_code = result.exit_code
         _match_with_progress(engine, console, DEFAULT_SCORER)
+    if _interactive():
+        from tracker.tui.app import TrackerApp  # Textual loads only when the UI opens
+
+        TrackerApp(engine, reviewer=reviewer, blind=blind).run()
+        ctx.exit(exit_code)
     with read_session(engine) as session:
         data = build_report(session)
     render_table(data, console)

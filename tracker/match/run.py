@@ -72,7 +72,11 @@ class _Row:
 
 
 def _rows(
-    session: Session, model: type[Commitment] | type[Achievement], agency: str | None, period: int | None
+    session: Session,
+    model: type[Commitment] | type[Achievement],
+    agency: str | None,
+    period: int | None,
+    ids: Sequence[str] | None = None,
 ) -> list[_Row]:
     figures = model.targets if model is Commitment else model.quantities  # type: ignore[union-attr]
     query = select(  # type: ignore[call-overload]  # ten columns: more than sqlmodel's typed overloads
@@ -91,6 +95,8 @@ def _rows(
         query = query.where(model.agency == agency)
     if period is not None:
         query = query.where(model.period == period)
+    if ids is not None:
+        query = query.where(col(model.id).in_(list(ids)))
     return [_Row(*row) for row in session.exec(query).all()]
 
 
@@ -222,6 +228,37 @@ def _statuses(
         result[commitment.id] = auto_status(
             commitment.id, commitment.quantities, evidence, has_summary=has_summary
         )
+    return result
+
+
+def refresh_statuses(session: Session, commitment_ids: Sequence[str]) -> dict[str, StatusResult]:
+    """Recompute and store the automatic status of these commitments from their stored candidates and
+    the reviewer's live link decisions, without scoring again (the review UI calls this after each
+    confirm, reject or link, so the status beside the evidence is never stale)."""
+    rows = _rows(session, Commitment, None, None, ids=commitment_ids)
+    if not rows:
+        return {}
+    candidates = [
+        ScoredCandidate(c.commitment_id, c.achievement_id, c.rank, c.score, c.state)
+        for c in session.exec(
+            select(Candidate).where(col(Candidate.commitment_id).in_([row.id for row in rows]))
+        ).all()
+    ]
+    decided = reviewer_links(session, commitment_ids)
+    wanted = {c.achievement_id for c in candidates} | {achievement for _c, achievement in decided}
+    achievements = {row.id: row for row in _rows(session, Achievement, None, None, ids=sorted(wanted))}
+    summaries = _summary_documents(session)
+    result: dict[str, StatusResult] = {}
+    for row in rows:
+        reported = bool(summaries.get((row.agency, row.period), set()) - {row.document_id})
+        result.update(_statuses([row], candidates, decided, achievements, has_summary=reported))
+    for status in result.values():
+        session.merge(
+            CommitmentStatus(
+                commitment_id=status.commitment_id, status=status.status, source="auto", detail=status.detail
+            )
+        )
+    session.flush()
     return result
 
 

@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 
 from tracker.errors import UsageError
 from tracker.statuses import STATUSES, label
-from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
+from tracker.store.evidence import Evidence, evidence_for
+from tracker.store.models import Achievement, Commitment, CommitmentStatus
 from tracker.store.repository import (
-    candidates_for,
     current_statuses,
     document_paths,
     list_achievements,
@@ -49,8 +49,10 @@ def build_report(
     paths = document_paths(session)
     commitments = list_commitments(session, agency=agency, period=period, status=status)
     statuses = current_statuses(session, commitments)
-    all_achievements = {a.id: a for a in list_achievements(session)}
-    evidence = _evidence(session, [c.id for c in commitments], all_achievements, paths)
+    evidence = {
+        cid: [_evidence_entry(item, paths) for item in items]
+        for cid, items in evidence_for(session, [c.id for c in commitments]).items()
+    }
     supports = _supports(session)
     details = {row.commitment_id: row.detail for row in session.exec(select(CommitmentStatus)).all()}
 
@@ -132,47 +134,19 @@ def _achievement(a: Achievement, supports: list[str], paths: dict[str, str]) -> 
     }
 
 
-def _evidence_entry(
-    a: Achievement, candidate: Candidate | None, state: str, paths: dict[str, str]
-) -> dict[str, Any]:
+def _evidence_entry(item: Evidence, paths: dict[str, str]) -> dict[str, Any]:
+    a = item.achievement
     return {
         "id": a.id,
         "text": a.text,
         "document": paths.get(a.document_id, ""),
         "agency": a.agency,
         "period": a.period,
-        "score": round(candidate.score, 1) if candidate is not None else None,
-        "state": state,
-        "shared_terms": list(candidate.shared_terms) if candidate is not None else [],
-        "rank": candidate.rank if candidate is not None else None,
+        "score": item.score,
+        "state": item.state,
+        "shared_terms": item.shared_terms,
+        "rank": item.rank,
     }
-
-
-def _evidence(
-    session: Session,
-    commitment_ids: list[str],
-    achievements: dict[str, Achievement],
-    paths: dict[str, str],
-) -> dict[str, list[dict[str, Any]]]:
-    reviewed = reviewer_links(session)
-    ranked = candidates_for(session, commitment_ids)
-    wanted = set(commitment_ids)
-    result: dict[str, list[dict[str, Any]]] = {}
-    for cid, candidates in ranked.items():
-        result[cid] = [
-            _evidence_entry(
-                achievements[c.achievement_id], c, reviewed.get((cid, c.achievement_id), c.state), paths
-            )
-            for c in candidates
-            if c.achievement_id in achievements
-        ]
-    for (cid, aid), state in reviewed.items():
-        if cid not in wanted or aid not in achievements:
-            continue
-        if any(c.achievement_id == aid for c in ranked.get(cid, [])):
-            continue
-        result.setdefault(cid, []).append(_evidence_entry(achievements[aid], None, state, paths))
-    return result
 
 
 def _supports(session: Session) -> dict[str, list[str]]:

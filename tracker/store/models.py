@@ -136,6 +136,18 @@ class Decision(SQLModel, table=True):
     commitment_text: str = ""
 
 
+class Retraction(SQLModel, table=True):
+    """A reviewer took one decision back (the review UI's undo).
+
+    The log stays append-only: the decision keeps its row and the retraction is a row of its own, so the
+    history is exact. The current state is derived from the decisions that were not retracted.
+    """
+
+    decision_id: int = Field(foreign_key="decision.id", primary_key=True)
+    reviewer: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class CommitmentStatus(SQLModel, table=True):
     """The automatic status of a commitment as last computed by the matcher."""
 

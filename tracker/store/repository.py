@@ -30,6 +30,7 @@ from tracker.store.models import (
     Decision,
     Document,
     Part,
+    Retraction,
     utcnow,
 )
 
@@ -351,22 +352,63 @@ def add_decision(
     return decision
 
 
+LINK_ACTIONS = ("confirm", "reject", "link", "unlink")
+_LINK_STATE = {"confirm": "confirmed", "link": "confirmed", "reject": "rejected", "unlink": "rejected"}
+
+
+def live_decisions(
+    session: Session, actions: Sequence[str] | None = None, commitment_ids: Sequence[str] | None = None
+) -> list[Decision]:
+    """Decisions not retracted, oldest first, optionally only these actions and commitments."""
+    retracted = select(Retraction.decision_id)
+    query = select(Decision).where(col(Decision.id).not_in(retracted)).order_by(col(Decision.id))
+    if actions is not None:
+        query = query.where(col(Decision.action).in_(list(actions)))
+    if commitment_ids is not None:
+        query = query.where(col(Decision.commitment_id).in_(list(commitment_ids)))
+    return list(session.exec(query).all())
+
+
 def reviewer_statuses(session: Session) -> dict[str, str]:
-    """Commitment id -> the status its latest ``status`` decision set."""
-    query = select(Decision).where(Decision.action == "status").order_by(col(Decision.id))
-    return {d.commitment_id: d.value or "" for d in session.exec(query).all()}
+    """Commitment id -> the status its latest live ``status`` decision set."""
+    return {d.commitment_id: d.value or "" for d in live_decisions(session, ("status",))}
 
 
-def reviewer_links(session: Session) -> dict[tuple[str, str], str]:
-    """(commitment id, achievement id) -> ``confirmed`` or ``rejected`` per the latest link decision."""
-    actions = ("confirm", "reject", "link", "unlink")
+def reviewer_links(
+    session: Session, commitment_ids: Sequence[str] | None = None
+) -> dict[tuple[str, str], str]:
+    """(commitment id, achievement id) -> ``confirmed`` or ``rejected`` per the latest live link decision
+    (of every commitment, or only of ``commitment_ids``)."""
+    return {
+        (d.commitment_id, d.achievement_id): _LINK_STATE[d.action]
+        for d in live_decisions(session, LINK_ACTIONS, commitment_ids)
+        if d.achievement_id is not None
+    }
+
+
+def reviewer_notes(session: Session) -> dict[str, list[Decision]]:
+    """Commitment id -> its live notes, oldest first."""
+    notes: dict[str, list[Decision]] = {}
+    for d in live_decisions(session, ("note",)):
+        notes.setdefault(d.commitment_id, []).append(d)
+    return notes
+
+
+def retract_last_decision(session: Session, reviewer: str) -> Decision | None:
+    """Retract ``reviewer``'s latest live decision (the caller commits); None when there is none left."""
+    retracted = select(Retraction.decision_id)
     query = (
         select(Decision)
-        .where(col(Decision.action).in_(actions), col(Decision.achievement_id).is_not(None))
-        .order_by(col(Decision.id))
+        .where(Decision.reviewer == reviewer, col(Decision.id).not_in(retracted))
+        .order_by(col(Decision.id).desc())
+        .limit(1)
     )
-    state = {"confirm": "confirmed", "link": "confirmed", "reject": "rejected", "unlink": "rejected"}
-    return {(d.commitment_id, d.achievement_id or ""): state[d.action] for d in session.exec(query).all()}
+    decision = session.exec(query).first()
+    if decision is None or decision.id is None:
+        return None
+    session.add(Retraction(decision_id=decision.id, reviewer=reviewer))
+    session.flush()
+    return decision
 
 
 def current_statuses(session: Session, commitments: Sequence[Commitment]) -> dict[str, StatusView]:

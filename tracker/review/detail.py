@@ -1,0 +1,113 @@
+"""One commitment as the detail screen shows it: where it stands in its document, its targets, the ranked
+evidence with the reviewer's decisions applied, the target-versus-actual comparison, notes and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from tracker.review.worklist import ReviewRow, load_rows
+from tracker.store.evidence import Evidence, evidence_for
+from tracker.store.models import Achievement, Commitment, CommitmentStatus, Document, Part
+from tracker.store.repository import live_decisions
+
+#: Achievements listed by the link picker at most (it narrows as the reviewer types).
+PICKER_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a statement comes from: the document's path and the part's kind, period and heading."""
+
+    path: str
+    kind: str
+    period: int
+    heading: str
+
+    def describe(self) -> str:
+        """The full path, the part and its heading."""
+        return f"{self.path} · {self.short_kind()} {self.period}" + (
+            f" · {self.heading}" if self.heading else ""
+        )
+
+    def short(self) -> str:
+        """The part and the file name only (for one line beside a score)."""
+        return f"{self.short_kind()} {self.period} · {PurePath(self.path).name}"
+
+    def short_kind(self) -> str:
+        return {"plan": "计划", "summary": "总结"}.get(self.kind, self.kind)
+
+
+@dataclass
+class EvidenceView:
+    """One piece of evidence with where it comes from."""
+
+    evidence: Evidence
+    source: Source
+
+    @property
+    def id(self) -> str:
+        return self.evidence.achievement.id
+
+
+@dataclass
+class CommitmentDetail:
+    """Everything the detail screen shows about one commitment."""
+
+    row: ReviewRow
+    commitment: Commitment
+    source: Source
+    evidence: list[EvidenceView]
+    reason: str = ""
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None:
+    """The detail of one commitment, or None when it is no longer stored."""
+    commitment = session.get(Commitment, commitment_id)
+    rows = load_rows(session, [commitment_id])
+    if commitment is None or not rows:
+        return None
+    items = evidence_for(session, [commitment_id]).get(commitment_id, [])
+    sources = _sources(session, {commitment.part_id, *(item.achievement.part_id for item in items)})
+    status = session.get(CommitmentStatus, commitment_id)
+    detail = status.detail if status is not None else {}
+    notes = [
+        f"{d.reviewer or '-'} {d.created_at:%Y-%m-%d %H:%M}: {d.value}"
+        for d in live_decisions(session, ("note",), [commitment_id])
+    ]
+    return CommitmentDetail(
+        row=rows[0],
+        commitment=commitment,
+        source=sources[commitment.part_id],
+        evidence=[EvidenceView(item, sources[item.achievement.part_id]) for item in items],
+        reason=str(detail.get("reason", "")),
+        comparisons=list(detail.get("comparisons", [])),
+        notes=notes,
+    )
+
+
+def find_achievements(
+    session: Session, agency: str, words: str, limit: int = PICKER_LIMIT
+) -> list[Achievement]:
+    """Achievements of ``agency`` whose text contains every space-separated word, newest period first."""
+    query = select(Achievement).where(Achievement.agency == agency)
+    for word in words.split():
+        query = query.where(col(Achievement.text).contains(word, autoescape=True))
+    query = query.order_by(
+        col(Achievement.period).desc(), col(Achievement.document_id), col(Achievement.position)
+    )
+    return list(session.exec(query.limit(limit)).all())
+
+
+def _sources(session: Session, part_ids: set[str]) -> dict[str, Source]:
+    query = select(Part, Document.path).join(Document, col(Document.id) == col(Part.document_id))
+    query = query.where(col(Part.id).in_(sorted(part_ids)))
+    return {
+        part.id: Source(path, part.kind, part.period, part.heading)
+        for part, path in session.exec(query).all()
+    }

@@ -1,0 +1,125 @@
+"""The worklist: one light row per commitment with its current status, best score and whether a reviewer
+has decided it, read in a handful of queries (10,000 commitments load in well under a second), and the
+overview of those rows per (agency, period)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from tracker.statuses import STATUSES
+from tracker.store.models import Candidate, Commitment, CommitmentStatus, Document, Part
+from tracker.store.repository import LINK_ACTIONS, live_decisions, summary_periods
+
+#: Decisions that settle a commitment (a note alone does not).
+DECIDING_ACTIONS = (*LINK_ACTIONS, "status")
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """A commitment as the list shows it."""
+
+    id: str
+    agency: str
+    period: int
+    order: int  # document order over the whole database
+    section: str
+    topic: str
+    text: str
+    status: str
+    source: str  # auto or reviewer
+    best_score: float | None
+    decided: bool
+
+
+@dataclass
+class BlockSummary:
+    """One (agency, period): its commitments by status and by topic, and how many are decided."""
+
+    agency: str
+    period: int
+    total: int = 0
+    decided: int = 0
+    by_status: Counter[str] = field(default_factory=Counter)
+    by_topic: dict[str, Counter[str]] = field(default_factory=dict)
+
+
+def load_rows(session: Session, ids: Sequence[str] | None = None) -> list[ReviewRow]:
+    """Every commitment (or only ``ids``) in document order, with its current status.
+
+    The status is the reviewer's when one was set, else the matcher's, else ``pending``/``no_evidence``
+    by whether a summary of its agency and period exists (as :func:`current_statuses` decides).
+    """
+    query = (
+        select(  # type: ignore[call-overload]  # six columns: more than sqlmodel's typed overloads
+            Commitment.id,
+            Commitment.agency,
+            Commitment.period,
+            Commitment.section,
+            Commitment.topic,
+            Commitment.text,
+        )
+        .join(Document, col(Document.id) == col(Commitment.document_id))
+        .join(Part, col(Part.id) == col(Commitment.part_id))
+        .order_by(col(Document.path), col(Part.position), col(Commitment.position), col(Commitment.id))
+    )
+    if ids is not None:
+        query = query.where(col(Commitment.id).in_(list(ids)))
+    commitments = session.exec(query).all()
+    automatic = dict(session.exec(select(CommitmentStatus.commitment_id, CommitmentStatus.status)).all())
+    best = dict(
+        session.exec(
+            select(Candidate.commitment_id, func.max(Candidate.score)).group_by(Candidate.commitment_id)
+        ).all()
+    )
+    reviewed: dict[str, str] = {}
+    decided: set[str] = set()
+    for decision in live_decisions(session, DECIDING_ACTIONS, ids):
+        decided.add(decision.commitment_id)
+        if decision.action == "status":
+            reviewed[decision.commitment_id] = decision.value or ""
+    summaries = summary_periods(session)
+    rows = []
+    for order, (cid, agency, period, section, topic, text) in enumerate(commitments):
+        if cid in reviewed:
+            status, source = reviewed[cid], "reviewer"
+        else:
+            fallback = "no_evidence" if (agency, period) in summaries else "pending"
+            status, source = automatic.get(cid, fallback), "auto"
+        score = best.get(cid)
+        rows.append(
+            ReviewRow(
+                cid, agency, period, order, section, topic, text, status, source,
+                round(score, 1) if score is not None else None, cid in decided,
+            )
+        )  # fmt: skip
+    return rows
+
+
+def refreshed(rows: Sequence[ReviewRow], fresh: Iterable[ReviewRow]) -> list[ReviewRow]:
+    """``rows`` with the rows of ``fresh`` put in their place (document order kept)."""
+    by_id = {row.id: row for row in fresh}
+    return [replace(by_id[row.id], order=row.order) if row.id in by_id else row for row in rows]
+
+
+def summarize(rows: Iterable[ReviewRow]) -> list[BlockSummary]:
+    """One summary per (agency, period), by agency then period."""
+    blocks: dict[tuple[str, int], BlockSummary] = {}
+    for row in rows:
+        block = blocks.get((row.agency, row.period))
+        if block is None:
+            block = blocks[(row.agency, row.period)] = BlockSummary(row.agency, row.period)
+        block.total += 1
+        block.decided += row.decided
+        block.by_status[row.status] += 1
+        block.by_topic.setdefault(row.topic or "其他", Counter())[row.status] += 1
+    return [blocks[key] for key in sorted(blocks)]
+
+
+def status_order(status: str) -> int:
+    """Position of a status in SPEC order (for sorting and charts)."""
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)

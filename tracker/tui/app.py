@@ -1,0 +1,211 @@
+"""The Textual application: holds the worklist, runs every database call in a worker thread, and hands
+fresh rows to whichever screen is showing.
+
+Screens never touch the database themselves: they ask the app (``decide``, ``reload``, ``detail``) and
+are called back with the result, so a slow disk or a second reviewer's lock never freezes the UI.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from tracker import annotate
+from tracker.errors import TrackerError
+from tracker.review.detail import CommitmentDetail, find_achievements, load_detail
+from tracker.review.worklist import ReviewRow, load_rows, refreshed
+from tracker.store.engine import read_session, write_session
+from tracker.store.models import Achievement
+
+Decide = Callable[[Session], Any]
+#: Called after a decision with the commitment it touched (None: nothing done) and its fresh detail.
+Then = Callable[[str | None, CommitmentDetail | None], None]
+
+
+class TrackerApp(App[None]):
+    """Review commitments from the keyboard; every decision is saved the moment it is taken."""
+
+    TITLE = "tracker 承诺落实审核"
+    CSS_PATH = Path(__file__).with_name("tracker.tcss")
+    BINDINGS = [
+        Binding("q", "quit", "退出", tooltip="quit (every decision is already saved)"),
+        Binding("question_mark", "help", "帮助", key_display="?", tooltip="the keys of this screen"),
+        Binding("r", "reload", "刷新", tooltip="re-read the database (another reviewer's decisions)"),
+        Binding("b", "toggle_blind", "盲审", tooltip="blind mode: hide scores and suggestions", show=False),
+        Binding("t", "toggle_theme", "明暗", tooltip="light / dark theme", show=False),
+    ]
+
+    def __init__(self, engine: Engine, *, reviewer: str, blind: bool = False) -> None:
+        super().__init__()
+        self.engine = engine
+        self.reviewer = reviewer
+        self.blind = blind
+        self.rows: list[ReviewRow] = []
+        self.loaded = False
+        self.theme = "textual-dark"
+        self._queue: deque[tuple[Decide, Then | None, str]] = deque()
+        self._queue_lock = threading.Lock()
+        self._draining = False
+
+    def on_mount(self) -> None:
+        from tracker.tui.overview import OverviewScreen
+
+        self.push_screen(OverviewScreen())
+        self.reload()
+
+    # -- data, always off the UI thread -------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def reload(self) -> None:
+        """Read the whole worklist again (another reviewer's decisions appear)."""
+        with read_session(self.engine) as session:
+            rows = load_rows(session)
+        self.call_from_thread(self._rows_loaded, rows)
+
+    def _rows_loaded(self, rows: list[ReviewRow]) -> None:
+        self.rows = rows
+        self.loaded = True
+        self._broadcast()
+
+    def _broadcast(self) -> None:
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "rows_changed", None)
+            if refresh is not None:
+                refresh()
+
+    @work(thread=True, group="detail")
+    def fetch_detail(self, commitment_id: str, then: Callable[[CommitmentDetail | None], None]) -> None:
+        with read_session(self.engine) as session:
+            detail = load_detail(session, commitment_id)
+        self.call_from_thread(then, detail)
+
+    @work(thread=True, group="search")
+    def search_achievements(self, agency: str, words: str, then: Callable[[list[Achievement]], None]) -> None:
+        with read_session(self.engine) as session:
+            found = find_achievements(session, agency, words)
+        self.call_from_thread(then, found)
+
+    def decide(self, action: Decide, then: Then | None = None, done: str = "") -> None:
+        """Queue ``action`` to run in its own write transaction, then re-read the commitment it touched.
+
+        Decisions run one at a time in the order the keys were pressed (an undo right after a confirm
+        must undo that confirm). ``action`` returns the decision taken, or None when there was nothing
+        to do; the commitment re-read is the decision's own (for an undo, the one the undo changed).
+        """
+        with self._queue_lock:
+            self._queue.append((action, then, done))
+            if self._draining:
+                return
+            self._draining = True
+        self._drain()
+
+    @work(thread=True, group="decide")
+    def _drain(self) -> None:
+        while True:
+            with self._queue_lock:
+                if not self._queue:
+                    self._draining = False
+                    return
+                action, then, done = self._queue.popleft()
+            self._run_decision(action, then, done)
+
+    def _run_decision(self, action: Decide, then: Then | None, done: str) -> None:
+        try:
+            with write_session(self.engine) as session:
+                decision = action(session)
+            touched = decision.commitment_id if decision is not None else None
+            with read_session(self.engine) as session:
+                fresh = load_rows(session, [touched]) if touched else []
+                detail = load_detail(session, touched) if touched else None
+        except TrackerError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
+            return
+        self.call_from_thread(self._decided, fresh, touched, detail, then, done)
+
+    def _decided(
+        self,
+        fresh: list[ReviewRow],
+        touched: str | None,
+        detail: CommitmentDetail | None,
+        then: Then | None,
+        done: str,
+    ) -> None:
+        self.rows = refreshed(self.rows, fresh)
+        if done:
+            self.notify(done, timeout=2)
+        if then is not None:
+            then(touched, detail)
+        self._broadcast()
+
+    # -- decisions ------------------------------------------------------------------------------------
+
+    def confirm(self, cid: str, aid: str, then: Then) -> None:
+        self.decide(
+            lambda s: annotate.decide_pair(s, "confirm", cid, aid, reviewer=self.reviewer),
+            then,
+            "已确认 confirmed",
+        )
+
+    def reject(self, cid: str, aid: str, then: Then) -> None:
+        self.decide(
+            lambda s: annotate.decide_pair(s, "reject", cid, aid, reviewer=self.reviewer),
+            then,
+            "已否决 rejected",
+        )
+
+    def link(self, cid: str, aid: str, then: Then) -> None:
+        self.decide(
+            lambda s: annotate.decide_pair(s, "link", cid, aid, reviewer=self.reviewer), then, "已关联 linked"
+        )
+
+    def set_status(self, cid: str, status: str, then: Then) -> None:
+        self.decide(
+            lambda s: annotate.set_status(s, cid, status, reviewer=self.reviewer), then, "状态已设 status set"
+        )
+
+    def add_note(self, cid: str, text: str, then: Then) -> None:
+        self.decide(
+            lambda s: annotate.add_note(s, cid, text, reviewer=self.reviewer), then, "备注已存 note saved"
+        )
+
+    def undo(self, then: Then) -> None:
+        def action(session: Session) -> Any:
+            decision = annotate.undo_last(session, reviewer=self.reviewer)
+            if decision is None:
+                self.call_from_thread(self.notify, "没有可撤销的决定 nothing to undo", timeout=3)
+            return decision
+
+        self.decide(action, then, "已撤销 undone")
+
+    # -- actions --------------------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload()
+        refresh = getattr(self.screen, "reload_detail", None)
+        if refresh is not None:
+            refresh()
+        self.notify("已刷新 refreshed", timeout=2)
+
+    def action_help(self) -> None:
+        from tracker.tui.dialogs import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_blind(self) -> None:
+        self.blind = not self.blind
+        self.notify(
+            "盲审：分数隐藏 blind: scores hidden" if self.blind else "显示分数 scores shown", timeout=2
+        )
+        self._broadcast()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

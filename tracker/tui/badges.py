@@ -1,0 +1,84 @@
+"""Small renderables shared by the screens: status badges, scores, highlighted text, stacked bars."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from rich.text import Text
+
+from tracker.statuses import STATUS_STYLES, STATUSES, label
+
+#: How each evidence state reads on screen.
+STATE_LABELS = {
+    "suggested": ("建议", "bold cyan"),
+    "confirmed": ("已确认", "bold green"),
+    "rejected": ("已否决", "strike red"),
+    "candidate": ("候选", "dim"),
+}
+HIGHLIGHT = "bold reverse"
+
+#: The matcher's reasons (tracker.match.status) as the UI says them.
+REASONS = {
+    "no summary for this agency and period yet": "该机构该年度尚无总结",
+    "the summary reports nothing linked to it": "总结中未见相关内容",
+    "numeric targets": "数量目标对比",
+    "evidence reports work under way": "佐证显示仍在推进",
+    "part reported done, part under way": "部分完成、部分推进中",
+    "evidence reports it done": "佐证显示已完成",
+}
+
+
+def status_badge(status: str, source: str = "auto") -> Text:
+    """``● 已兑现`` in the status colour; a reviewer's status is marked with ✎."""
+    badge = Text("● " + label(status), style=STATUS_STYLES.get(status, ""))
+    if source == "reviewer":
+        badge.append(" ✎", style="bold")
+    return badge
+
+
+def state_badge(state: str) -> Text:
+    text, style = STATE_LABELS.get(state, (state, ""))
+    return Text(text, style=style)
+
+
+def score_text(score: float | None, blind: bool) -> Text:
+    if blind:
+        return Text("··", style="dim")
+    if score is None:
+        return Text("手动", style="italic")
+    style = "bold" if score >= 60 else "" if score >= 30 else "dim"
+    return Text(f"{score:.0f}", style=style, justify="right")
+
+
+def highlighted(text: str, terms: Iterable[str]) -> Text:
+    """``text`` with every occurrence of the shared terms shown in reverse video (longest first)."""
+    result = Text(text)
+    for term in sorted({t for t in terms if t}, key=len, reverse=True):
+        result.highlight_words([term], style=HIGHLIGHT)
+    return result
+
+
+def stacked_bar(counts: Counter[str], scale: float) -> Text:
+    """One bar: a run of █ per status in SPEC order, ``scale`` cells per commitment."""
+    bar = Text()
+    for status in STATUSES:
+        cells = round(counts.get(status, 0) * scale)
+        if counts.get(status, 0) and cells == 0:
+            cells = 1
+        bar.append("█" * cells, style=STATUS_STYLES.get(status, ""))
+    return bar
+
+
+def legend() -> Text:
+    text = Text()
+    for status in STATUSES:
+        text.append("█ ", style=STATUS_STYLES[status])
+        text.append(label(status) + "  ")
+    return text
+
+
+def reason_label(reason: str) -> str:
+    """The matcher's reason in Chinese, with the English kept after it."""
+    chinese = REASONS.get(reason)
+    return f"{chinese} ({reason})" if chinese else reason

@@ -1,0 +1,158 @@
+"""The first screen: one row per agency and period with its commitments by status and the review's
+progress, and below it the statuses of the highlighted row by topic."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tracker.review.worklist import BlockSummary, summarize
+from tracker.statuses import STATUS_STYLES, STATUSES, label
+from tracker.tui.badges import legend, stacked_bar
+
+if TYPE_CHECKING:
+    from tracker.tui.app import TrackerApp
+
+ALL = "__all__"
+BAR_CELLS = 40  # width of the longest topic bar
+
+
+class OverviewScreen(Screen[None]):
+    """Blocks of (agency, period); Enter opens the commitments of the highlighted one."""
+
+    BINDINGS = [Binding("enter", "open", "打开", tooltip="open the commitments of the highlighted row")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: list[BlockSummary] = []
+
+    @property
+    def tracker(self) -> TrackerApp:
+        return cast("TrackerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("读取中… loading", id="overview-title")
+        yield DataTable(id="blocks", cursor_type="row", zebra_stripes=True)
+        yield Static(id="topic-chart")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.rows_changed()
+
+    def _columns(self, table: DataTable, statuses: list[str]) -> None:
+        """One column per status that occurs (seven would not fit 80 columns), in SPEC order."""
+        table.clear(columns=True)
+        table.add_column("机构 agency", key="agency")
+        table.add_column("年度", key="period")
+        table.add_column("承诺", key="total")
+        for status in statuses:
+            table.add_column(Text(label(status), style=STATUS_STYLES[status]), key=status)
+        table.add_column("已审", key="decided")
+
+    def rows_changed(self) -> None:
+        """Redraw from the app's rows (called when they are loaded or a decision changed one)."""
+        if not self.tracker.loaded:
+            return
+        rows = self.tracker.rows
+        self.blocks = summarize(rows)
+        table = self.query_one("#blocks", DataTable)
+        cursor = table.cursor_row
+        everything = _merge(self.blocks)
+        statuses = [s for s in STATUSES if everything.by_status.get(s)]
+        self._columns(table, statuses)
+        for key, block in [(ALL, everything), *((f"{b.agency}|{b.period}", b) for b in self.blocks)]:
+            table.add_row(
+                block.agency,
+                str(block.period) if block.period else "全部",
+                Text(str(block.total), justify="right"),
+                *(_count(block, status) for status in statuses),
+                _progress(block),
+                key=key,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        decided = sum(b.decided for b in self.blocks)
+        self.query_one("#overview-title", Static).update(
+            Text.assemble(
+                ("总览 ", "bold"),
+                f"{len(rows)} 条承诺 · {len(self.blocks)} 个机构年度 · 已审 {decided}/{len(rows)}",
+                ("  Enter 打开", "dim"),
+            )
+        )
+        self._chart()
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._chart()
+
+    def _selected(self) -> BlockSummary | None:
+        table = self.query_one("#blocks", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key == ALL:
+            return _merge(self.blocks)
+        return next((b for b in self.blocks if f"{b.agency}|{b.period}" == key), None)
+
+    def _chart(self) -> None:
+        block = self._selected()
+        chart = self.query_one("#topic-chart", Static)
+        if block is None:
+            chart.update("")
+            return
+        widest = max((sum(c.values()) for c in block.by_topic.values()), default=1)
+        scale = BAR_CELLS / max(widest, 1)
+        text = Text.assemble(
+            (f"按主题 by topic: {block.agency} {block.period or ''}  ", "bold"), legend(), "\n"
+        )
+        for topic, counts in sorted(block.by_topic.items(), key=lambda item: -sum(item[1].values())):
+            text.append(f"{topic:　<6}"[:6] + f" {sum(counts.values()):>4} ")
+            text.append_text(stacked_bar(counts, scale))
+            text.append("\n")
+        text.rstrip()
+        chart.update(text)
+
+    def action_open(self) -> None:
+        from tracker.tui.commitments import CommitmentsScreen
+
+        block = self._selected()
+        if block is None:
+            return
+        if block.period:
+            self.app.push_screen(CommitmentsScreen(agency=block.agency, period=block.period))
+        else:
+            self.app.push_screen(CommitmentsScreen())
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+
+def _merge(blocks: list[BlockSummary]) -> BlockSummary:
+    merged = BlockSummary("全部机构 all", 0)
+    for block in blocks:
+        merged.total += block.total
+        merged.decided += block.decided
+        merged.by_status.update(block.by_status)
+        for topic, counts in block.by_topic.items():
+            merged.by_topic.setdefault(topic, type(counts)()).update(counts)
+    return merged
+
+
+def _count(block: BlockSummary, status: str) -> Text:
+    count = block.by_status.get(status, 0)
+    return Text(
+        str(count) if count else "·", style=STATUS_STYLES[status] if count else "dim", justify="right"
+    )
+
+
+def _progress(block: BlockSummary) -> Text:
+    share = block.decided / block.total if block.total else 0.0
+    filled = round(share * 10)
+    return Text.assemble(
+        ("▰" * filled, "green"), ("▱" * (10 - filled), "dim"), f" {block.decided}/{block.total}"
+    )
