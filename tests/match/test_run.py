@@ -6,6 +6,7 @@ import pytest
 from conftest import DEV_BENCHMARK, SEEDS
 from sqlmodel import select
 
+from tracker.annotate import decide_pair
 from tracker.evaluate import evaluate
 from tracker.gold import load_gold
 from tracker.load import load_paths
@@ -13,7 +14,13 @@ from tracker.match.run import SCORER_NAMES, compute_matches, match_database
 from tracker.report.json_report import build_report
 from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.models import Decision
-from tracker.store.repository import add_decision
+from tracker.store.repository import (
+    add_decision,
+    current_statuses,
+    list_achievements,
+    list_commitments,
+    save_document,
+)
 
 OUTCOME = DEV_BENCHMARK / "fs2024_outcome.txt"
 GOLD = DEV_BENCHMARK / "fs2024_gold.jsonl"
@@ -165,3 +172,18 @@ def test_report_shows_target_beside_actual(tmp_path) -> None:
     homes = report["实施居家适老化改造不少于300户"]
     assert homes["status"] == "partial"
     assert [(c["ratio"], c["met"]) for c in homes["comparisons"]] == [(0.77, False)]
+
+
+@pytest.mark.parametrize("scope", [{}, {"period": 2024}, {"agency": "广州市民政局", "period": 2024}])
+def test_a_hand_link_to_another_year_counts_in_every_match_scope(engine, make_doc, scope) -> None:
+    with write_session(engine) as session:
+        save_document(session, make_doc("plan.txt", plan=["推进婚俗改革"], summary=["完成婚俗改革试点"]))
+        save_document(session, make_doc("sum.txt", summary=["召开工作会议"], summary_period=2024))
+    match_database(engine)
+    with write_session(engine) as session:
+        (commitment,) = list_commitments(session)
+        (earlier,) = list_achievements(session, period=2023)
+        decide_pair(session, "link", commitment.id, earlier.id, reviewer="li")
+    match_database(engine, **scope)
+    with read_session(engine) as session:
+        assert current_statuses(session, [commitment])[commitment.id].status == "fulfilled"

@@ -137,6 +137,12 @@ def compute_matches(
     for commitment in commitments:
         plans[(commitment.agency, commitment.period)].append(commitment)
     achievement_by_id = {a.id: a for a in achievements}
+    # A reviewer may link an achievement of another agency-year; a filtered run must still count it.
+    elsewhere = {a for (_c, a), state in decided.items() if state == "confirmed"} - achievement_by_id.keys()
+    if elsewhere:
+        achievement_by_id.update(
+            (row.id, row) for row in _rows(session, Achievement, None, None, ids=sorted(elsewhere))
+        )
     run = MatchRun(scorer=scorer, blocks=len(plans), complete=not filtered)
     for done, (key, block_commitments) in enumerate(plans.items(), start=1):
         # A document does not report the outcome of its own targets: 002's mid-year article states
