@@ -331,7 +331,7 @@ _reviewer_option = click.option(
 
 @cli.group(cls=TrackerGroup)
 def annotate() -> None:
-    """Record review decisions from scripts: confirm or reject evidence, set a status, add a note.
+    """Record review decisions from scripts: confirm or reject evidence, set a status, add a note, undo.
 
     Every decision is appended to the review log; automatic matching never overwrites it. Ids may
     be shortened to a unique prefix, with or without the c-/a- in front.
@@ -341,6 +341,7 @@ def annotate() -> None:
       tracker annotate confirm c-3f2a9b a-81c0
       tracker annotate status c-3f2a9b partial --reviewer li
       tracker annotate note 3f2a9b "区级清单未见"
+      tracker annotate undo --reviewer li
     """
 
 
@@ -410,6 +411,31 @@ def annotate_note(ctx: click.Context, commitment: str, text: str, reviewer: str)
     with write_session(_engine(ctx, must_exist=True)) as session:
         decision = review.add_note(session, commitment, text, reviewer=reviewer)
     click.echo(f"{decision.commitment_id}: note added (reviewer {reviewer or '-'})")
+
+
+@annotate.command("undo")
+@_reviewer_option
+@click.pass_context
+def annotate_undo(ctx: click.Context, reviewer: str) -> None:
+    """Take back the reviewer's latest decision still in force (run it again to go further back).
+
+    The decision stays in the review log beside its retraction; the status or evidence it changed
+    goes back to what it was before. Only this reviewer's decisions are taken back.
+
+    \b
+    Example:
+      tracker annotate undo --reviewer li
+    """
+    with write_session(_engine(ctx, must_exist=True)) as session:
+        decision = review.undo_last(session, reviewer=reviewer)
+    if decision is None:
+        click.echo(f"nothing to undo for reviewer {reviewer or '-'}")
+        return
+    pair = f" ← {decision.achievement_id}" if decision.achievement_id else ""
+    value = f": {with_label(decision.value or '')}" if decision.action == "status" else ""
+    click.echo(
+        f"took back {decision.action} {decision.commitment_id}{pair}{value} (reviewer {reviewer or '-'})"
+    )
 
 
 @cli.command()

@@ -70,12 +70,13 @@ def load_rows(session: Session, ids: Sequence[str] | None = None) -> list[Review
     if ids is not None:
         query = query.where(col(Commitment.id).in_(list(ids)))
     commitments = session.exec(query).all()
-    automatic = dict(session.exec(select(CommitmentStatus.commitment_id, CommitmentStatus.status)).all())
-    best = dict(
-        session.exec(
-            select(Candidate.commitment_id, func.max(Candidate.score)).group_by(Candidate.commitment_id)
-        ).all()
-    )
+    statuses = select(CommitmentStatus.commitment_id, CommitmentStatus.status)
+    scores = select(Candidate.commitment_id, func.max(Candidate.score)).group_by(Candidate.commitment_id)
+    if ids is not None:
+        statuses = statuses.where(col(CommitmentStatus.commitment_id).in_(list(ids)))
+        scores = scores.where(col(Candidate.commitment_id).in_(list(ids)))
+    automatic = dict(session.exec(statuses).all())
+    best = dict(session.exec(scores).all())
     reviewed: dict[str, str] = {}
     decided: set[str] = set()
     for decision in live_decisions(session, DECIDING_ACTIONS, ids):
