@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,23 @@ from tracker import annotate
 from tracker.errors import TrackerError
 from tracker.review.detail import CommitmentDetail, find_achievements, load_detail
 from tracker.review.worklist import ReviewRow, load_rows, refreshed
+from tracker.statuses import label
 from tracker.store.engine import read_session, write_session
 from tracker.store.models import Achievement
 
 Decide = Callable[[Session], Any]
 #: Called after a decision with the commitment it touched (None: nothing done) and its fresh detail.
 Then = Callable[[str | None, CommitmentDetail | None], None]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One queued decision."""
+
+    action: Decide
+    then: Then | None
+    done: str
+    show: str | None
 
 
 class TrackerApp(App[None]):
@@ -52,7 +64,7 @@ class TrackerApp(App[None]):
         self.rows: list[ReviewRow] = []
         self.loaded = False
         self.theme = "textual-dark"
-        self._queue: deque[tuple[Decide, Then | None, str]] = deque()
+        self._queue: deque[_Job] = deque()
         self._queue_lock = threading.Lock()
         self._draining = False
 
@@ -77,10 +89,11 @@ class TrackerApp(App[None]):
         self._broadcast()
 
     def _broadcast(self) -> None:
-        for screen in self.screen_stack:
-            refresh = getattr(screen, "rows_changed", None)
-            if refresh is not None:
-                refresh()
+        """Tell the screen on top that the rows changed; the ones below redraw when they come back
+        (``on_screen_resume``), so a decision never pays for redrawing screens nobody sees."""
+        refresh = getattr(self.screen, "rows_changed", None)
+        if refresh is not None:
+            refresh()
 
     @work(thread=True, group="detail")
     def fetch_detail(self, commitment_id: str, then: Callable[[CommitmentDetail | None], None]) -> None:
@@ -94,15 +107,19 @@ class TrackerApp(App[None]):
             found = find_achievements(session, agency, words)
         self.call_from_thread(then, found)
 
-    def decide(self, action: Decide, then: Then | None = None, done: str = "") -> None:
-        """Queue ``action`` to run in its own write transaction, then re-read the commitment it touched.
+    def decide(
+        self, action: Decide, then: Then | None = None, done: str = "", show: str | None = None
+    ) -> None:
+        """Queue ``action`` to run in its own write transaction, then read the detail to show next.
 
         Decisions run one at a time in the order the keys were pressed (an undo right after a confirm
         must undo that confirm). ``action`` returns the decision taken, or None when there was nothing
-        to do; the commitment re-read is the decision's own (for an undo, the one the undo changed).
+        to do. The detail read afterwards is of ``show`` when given (the next commitment, read in the
+        same trip), else of the commitment the decision touched (for an undo, the one it changed).
+        ``done`` is said in a notification; decisions whose effect is visible in place pass none.
         """
         with self._queue_lock:
-            self._queue.append((action, then, done))
+            self._queue.append(_Job(action, then, done, show))
             if self._draining:
                 return
             self._draining = True
@@ -115,61 +132,53 @@ class TrackerApp(App[None]):
                 if not self._queue:
                     self._draining = False
                     return
-                action, then, done = self._queue.popleft()
-            self._run_decision(action, then, done)
+                job = self._queue.popleft()
+            self._run(job)
 
-    def _run_decision(self, action: Decide, then: Then | None, done: str) -> None:
+    def _run(self, job: _Job) -> None:
         try:
             with write_session(self.engine) as session:
-                decision = action(session)
+                decision = job.action(session)
             touched = decision.commitment_id if decision is not None else None
+            wanted = job.show or touched
             with read_session(self.engine) as session:
                 fresh = load_rows(session, [touched]) if touched else []
-                detail = load_detail(session, touched) if touched else None
+                detail = load_detail(session, wanted) if wanted else None
         except TrackerError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
             return
-        self.call_from_thread(self._decided, fresh, touched, detail, then, done)
+        self.call_from_thread(self._decided, job, fresh, touched, detail)
 
     def _decided(
-        self,
-        fresh: list[ReviewRow],
-        touched: str | None,
-        detail: CommitmentDetail | None,
-        then: Then | None,
-        done: str,
+        self, job: _Job, fresh: list[ReviewRow], touched: str | None, detail: CommitmentDetail | None
     ) -> None:
         self.rows = refreshed(self.rows, fresh)
-        if done:
-            self.notify(done, timeout=2)
-        if then is not None:
-            then(touched, detail)
-        self._broadcast()
+        if job.done and touched:
+            self.notify(job.done, timeout=2)
+        if job.then is not None:
+            job.then(touched, detail)  # the screen that asked redraws itself
+        else:
+            self._broadcast()
 
     # -- decisions ------------------------------------------------------------------------------------
 
     def confirm(self, cid: str, aid: str, then: Then) -> None:
-        self.decide(
-            lambda s: annotate.decide_pair(s, "confirm", cid, aid, reviewer=self.reviewer),
-            then,
-            "已确认 confirmed",
-        )
+        self.decide(lambda s: annotate.decide_pair(s, "confirm", cid, aid, reviewer=self.reviewer), then)
 
     def reject(self, cid: str, aid: str, then: Then) -> None:
-        self.decide(
-            lambda s: annotate.decide_pair(s, "reject", cid, aid, reviewer=self.reviewer),
-            then,
-            "已否决 rejected",
-        )
+        self.decide(lambda s: annotate.decide_pair(s, "reject", cid, aid, reviewer=self.reviewer), then)
 
     def link(self, cid: str, aid: str, then: Then) -> None:
         self.decide(
             lambda s: annotate.decide_pair(s, "link", cid, aid, reviewer=self.reviewer), then, "已关联 linked"
         )
 
-    def set_status(self, cid: str, status: str, then: Then) -> None:
+    def set_status(self, cid: str, status: str, then: Then, show: str | None = None) -> None:
         self.decide(
-            lambda s: annotate.set_status(s, cid, status, reviewer=self.reviewer), then, "状态已设 status set"
+            lambda s: annotate.set_status(s, cid, status, reviewer=self.reviewer),
+            then,
+            f"已设为 {label(status)}",
+            show,
         )
 
     def add_note(self, cid: str, text: str, then: Then) -> None:

@@ -55,6 +55,9 @@ class OverviewScreen(Screen[None]):
             table.add_column(Text(label(status), style=STATUS_STYLES[status]), key=status)
         table.add_column("已审", key="decided")
 
+    def on_screen_resume(self) -> None:
+        self.rows_changed()
+
     def rows_changed(self) -> None:
         """Redraw from the app's rows (called when they are loaded or a decision changed one)."""
         if not self.tracker.loaded:
