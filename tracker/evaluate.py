@@ -54,12 +54,14 @@ from tracker.statuses import STATUSES
 from tracker.store.models import Achievement, Commitment
 from tracker.store.repository import (
     current_statuses,
+    has_report,
     list_achievements,
     list_candidates,
     list_commitments,
+    resolve_status,
     reviewer_links,
     reviewer_statuses,
-    summary_periods,
+    summary_documents,
 )
 from tracker.textnorm import normalize
 
@@ -301,15 +303,14 @@ def _from_database(session: Session, commitments: list[Commitment]) -> _Predicti
 def _from_run(session: Session, commitments: list[Commitment], run: MatchRun) -> _Predictions:
     links = {(c.commitment_id, c.achievement_id) for c in run.candidates if c.state == "suggested"}
     reviewed = reviewer_statuses(session)
-    summaries = summary_periods(session)
-    statuses: dict[str, str] = {}
-    for c in commitments:
-        if c.id in reviewed:
-            statuses[c.id] = reviewed[c.id]
-        elif c.id in run.statuses:
-            statuses[c.id] = run.statuses[c.id].status
-        else:
-            statuses[c.id] = "no_evidence" if (c.agency, c.period) in summaries else "pending"
+    automatic = {cid: result.status for cid, result in run.statuses.items()}
+    summaries = summary_documents(session)
+    statuses = {
+        c.id: resolve_status(
+            c.id, has_report(summaries, c.agency, c.period, c.document_id), reviewed, automatic
+        ).status
+        for c in commitments
+    }
     return _Predictions(
         _with_reviewer_links(session, links),
         _ranked((c.commitment_id, c.achievement_id, c.rank, c.score) for c in run.candidates),

@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from factories import make_document
 from matched_db import FS, FS_PLAN, GZ, PLAN, Ids, build
 
 from tracker import annotate
+from tracker.match.run import match_database
 from tracker.review.worklist import ReviewRow, load_rows, refreshed, summarize
 from tracker.store.engine import read_session, write_session
 from tracker.store.evidence import evidence_for
+from tracker.store.repository import current_statuses, list_commitments, save_document
 
 MARRIAGE, REGULATION, CHARITY = "推进婚俗改革", "出台养老服务条例", "开展慈善宣传活动"
 DRAFT = "养老服务条例草案已提交审议"
@@ -135,3 +138,28 @@ def test_summarize_sorts_blocks_and_files_rows_without_a_topic_under_other():
         "其他": Counter({"fulfilled": 1}),
     }
     assert summarize([]) == []
+
+
+def test_a_documents_own_summary_does_not_count_as_a_report_before_or_after_matching(engine):
+    # A mid-year article with its 2021 results and its end-of-year 2021 targets: nothing else reports
+    # on 2021, so its targets wait for a later report (pending), before matching and after it alike.
+    with write_session(engine) as session:
+        save_document(
+            session,
+            make_document("articles/zh2021.txt", plan=["建成养老服务站10个"], summary=["建成养老服务站6个"],
+                          plan_period=2021, summary_period=2021),
+        )  # fmt: skip
+    with read_session(engine) as session:
+        before = {row.text: row.status for row in load_rows(session)}
+    match_database(engine)
+    with read_session(engine) as session:
+        after = {row.text: row.status for row in load_rows(session)}
+        shown = {
+            c.text: view.status
+            for c, view in zip(
+                list_commitments(session),
+                current_statuses(session, list_commitments(session)).values(),
+                strict=True,
+            )
+        }
+    assert before == after == shown == {"建成养老服务站10个": "pending"}

@@ -24,8 +24,8 @@ from tracker.match.scorers import SCORERS, CorpusStats, Scorer
 from tracker.match.status import auto_status
 from tracker.match.terms import content_terms
 from tracker.store.engine import write_session
-from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus, Part
-from tracker.store.repository import reviewer_links
+from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
+from tracker.store.repository import has_report, reviewer_links, summary_documents
 
 DEFAULT_SCORER = "weighted"
 SCORER_NAMES = (DEFAULT_SCORER, "partial_ratio", "jieba_token_set", "char_tfidf")
@@ -128,7 +128,7 @@ def compute_matches(
         else commitments + achievements
     )
     engine.fit(CorpusStats.from_terms([content_terms(row.normalized) for row in everything]))
-    summaries = _summary_documents(session)
+    summaries = summary_documents(session)
     decided = reviewer_links(session)
     by_block: dict[tuple[str, int], list[_Row]] = defaultdict(list)
     for achievement in achievements:
@@ -151,7 +151,7 @@ def compute_matches(
             evidence = [a for a in by_block.get(key, []) if a.document_id != document]
             block = _match_block(engine, rule, own, evidence) if evidence else []
             run.candidates.extend(block)
-            reported = bool(summaries.get(key, set()) - {document})
+            reported = has_report(summaries, key[0], key[1], document)
             run.statuses.update(_statuses(own, block, decided, achievement_by_id, has_summary=reported))
         if progress:
             progress(done, len(plans))
@@ -163,16 +163,6 @@ def _by_document(commitments: Sequence[_Row]) -> dict[str, list[_Row]]:
     for commitment in commitments:
         groups[commitment.document_id].append(commitment)
     return groups
-
-
-def _summary_documents(session: Session) -> dict[tuple[str, int], set[str]]:
-    """(agency, period) -> the documents holding a summary part for it."""
-    result: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for agency, period, document in session.exec(
-        select(Part.agency, Part.period, Part.document_id).where(Part.kind == "summary")
-    ).all():
-        result[(agency, period)].add(document)
-    return result
 
 
 def _match_block(
@@ -253,10 +243,10 @@ def refresh_statuses(session: Session, commitment_ids: Sequence[str]) -> dict[st
     decided = reviewer_links(session, commitment_ids)
     wanted = {c.achievement_id for c in candidates} | {achievement for _c, achievement in decided}
     achievements = {row.id: row for row in _rows(session, Achievement, None, None, ids=sorted(wanted))}
-    summaries = _summary_documents(session)
+    summaries = summary_documents(session)
     result: dict[str, StatusResult] = {}
     for row in rows:
-        reported = bool(summaries.get((row.agency, row.period), set()) - {row.document_id})
+        reported = has_report(summaries, row.agency, row.period, row.document_id)
         result.update(_statuses([row], candidates, decided, achievements, has_summary=reported))
     for status in result.values():
         session.merge(

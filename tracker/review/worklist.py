@@ -13,7 +13,13 @@ from sqlmodel import Session, col, select
 
 from tracker.statuses import STATUSES
 from tracker.store.models import Candidate, Commitment, CommitmentStatus, Document, Part
-from tracker.store.repository import LINK_ACTIONS, live_decisions, summary_periods
+from tracker.store.repository import (
+    LINK_ACTIONS,
+    has_report,
+    live_decisions,
+    resolve_status,
+    summary_documents,
+)
 
 #: Decisions that settle a commitment (a note alone does not).
 DECIDING_ACTIONS = (*LINK_ACTIONS, "status")
@@ -55,13 +61,14 @@ def load_rows(session: Session, ids: Sequence[str] | None = None) -> list[Review
     by whether a summary of its agency and period exists (as :func:`current_statuses` decides).
     """
     query = (
-        select(  # type: ignore[call-overload]  # six columns: more than sqlmodel's typed overloads
+        select(  # type: ignore[call-overload]  # seven columns: more than sqlmodel's typed overloads
             Commitment.id,
             Commitment.agency,
             Commitment.period,
             Commitment.section,
             Commitment.topic,
             Commitment.text,
+            Commitment.document_id,
         )
         .join(Document, col(Document.id) == col(Commitment.document_id))
         .join(Part, col(Part.id) == col(Commitment.part_id))
@@ -83,14 +90,11 @@ def load_rows(session: Session, ids: Sequence[str] | None = None) -> list[Review
         decided.add(decision.commitment_id)
         if decision.action == "status":
             reviewed[decision.commitment_id] = decision.value or ""
-    summaries = summary_periods(session)
+    summaries = summary_documents(session)
     rows = []
-    for order, (cid, agency, period, section, topic, text) in enumerate(commitments):
-        if cid in reviewed:
-            status, source = reviewed[cid], "reviewer"
-        else:
-            fallback = "no_evidence" if (agency, period) in summaries else "pending"
-            status, source = automatic.get(cid, fallback), "auto"
+    for order, (cid, agency, period, section, topic, text, document) in enumerate(commitments):
+        view = resolve_status(cid, has_report(summaries, agency, period, document), reviewed, automatic)
+        status, source = view.status, view.source
         score = best.get(cid)
         rows.append(
             ReviewRow(

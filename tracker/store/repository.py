@@ -256,12 +256,6 @@ def parts_by_document(session: Session, document_id: str) -> list[Part]:
     return list(session.exec(query).all())
 
 
-def summary_periods(session: Session) -> set[tuple[str, int]]:
-    """The (agency, period) pairs for which a summary part has been ingested."""
-    query = select(Part.agency, Part.period).where(Part.kind == "summary").distinct()
-    return {(agency, period) for agency, period in session.exec(query).all()}
-
-
 def list_commitments(
     session: Session, *, agency: str | None = None, period: int | None = None, status: str | None = None
 ) -> list[Commitment]:
@@ -411,25 +405,51 @@ def retract_last_decision(session: Session, reviewer: str) -> Decision | None:
     return decision
 
 
-def current_statuses(session: Session, commitments: Sequence[Commitment]) -> dict[str, StatusView]:
-    """The status of each commitment: a reviewer's decision, else the matcher's, else the fallback.
+def summary_documents(session: Session) -> dict[tuple[str, int], set[str]]:
+    """(agency, period) -> the documents holding a summary part for it."""
+    result: dict[tuple[str, int], set[str]] = {}
+    for agency, period, document in session.exec(
+        select(Part.agency, Part.period, Part.document_id).where(Part.kind == "summary")
+    ).all():
+        result.setdefault((agency, period), set()).add(document)
+    return result
 
-    The fallback, used until the matcher has run, is ``pending`` when no summary part exists for the
-    commitment's (agency, period) and ``no_evidence`` when one does.
-    """
+
+def has_report(
+    summaries: dict[tuple[str, int], set[str]], agency: str, period: int, document_id: str
+) -> bool:
+    """Whether another document than the commitment's own reports on its agency and period (a document
+    never reports the outcome of its own targets: seeds/002 states mid-year results beside its targets)."""
+    return bool(summaries.get((agency, period), set()) - {document_id})
+
+
+def resolve_status(
+    commitment_id: str,
+    reported: bool,
+    reviewed: dict[str, str],
+    automatic: dict[str, str],
+) -> StatusView:
+    """A reviewer's status, else the matcher's, else the fallback used until the matcher has run:
+    ``no_evidence`` when another document reports on the agency and period (``reported``), else
+    ``pending``. Every status shown anywhere is decided here."""
+    if commitment_id in reviewed:
+        return StatusView(reviewed[commitment_id], "reviewer")
+    if commitment_id in automatic:
+        return StatusView(automatic[commitment_id], "auto")
+    return StatusView("no_evidence" if reported else "pending", "auto")
+
+
+def current_statuses(session: Session, commitments: Sequence[Commitment]) -> dict[str, StatusView]:
+    """The status of each commitment (see :func:`resolve_status`)."""
     reviewed = reviewer_statuses(session)
     automatic = {row.commitment_id: row.status for row in session.exec(select(CommitmentStatus)).all()}
-    summaries = summary_periods(session)
-    views: dict[str, StatusView] = {}
-    for c in commitments:
-        if c.id in reviewed:
-            views[c.id] = StatusView(reviewed[c.id], "reviewer")
-        elif c.id in automatic:
-            views[c.id] = StatusView(automatic[c.id], "auto")
-        else:
-            fallback = "no_evidence" if (c.agency, c.period) in summaries else "pending"
-            views[c.id] = StatusView(fallback, "auto")
-    return views
+    summaries = summary_documents(session)
+    return {
+        c.id: resolve_status(
+            c.id, has_report(summaries, c.agency, c.period, c.document_id), reviewed, automatic
+        )
+        for c in commitments
+    }
 
 
 def status_counts(session: Session, commitments: Sequence[Commitment]) -> Counter[tuple[str, int, str]]:
