@@ -147,7 +147,9 @@ async def measure(db: Path) -> dict[str, list[float]]:
             add("detail: s (open the status chooser)", await timed(lambda: press(pilot, "s"), pilot))
             add("chooser: 2 (status, next undecided)", await timed(lambda: press(pilot, "2"), pilot))
         for _ in range(REPEATS):
-            add("detail: ] (next undecided)", await timed(lambda: press(pilot, "right_square_bracket"), pilot))
+            add(
+                "detail: ] (next undecided)", await timed(lambda: press(pilot, "right_square_bracket"), pilot)
+            )
         add("escape to list", await timed(lambda: press(pilot, "escape"), pilot))
         add("r (reload everything)", await timed(lambda: press(pilot, "r"), pilot))
     engine.dispose()

@@ -241,6 +241,9 @@ async def test_blind_mode_hides_scores_and_suggestions(review_db):
         await open_detail(pilot)
         shown = " ".join(_text(w) for w in app.screen.query("#evidence Static").results(Static))
         assert "建议" not in shown
+        head = _text(app.screen.query_one("#commitment", Static))
+        assert "盲审" in head and "自动判定" not in head
+        assert app.screen.detail.row.source == "auto"
         scores = [f"{item.evidence.score:.0f}" for item in app.screen.detail.evidence]
         assert not any(f"#{rank} {score}" in shown for rank, score in enumerate(scores, start=1))
         await pilot.press("b")

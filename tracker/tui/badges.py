@@ -29,8 +29,11 @@ REASONS = {
 }
 
 
-def status_badge(status: str, source: str = "auto") -> Text:
-    """``● 已兑现`` in the status colour; a reviewer's status is marked with ✎."""
+def status_badge(status: str, source: str = "auto", blind: bool = False) -> Text:
+    """``● 已兑现`` in the status colour; a reviewer's status is marked with ✎. In blind mode the
+    matcher's status is not shown (it would anchor the reviewer), only a reviewer's."""
+    if blind and source == "auto":
+        return Text("○ 盲审", style="dim")
     badge = Text("● " + label(status), style=STATUS_STYLES.get(status, ""))
     if source == "reviewer":
         badge.append(" ✎", style="bold")

@@ -152,7 +152,7 @@ class DetailScreen(Screen[None]):
         terms = selected.evidence.shared_terms if selected is not None else []
         position = f"{self.index + 1}/{len(self.ids)}"
         head = Text.assemble(
-            status_badge(row.status, row.source),
+            status_badge(row.status, row.source, self.tracker.blind),
             ("  已审 decided" if row.decided else "  未审 undecided", "green" if row.decided else "yellow"),
             (f"  {position}  {c.id}", "dim"),
         )
@@ -170,7 +170,7 @@ class DetailScreen(Screen[None]):
             lines.append(Text("  ".join(facts)))
         if detail.comparisons:
             lines.append(_comparisons(detail.comparisons))
-        if detail.reason and row.source == "auto":
+        if detail.reason and row.source == "auto" and not self.tracker.blind:
             lines.append(Text(f"自动判定依据 {reason_label(detail.reason)}", style="italic dim"))
         for note in detail.notes:
             lines.append(Text(f"备注 note · {note}", style="yellow"))

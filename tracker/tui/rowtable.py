@@ -186,7 +186,7 @@ class CommitmentTable(ScrollView, can_focus=True):
 
     def _cells(self, row: ReviewRow) -> dict[str, Text]:
         return {
-            "status": status_badge(row.status, row.source),
+            "status": status_badge(row.status, row.source, self.blind),
             "topic": Text(row.topic),
             "section": Text(row.section.rsplit(" > ", 1)[-1]),
             "text": Text(row.text),
