@@ -20,6 +20,10 @@ HEADLESS = [
     "tracker.report.eval_table",
     "tracker.report.json_report",
     "tracker.report.table",
+    "tracker.review.worklist",
+    "tracker.review.detail",
+    "tracker.store.evidence",
+    "tracker.match.run",
 ]
 
 

@@ -154,8 +154,6 @@ def _count(block: BlockSummary, status: str) -> Text:
 
 
 def _progress(block: BlockSummary) -> Text:
-    share = block.decided / block.total if block.total else 0.0
-    filled = round(share * 10)
-    return Text.assemble(
-        ("▰" * filled, "green"), ("▱" * (10 - filled), "dim"), f" {block.decided}/{block.total}"
-    )
+    """``12/32``, bold green once every commitment of the row is decided."""
+    done = bool(block.total) and block.decided == block.total
+    return Text(f"{block.decided}/{block.total}", style="bold green" if done else "", justify="right")

@@ -25,7 +25,7 @@ from tracker.review.worklist import ReviewRow
 from tracker.tui.badges import score_text, status_badge
 
 #: Widths of the fixed columns; the commitment text takes what is left.
-FIXED = {"status": 10, "topic": 8, "section": 12, "score": 3, "reviewed": 2}
+FIXED = {"status": 12, "topic": 8, "section": 12, "score": 3, "reviewed": 2}
 HEADERS = {
     "status": "状态",
     "topic": "主题",
