@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from tracker.errors import UsageError
-from tracker.match.run import refresh_statuses
+from tracker.match.evidence_status import refresh_statuses
 from tracker.store.models import Achievement, Commitment, Decision
 from tracker.store.repository import LINK_ACTIONS, add_decision, retract_last_decision
 

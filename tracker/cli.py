@@ -12,7 +12,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -20,12 +20,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.engine import Engine
 
 from tracker import annotate as review
+
+if TYPE_CHECKING:
+    from tracker.load import FileOutcome, LoadResult
 from tracker.errors import TrackerError
-from tracker.evaluate import evaluate_scorers
-from tracker.gold import load_gold
-from tracker.load import FileOutcome, LoadResult, load_paths, seeds_folder
-from tracker.match.run import DEFAULT_SCORER, SCORER_NAMES, match_database
-from tracker.report.eval_table import render_eval
+from tracker.match.api import DEFAULT_SCORER, SCORER_NAMES
 from tracker.report.json_report import build_report, render_json
 from tracker.report.table import render_table, render_table_text
 from tracker.statuses import STATUSES, with_label
@@ -225,6 +224,8 @@ def _match_with_progress(
             progress.update(task[0], completed=done)
 
     try:
+        from tracker.match.run import match_database  # numpy, jieba: loaded by the commands that match
+
         summary = match_database(engine, scorer=scorer, agency=agency, period=period, progress=on_block)
     finally:
         if task:
@@ -302,6 +303,10 @@ def eval_command(ctx: click.Context, gold: tuple[str, ...], scorer: str | None, 
       tracker eval gold/*.jsonl --scorer all
       tracker eval fs2024_gold.jsonl --scorer weighted --json > scores.json
     """
+    from tracker.evaluate import evaluate_scorers
+    from tracker.gold import load_gold
+    from tracker.report.eval_table import render_eval
+
     lines = load_gold(gold)
     engine = _engine(ctx, must_exist=True)
     with read_session(engine) as session:
@@ -476,6 +481,8 @@ def _review(ctx: click.Context, *, reviewer: str, blind: bool) -> None:
     console = Console(highlight=False, soft_wrap=True)
     exit_code = 0
     if missing:
+        from tracker.load import seeds_folder
+
         seeds = seeds_folder()
         console.print(f"Building {path or url} from {seeds} …", markup=False)
         result = _load_with_progress(engine, [str(seeds)], console, base=seeds.parent, quiet=True)
@@ -512,6 +519,8 @@ def _load_with_progress(
             progress.advance(task[0])
 
     try:
+        from tracker.load import load_paths  # the parsers (jieba, OpenCC, BeautifulSoup) load here
+
         return load_paths(engine, paths, on_start=on_start, on_file=on_file, **options)
     finally:
         if task:

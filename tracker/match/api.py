@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: The scorer ``tracker match`` uses, and every scorer ``--scorer`` accepts (ours first).
+DEFAULT_SCORER = "weighted"
+SCORER_NAMES = (DEFAULT_SCORER, "partial_ratio", "jieba_token_set", "char_tfidf")
+
 
 @dataclass(frozen=True)
 class ScoredCandidate:

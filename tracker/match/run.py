@@ -15,20 +15,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete
 
-from tracker.match.api import MatchRun, ScoredCandidate, StatusResult
+from tracker.match.api import DEFAULT_SCORER, SCORER_NAMES, MatchRun, ScoredCandidate
 from tracker.match.block import ContextScorer, Item
+from tracker.match.evidence_status import Row, read_rows, statuses_from_links
 from tracker.match.link import LINK_RULES, LinkRule, suggested
 from tracker.match.scorers import SCORERS, CorpusStats, Scorer
-from tracker.match.status import auto_status
 from tracker.match.terms import content_terms
 from tracker.store.engine import write_session
 from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
 from tracker.store.repository import has_report, reviewer_links, summary_documents
 
-DEFAULT_SCORER = "weighted"
-SCORER_NAMES = (DEFAULT_SCORER, "partial_ratio", "jieba_token_set", "char_tfidf")
 TOP_K = 5  # SPEC: at least the top five; more only cost storage (a link picker reaches the rest)
 
 Progress = Callable[[int, int], None]
@@ -54,53 +52,7 @@ def make_scorer(name: str) -> Scorer:
     return SCORERS[name]()
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """The columns matching reads of a commitment or achievement (plain tuples load far faster than
-    ORM objects: 200,000 statements are read per run at a thousand documents)."""
-
-    id: str
-    agency: str
-    period: int
-    document_id: str
-    normalized: str
-    section: str
-    topic: str
-    sentence: int
-    text: str
-    quantities: list[dict]  # a commitment's targets, an achievement's figures
-
-
-def _rows(
-    session: Session,
-    model: type[Commitment] | type[Achievement],
-    agency: str | None,
-    period: int | None,
-    ids: Sequence[str] | None = None,
-) -> list[_Row]:
-    figures = model.targets if model is Commitment else model.quantities  # type: ignore[union-attr]
-    query = select(  # type: ignore[call-overload]  # ten columns: more than sqlmodel's typed overloads
-        model.id,
-        model.agency,
-        model.period,
-        model.document_id,
-        model.normalized,
-        model.section,
-        model.topic,
-        model.sentence,
-        model.text,
-        figures,
-    ).order_by(model.document_id, model.position)
-    if agency is not None:
-        query = query.where(model.agency == agency)
-    if period is not None:
-        query = query.where(model.period == period)
-    if ids is not None:
-        query = query.where(col(model.id).in_(list(ids)))
-    return [_Row(*row) for row in session.exec(query).all()]
-
-
-def _item(row: _Row) -> Item:
+def _item(row: Row) -> Item:
     return Item(row.id, row.normalized, row.section, row.topic, row.sentence, row.document_id)
 
 
@@ -119,21 +71,21 @@ def compute_matches(
     """
     engine = make_scorer(scorer)
     rule = rule or LINK_RULES[scorer]
-    commitments = _rows(session, Commitment, agency, period)
-    achievements = _rows(session, Achievement, agency, period)
+    commitments = read_rows(session, Commitment, agency, period)
+    achievements = read_rows(session, Achievement, agency, period)
     filtered = agency is not None or period is not None
     everything = (
-        (_rows(session, Commitment, None, None) + _rows(session, Achievement, None, None))
+        (read_rows(session, Commitment, None, None) + read_rows(session, Achievement, None, None))
         if filtered
         else commitments + achievements
     )
     engine.fit(CorpusStats.from_terms([content_terms(row.normalized) for row in everything]))
     summaries = summary_documents(session)
     decided = reviewer_links(session)
-    by_block: dict[tuple[str, int], list[_Row]] = defaultdict(list)
+    by_block: dict[tuple[str, int], list[Row]] = defaultdict(list)
     for achievement in achievements:
         by_block[(achievement.agency, achievement.period)].append(achievement)
-    plans: dict[tuple[str, int], list[_Row]] = defaultdict(list)
+    plans: dict[tuple[str, int], list[Row]] = defaultdict(list)
     for commitment in commitments:
         plans[(commitment.agency, commitment.period)].append(commitment)
     achievement_by_id = {a.id: a for a in achievements}
@@ -141,7 +93,7 @@ def compute_matches(
     elsewhere = {a for (_c, a), state in decided.items() if state == "confirmed"} - achievement_by_id.keys()
     if elsewhere:
         achievement_by_id.update(
-            (row.id, row) for row in _rows(session, Achievement, None, None, ids=sorted(elsewhere))
+            (row.id, row) for row in read_rows(session, Achievement, None, None, ids=sorted(elsewhere))
         )
     run = MatchRun(scorer=scorer, blocks=len(plans), complete=not filtered)
     for done, (key, block_commitments) in enumerate(plans.items(), start=1):
@@ -152,21 +104,23 @@ def compute_matches(
             block = _match_block(engine, rule, own, evidence) if evidence else []
             run.candidates.extend(block)
             reported = has_report(summaries, key[0], key[1], document)
-            run.statuses.update(_statuses(own, block, decided, achievement_by_id, has_summary=reported))
+            run.statuses.update(
+                statuses_from_links(own, block, decided, achievement_by_id, has_summary=reported)
+            )
         if progress:
             progress(done, len(plans))
     return run
 
 
-def _by_document(commitments: Sequence[_Row]) -> dict[str, list[_Row]]:
-    groups: dict[str, list[_Row]] = defaultdict(list)
+def _by_document(commitments: Sequence[Row]) -> dict[str, list[Row]]:
+    groups: dict[str, list[Row]] = defaultdict(list)
     for commitment in commitments:
         groups[commitment.document_id].append(commitment)
     return groups
 
 
 def _match_block(
-    engine: Scorer, rule: LinkRule, commitments: Sequence[_Row], achievements: Sequence[_Row]
+    engine: Scorer, rule: LinkRule, commitments: Sequence[Row], achievements: Sequence[Row]
 ) -> list[ScoredCandidate]:
     if isinstance(engine, ContextScorer):
         left, right = [_item(c) for c in commitments], [_item(a) for a in achievements]
@@ -194,67 +148,6 @@ def _match_block(
                     shared_terms=tuple(engine.explain(commitment.normalized, achievement.normalized)[:8]),
                 )
             )
-    return result
-
-
-def _statuses(
-    commitments: Sequence[_Row],
-    candidates: Sequence[ScoredCandidate],
-    decided: dict[tuple[str, str], str],
-    achievements: dict[str, _Row],
-    *,
-    has_summary: bool,
-) -> dict[str, StatusResult]:
-    linked: dict[str, set[str]] = defaultdict(set)
-    for candidate in candidates:
-        if candidate.state == "suggested":
-            linked[candidate.commitment_id].add(candidate.achievement_id)
-    for (commitment_id, achievement_id), state in decided.items():
-        if state == "confirmed":
-            linked[commitment_id].add(achievement_id)
-        else:
-            linked[commitment_id].discard(achievement_id)
-    result = {}
-    for commitment in commitments:
-        evidence = [
-            (achievements[a].text, achievements[a].quantities)
-            for a in sorted(linked.get(commitment.id, ()))
-            if a in achievements
-        ]
-        result[commitment.id] = auto_status(
-            commitment.id, commitment.quantities, evidence, has_summary=has_summary
-        )
-    return result
-
-
-def refresh_statuses(session: Session, commitment_ids: Sequence[str]) -> dict[str, StatusResult]:
-    """Recompute and store the automatic status of these commitments from their stored candidates and
-    the reviewer's live link decisions, without scoring again (the review UI calls this after each
-    confirm, reject or link, so the status beside the evidence is never stale)."""
-    rows = _rows(session, Commitment, None, None, ids=commitment_ids)
-    if not rows:
-        return {}
-    candidates = [
-        ScoredCandidate(c.commitment_id, c.achievement_id, c.rank, c.score, c.state)
-        for c in session.exec(
-            select(Candidate).where(col(Candidate.commitment_id).in_([row.id for row in rows]))
-        ).all()
-    ]
-    decided = reviewer_links(session, commitment_ids)
-    wanted = {c.achievement_id for c in candidates} | {achievement for _c, achievement in decided}
-    achievements = {row.id: row for row in _rows(session, Achievement, None, None, ids=sorted(wanted))}
-    summaries = summary_documents(session)
-    result: dict[str, StatusResult] = {}
-    for row in rows:
-        reported = has_report(summaries, row.agency, row.period, row.document_id)
-        result.update(_statuses([row], candidates, decided, achievements, has_summary=reported))
-    for status in result.values():
-        session.merge(
-            CommitmentStatus(
-                commitment_id=status.commitment_id, status=status.status, source="auto", detail=status.detail
-            )
-        )
-    session.flush()
     return result
 
 

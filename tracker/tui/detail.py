@@ -70,6 +70,7 @@ class DetailScreen(Screen[None]):
         self.ids = ids
         self.index = index
         self.detail: CommitmentDetail | None = None
+        self._shown_texts: list[Text] = []
 
     @property
     def tracker(self) -> TrackerApp:
@@ -111,11 +112,13 @@ class DetailScreen(Screen[None]):
         self.detail = detail
         texts = [self._evidence_text(rank, item) for rank, item in enumerate(detail.evidence, 1)]
         if len(evidence.children) == len(texts):
-            for item, text in zip(evidence.query(ListItem), texts, strict=True):
-                item.query_one(Static).update(text)
+            for item, text, before in zip(evidence.query(ListItem), texts, self._shown_texts, strict=True):
+                if text != before:  # a confirm changes one item: repaint only that one
+                    item.query_one(Static).update(text)
         else:
             evidence.clear()
             evidence.extend(ListItem(Static(text)) for text in texts)
+        self._shown_texts = texts
         if detail.evidence:
             evidence.index = min(highlight or 0, len(detail.evidence) - 1)
         evidence.focus()
