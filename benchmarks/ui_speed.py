@@ -153,7 +153,13 @@ async def measure(db: Path) -> dict[str, list[float]]:
             add(
                 "detail: ] (next undecided)", await timed(lambda: press(pilot, "right_square_bracket"), pilot)
             )
-        add("escape to list", await timed(lambda: press(pilot, "escape"), pilot))
+        for _ in range(5):
+            add("Esc: detail back to list", await timed(lambda: press(pilot, "escape"), pilot))
+            add("Enter: open detail again", await timed(lambda: press(pilot, "enter"), pilot))
+        add("Esc: detail back to list", await timed(lambda: press(pilot, "escape"), pilot))
+        for _ in range(3):
+            add("Esc: list back to overview", await timed(lambda: press(pilot, "escape"), pilot))
+            add("Enter: open the list again", await timed(lambda: press(pilot, "enter"), pilot))
         add("r (reload everything)", await timed(lambda: press(pilot, "r"), pilot))
     engine.dispose()
     return results

@@ -62,6 +62,7 @@ class TrackerApp(App[None]):
         self.reviewer = reviewer
         self.blind = blind
         self.rows: list[ReviewRow] = []
+        self.rows_version = 0  # raised whenever ``rows`` changes; screens redraw when it moved
         self.loaded = False
         self.theme = "textual-dark"
         self._queue: deque[_Job] = deque()
@@ -85,6 +86,7 @@ class TrackerApp(App[None]):
 
     def _rows_loaded(self, rows: list[ReviewRow]) -> None:
         self.rows = rows
+        self.rows_version += 1
         self.loaded = True
         self._broadcast()
 
@@ -153,12 +155,35 @@ class TrackerApp(App[None]):
         self, job: _Job, fresh: list[ReviewRow], touched: str | None, detail: CommitmentDetail | None
     ) -> None:
         self.rows = refreshed(self.rows, fresh)
+        self.rows_version += 1
         if job.done and touched:
             self.notify(job.done, timeout=2)
         if job.then is not None:
             job.then(touched, detail)  # the screen that asked redraws itself
         else:
             self._broadcast()
+
+    # -- screens --------------------------------------------------------------------------------------
+    # The list of a block and the detail screen are made once and kept: composing and styling a screen
+    # costs Textual 100-300 ms, showing a kept one a fraction of that.
+
+    def open_list(self, agency: str | None, period: int | None) -> None:
+        from tracker.tui.commitments import CommitmentsScreen
+
+        name = f"list {agency} {period}"
+        if not self.is_screen_installed(name):
+            self.install_screen(CommitmentsScreen(agency, period), name)
+        self.push_screen(name)
+
+    def open_detail(self, ids: list[str], index: int) -> None:
+        from tracker.tui.detail import DetailScreen
+
+        if not self.is_screen_installed("detail"):
+            self.install_screen(DetailScreen(), "detail")
+        screen = self.get_screen("detail")
+        assert isinstance(screen, DetailScreen)
+        screen.target(ids, index)
+        self.push_screen(screen)
 
     # -- decisions ------------------------------------------------------------------------------------
 

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from tracker.review.worklist import ReviewRow
 from tracker.statuses import STATUSES, label
+from tracker.tui.keybar import KeyBar
 from tracker.tui.rowtable import CommitmentTable
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class CommitmentsScreen(Screen[None]):
         self.period = period
         self.by_score = False
         self.shown: list[ReviewRow] = []
+        self._drawn: tuple[int, bool] = (-1, False)  # the app's rows_version and blind mode last drawn
 
     @property
     def tracker(self) -> TrackerApp:
@@ -65,7 +67,7 @@ class CommitmentsScreen(Screen[None]):
             yield Select(REVIEWED_CHOICES, prompt="审核 review", id="reviewed", compact=True)
             yield Input(placeholder="/ 搜索 search", id="search", compact=True)
         yield CommitmentTable(id="commitments")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         topics = sorted({row.topic for row in self._scope()})
@@ -102,10 +104,12 @@ class CommitmentsScreen(Screen[None]):
         return rows
 
     def on_screen_resume(self) -> None:
-        self.rows_changed()
+        if self._drawn != (self.tracker.rows_version, self.tracker.blind):
+            self.rows_changed()
 
     def rows_changed(self) -> None:
         """Show the app's rows through the filters, keeping the cursor on the same commitment."""
+        self._drawn = (self.tracker.rows_version, self.tracker.blind)
         current = self.current_id()
         scope = self._scope()
         self.shown = self._filtered(scope)
@@ -158,10 +162,8 @@ class CommitmentsScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_open(self) -> None:
-        from tracker.tui.detail import DetailScreen
-
         if self.shown:
-            self.app.push_screen(DetailScreen([r.id for r in self.shown], self.table.cursor))
+            self.tracker.open_detail([r.id for r in self.shown], self.table.cursor)
 
     def on_commitment_table_selected(self, _event: CommitmentTable.Selected) -> None:
         self.action_open()

@@ -15,18 +15,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ListItem, ListView, Static
+from textual.widgets import Header, ListItem, ListView, Static
 
 from tracker.review.detail import CommitmentDetail, EvidenceView
 from tracker.statuses import STATUSES, label
 from tracker.tui.badges import highlighted, reason_label, score_text, state_badge, status_badge
+from tracker.tui.keybar import KeyBar
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
 
 
 class DetailScreen(Screen[None]):
-    """The commitment ``ids[index]``; ``ids`` is the list it was opened from (for ] and [)."""
+    """The commitment ``ids[index]``; ``ids`` is the list it was opened from (for ] and [).
+    Made once per app and pointed at a commitment with :meth:`target`."""
 
     BINDINGS = [
         Binding("a", "confirm", "确认", tooltip="confirm the highlighted evidence"),
@@ -65,10 +67,10 @@ class DetailScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, ids: list[str], index: int) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.ids = ids
-        self.index = index
+        self.ids: list[str] = []
+        self.index = 0
         self.detail: CommitmentDetail | None = None
         self._shown_texts: list[Text] = []
 
@@ -86,10 +88,17 @@ class DetailScreen(Screen[None]):
             yield Static("读取中… loading", id="commitment")
         yield Static("", id="evidence-title")
         yield ListView(id="evidence")
-        yield Footer()
+        yield KeyBar()
+
+    def target(self, ids: list[str], index: int) -> None:
+        """Show commitment ``ids[index]`` (the screen is made once and kept; this points it anew)."""
+        self.ids, self.index = list(ids), index
+        if self.is_mounted:
+            self.reload_detail()
 
     def on_mount(self) -> None:
-        self.reload_detail()
+        if self.ids:
+            self.reload_detail()
 
     # -- loading --------------------------------------------------------------------------------------
 

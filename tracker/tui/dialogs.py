@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from tracker.statuses import STATUS_STYLES, STATUSES, label
 from tracker.store.models import Achievement
+from tracker.tui.keybar import key_label
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -171,7 +172,7 @@ class HelpScreen(ModalScreen[None]):
             for binding in source.BINDINGS:
                 if not isinstance(binding, Binding):
                     continue
-                key = binding.key_display or _key_name(binding.key)
+                key = key_label(binding)
                 if key in seen or not binding.description:
                     continue
                 seen.add(key)
@@ -182,15 +183,3 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-def _key_name(key: str) -> str:
-    names = {
-        "question_mark": "?",
-        "slash": "/",
-        "right_square_bracket": "]",
-        "left_square_bracket": "[",
-        "escape": "Esc",
-        "enter": "Enter",
-    }
-    return " / ".join(names.get(k, k) for k in key.split(","))

@@ -9,11 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tracker.review.worklist import BlockSummary, summarize
 from tracker.statuses import STATUS_STYLES, STATUSES, label
 from tracker.tui.badges import legend, stacked_bar
+from tracker.tui.keybar import KeyBar
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -30,6 +31,7 @@ class OverviewScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.blocks: list[BlockSummary] = []
+        self._drawn = -1  # the app's rows_version last drawn
 
     @property
     def tracker(self) -> TrackerApp:
@@ -40,7 +42,7 @@ class OverviewScreen(Screen[None]):
         yield Static("读取中… loading", id="overview-title")
         yield DataTable(id="blocks", cursor_type="row", zebra_stripes=True)
         yield Static(id="topic-chart")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.rows_changed()
@@ -56,12 +58,14 @@ class OverviewScreen(Screen[None]):
         table.add_column("已审", key="decided")
 
     def on_screen_resume(self) -> None:
-        self.rows_changed()
+        if self._drawn != self.tracker.rows_version:
+            self.rows_changed()
 
     def rows_changed(self) -> None:
         """Redraw from the app's rows (called when they are loaded or a decision changed one)."""
         if not self.tracker.loaded:
             return
+        self._drawn = self.tracker.rows_version
         rows = self.tracker.rows
         self.blocks = summarize(rows)
         table = self.query_one("#blocks", DataTable)
@@ -121,15 +125,13 @@ class OverviewScreen(Screen[None]):
         chart.update(text)
 
     def action_open(self) -> None:
-        from tracker.tui.commitments import CommitmentsScreen
-
         block = self._selected()
         if block is None:
             return
         if block.period:
-            self.app.push_screen(CommitmentsScreen(agency=block.agency, period=block.period))
+            self.tracker.open_list(block.agency, block.period)
         else:
-            self.app.push_screen(CommitmentsScreen())
+            self.tracker.open_list(None, None)
 
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_open()
