@@ -73,6 +73,8 @@ class DetailScreen(Screen[None]):
         self.index = 0
         self.detail: CommitmentDetail | None = None
         self._shown_texts: list[Text] = []
+        self._drawn_key: tuple[object, ...] = ()
+        self._title = Text()
 
     @property
     def tracker(self) -> TrackerApp:
@@ -129,15 +131,23 @@ class DetailScreen(Screen[None]):
             evidence.extend(ListItem(Static(text)) for text in texts)
         self._shown_texts = texts
         if detail.evidence:
-            evidence.index = min(highlight or 0, len(detail.evidence) - 1)
-        evidence.focus()
+            wanted = min(highlight or 0, len(detail.evidence) - 1)
+            if evidence.index != wanted:
+                evidence.index = wanted
+        if self.focused is not evidence:
+            evidence.focus()
         self._draw_commitment()
         count = len(detail.evidence)
-        self.query_one("#evidence-title", Static).update(
+        self._set_title(
             Text.assemble(
                 ("佐证 evidence ", "bold"), f"{count} 条" if count else "无候选 none ranked — l 关联 link one"
             )
         )
+
+    def _set_title(self, text: Text) -> None:
+        if text != self._title:
+            self._title = text
+            self.query_one("#evidence-title", Static).update(text)
 
     def rows_changed(self) -> None:
         """Blind mode toggled or rows reloaded: redraw what is shown."""
@@ -163,6 +173,12 @@ class DetailScreen(Screen[None]):
         selected = self._selected()
         terms = selected.evidence.shared_terms if selected is not None else []
         position = f"{self.index + 1}/{len(self.ids)}"
+        # Repainting a Static of automatic height makes Textual lay the screen out again: skip it when
+        # nothing it shows changed (moving between evidence with the same shared terms, say).
+        key = (row, position, tuple(terms), self.tracker.blind, detail.reason, tuple(detail.notes))
+        if key == self._drawn_key:
+            return
+        self._drawn_key = key
         head = Text.assemble(
             status_badge(row.status, row.source, self.tracker.blind),
             ("  已审 decided" if row.decided else "  未审 undecided", "green" if row.decided else "yellow"),
