@@ -130,7 +130,7 @@ async def measure(db: Path) -> dict[str, list[float]]:
         for character in "养老服务":
             add(
                 "list: type a character (filter all rows)",
-                await timed(lambda: press(pilot, character), pilot),
+                await timed(lambda typed=character: press(pilot, typed), pilot),
             )
         for _ in "养老服务":
             add("list: backspace (filter all rows)", await timed(lambda: press(pilot, "backspace"), pilot))

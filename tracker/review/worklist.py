@@ -112,16 +112,19 @@ def refreshed(rows: Sequence[ReviewRow], fresh: Iterable[ReviewRow]) -> list[Rev
 
 
 def summarize(rows: Iterable[ReviewRow]) -> list[BlockSummary]:
-    """One summary per (agency, period), by agency then period."""
+    """One summary per (agency, period), by agency then period (counted in one pass: the overview
+    recounts 10,000 rows after every decision)."""
+    rows = list(rows)
+    counts = Counter((r.agency, r.period, r.topic or "其他", r.status) for r in rows)
+    decided = Counter((r.agency, r.period) for r in rows if r.decided)
     blocks: dict[tuple[str, int], BlockSummary] = {}
-    for row in rows:
-        block = blocks.get((row.agency, row.period))
+    for (agency, period, topic, status), count in counts.items():
+        block = blocks.get((agency, period))
         if block is None:
-            block = blocks[(row.agency, row.period)] = BlockSummary(row.agency, row.period)
-        block.total += 1
-        block.decided += row.decided
-        block.by_status[row.status] += 1
-        block.by_topic.setdefault(row.topic or "其他", Counter())[row.status] += 1
+            block = blocks[(agency, period)] = BlockSummary(agency, period, decided=decided[(agency, period)])
+        block.total += count
+        block.by_status[status] += count
+        block.by_topic.setdefault(topic, Counter())[status] += count
     return [blocks[key] for key in sorted(blocks)]
 
 

@@ -32,6 +32,9 @@ class OverviewScreen(Screen[None]):
         super().__init__()
         self.blocks: list[BlockSummary] = []
         self._drawn = -1  # the app's rows_version last drawn
+        self._statuses: list[str] = []  # the status columns shown
+        self._cells: dict[str, tuple[object, ...]] = {}  # the cells shown, by row key
+        self._shown: dict[str, Text] = {}  # what each Static shows, by selector
 
     @property
     def tracker(self) -> TrackerApp:
@@ -72,27 +75,51 @@ class OverviewScreen(Screen[None]):
         cursor = table.cursor_row
         everything = _merge(self.blocks)
         statuses = [s for s in STATUSES if everything.by_status.get(s)]
-        self._columns(table, statuses)
-        for key, block in [(ALL, everything), *((f"{b.agency}|{b.period}", b) for b in self.blocks)]:
-            table.add_row(
+        wanted = {
+            key: (
                 block.agency,
                 str(block.period) if block.period else "全部",
                 Text(str(block.total), justify="right"),
                 *(_count(block, status) for status in statuses),
                 _progress(block),
-                key=key,
             )
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+            for key, block in [(ALL, everything), *((f"{b.agency}|{b.period}", b) for b in self.blocks)]
+        }
+        if statuses == self._statuses and list(wanted) == list(self._cells):
+            # Same rows and columns (a decision changed a count or two): update those cells only;
+            # rebuilding a table of a few hundred agency-years costs tens of milliseconds.
+            columns = list(table.columns)
+            for key, cells in wanted.items():
+                for column, cell, before in zip(columns, cells, self._cells[key], strict=True):
+                    if cell != before:
+                        table.update_cell(key, column, cell)
+        else:
+            if statuses != self._statuses:
+                self._columns(table, statuses)
+                self._statuses = statuses
+            else:
+                table.clear()
+            for key, cells in wanted.items():
+                table.add_row(*cells, key=key)
+            if table.row_count:
+                table.move_cursor(row=min(cursor, table.row_count - 1))
+        self._cells = wanted
         decided = sum(b.decided for b in self.blocks)
-        self.query_one("#overview-title", Static).update(
+        self._update(
+            "#overview-title",
             Text.assemble(
                 ("总览 ", "bold"),
                 f"{len(rows)} 条承诺 · {len(self.blocks)} 个机构年度 · 已审 {decided}/{len(rows)}",
                 ("  Enter 打开", "dim"),
-            )
+            ),
         )
         self._chart()
+
+    def _update(self, selector: str, content: Text) -> None:
+        """Repaint a Static only when what it shows changed (each repaint lays the screen out again)."""
+        if self._shown.get(selector) != content:
+            self._shown[selector] = content
+            self.query_one(selector, Static).update(content)
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._chart()
@@ -108,9 +135,8 @@ class OverviewScreen(Screen[None]):
 
     def _chart(self) -> None:
         block = self._selected()
-        chart = self.query_one("#topic-chart", Static)
         if block is None:
-            chart.update("")
+            self._update("#topic-chart", Text())
             return
         widest = max((sum(c.values()) for c in block.by_topic.values()), default=1)
         scale = BAR_CELLS / max(widest, 1)
@@ -122,7 +148,7 @@ class OverviewScreen(Screen[None]):
             text.append_text(stacked_bar(counts, scale))
             text.append("\n")
         text.rstrip()
-        chart.update(text)
+        self._update("#topic-chart", text)
 
     def action_open(self) -> None:
         block = self._selected()
