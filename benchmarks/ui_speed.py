@@ -186,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="reuse this database (a copy is timed; it is not changed)")
     parser.add_argument("--keep", type=Path, help="write the built database here")
     parser.add_argument("--commitments", type=int, default=10_000, help="at least this many (default 10000)")
+    parser.add_argument("--runs", type=int, default=3, help="repeat the whole measurement (default 3)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tracker-ui-db-") as tmp:
@@ -199,28 +200,38 @@ def main(argv: list[str] | None = None) -> int:
             print(f"built {count} commitments in {time.perf_counter() - start:.1f} s", file=sys.stderr)
             if args.keep:
                 shutil.copy(db, args.keep)
-        results = asyncio.run(measure(db))
-        results["start: python + imports (fresh process)"] = [startup_ms()]
-        imports = results["start: python + imports (fresh process)"][0]
-        results["process start to first screen"] = [imports + results["first screen shown (loading…)"][0]]
-        results["process start to filled overview"] = [
-            imports + results["overview filled (11,000+ rows read in a worker)"][0]
-        ]
-    summary = {
-        name: {
-            "n": len(values),
-            "median_ms": round(statistics.median(values), 1),
-            "max_ms": round(max(values), 1),
+        runs = []
+        for _ in range(args.runs):
+            fresh = Path(tmp) / "run.db"
+            shutil.copy(db, fresh)  # every run starts undecided
+            results = asyncio.run(measure(fresh))
+            results["start: python + imports (fresh process)"] = [startup_ms()]
+            imports = results["start: python + imports (fresh process)"][0]
+            results["process start to first screen"] = [imports + results["first screen shown (loading…)"][0]]
+            results["process start to filled overview"] = [
+                imports + results["overview filled (11,000+ rows read in a worker)"][0]
+            ]
+            runs.append(results)
+    # Per step: the median of each run, then the median and the range of those over the runs (this
+    # machine's speed drifts by a third between runs minutes apart).
+    summary = {}
+    for name in runs[0]:
+        medians = [statistics.median(run[name]) for run in runs]
+        summary[name] = {
+            "n": len(runs[0][name]),
+            "median_ms": round(statistics.median(medians), 1),
+            "runs_min_ms": round(min(medians), 1),
+            "runs_max_ms": round(max(medians), 1),
+            "max_ms": round(max(max(run[name]) for run in runs), 1),
         }
-        for name, values in results.items()
-    }
     if args.json:
         print(json.dumps({"commitments": count, "timings": summary}, ensure_ascii=False, indent=2))
         return 0
-    print(f"{count} commitments, terminal {SIZE[0]}×{SIZE[1]}")
-    print(f"{'step':<46} {'n':>3} {'median ms':>10} {'max ms':>8}")
+    print(f"{count} commitments, terminal {SIZE[0]}×{SIZE[1]}, {args.runs} run(s)")
+    print(f"{'step':<46} {'n':>3} {'median ms':>10} {'run medians':>14} {'max ms':>8}")
     for name, row in summary.items():
-        print(f"{name:<46} {row['n']:>3} {row['median_ms']:>10} {row['max_ms']:>8}")
+        spread = f"{row['runs_min_ms']}–{row['runs_max_ms']}"
+        print(f"{name:<46} {row['n']:>3} {row['median_ms']:>10} {spread:>14} {row['max_ms']:>8}")
     return 0
 
 

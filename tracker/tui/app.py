@@ -24,7 +24,6 @@ from tracker import annotate
 from tracker.errors import TrackerError
 from tracker.review.detail import CommitmentDetail, find_achievements, load_detail
 from tracker.review.worklist import ReviewRow, load_rows, refreshed
-from tracker.statuses import label
 from tracker.store.engine import read_session, write_session
 from tracker.store.models import Achievement
 
@@ -199,12 +198,8 @@ class TrackerApp(App[None]):
         )
 
     def set_status(self, cid: str, status: str, then: Then, show: str | None = None) -> None:
-        self.decide(
-            lambda s: annotate.set_status(s, cid, status, reviewer=self.reviewer),
-            then,
-            f"已设为 {label(status)}",
-            show,
-        )
+        # No notification: the detail screen says it on its first line (a toast costs a layout pass).
+        self.decide(lambda s: annotate.set_status(s, cid, status, reviewer=self.reviewer), then, "", show)
 
     def add_note(self, cid: str, text: str, then: Then) -> None:
         self.decide(

@@ -75,6 +75,7 @@ class DetailScreen(Screen[None]):
         self._shown_texts: list[Text] = []
         self._drawn_key: tuple[object, ...] = ()
         self._title = Text()
+        self._last_action = ""  # said on the first line after a status moved on to the next commitment
 
     @property
     def tracker(self) -> TrackerApp:
@@ -95,6 +96,7 @@ class DetailScreen(Screen[None]):
     def target(self, ids: list[str], index: int) -> None:
         """Show commitment ``ids[index]`` (the screen is made once and kept; this points it anew)."""
         self.ids, self.index = list(ids), index
+        self._last_action = ""
         if self.is_mounted:
             self.reload_detail()
 
@@ -175,7 +177,15 @@ class DetailScreen(Screen[None]):
         position = f"{self.index + 1}/{len(self.ids)}"
         # Repainting a Static of automatic height makes Textual lay the screen out again: skip it when
         # nothing it shows changed (moving between evidence with the same shared terms, say).
-        key = (row, position, tuple(terms), self.tracker.blind, detail.reason, tuple(detail.notes))
+        key = (
+            row,
+            position,
+            tuple(terms),
+            self.tracker.blind,
+            detail.reason,
+            tuple(detail.notes),
+            self._last_action,
+        )
         if key == self._drawn_key:
             return
         self._drawn_key = key
@@ -183,6 +193,7 @@ class DetailScreen(Screen[None]):
             status_badge(row.status, row.source, self.tracker.blind),
             ("  已审 decided" if row.decided else "  未审 undecided", "green" if row.decided else "yellow"),
             (f"  {position}  {c.id}", "dim"),
+            (f"  ✓ {self._last_action}" if self._last_action else "", "green"),
         )
         text = highlighted(c.text, terms)
         text.stylize("bold")
@@ -239,6 +250,7 @@ class DetailScreen(Screen[None]):
         (whose detail is read in the same trip to the database)."""
         following = self._undecided_index(+1)
         show = self.ids[following] if following is not None else None
+        self._last_action = f"上一条已设为 {label(status)}"
         self.tracker.set_status(self.commitment_id, status, self._after_status, show)
 
     def action_status(self) -> None:
@@ -250,11 +262,18 @@ class DetailScreen(Screen[None]):
             if status:
                 self.action_set_status(status)
 
-        self.app.push_screen(StatusChooser(current), chosen)
+        if not self.app.is_screen_installed("status chooser"):
+            self.app.install_screen(StatusChooser(), "status chooser")
+        chooser = self.app.get_screen("status chooser")
+        assert isinstance(chooser, StatusChooser)
+        chooser.current = current
+        self.app.push_screen(chooser, chosen)
 
     def _after_status(self, _touched: str | None, detail: CommitmentDetail | None) -> None:
         if detail is not None and detail.row.id != self.commitment_id and detail.row.id in self.ids:
             self.index = self.ids.index(detail.row.id)  # the next undecided one, read with the decision
+        else:
+            self._last_action = self._last_action.replace("上一条", "")  # no next one: this one was set
         self.show(detail)
 
     def action_note(self) -> None:
@@ -324,6 +343,7 @@ class DetailScreen(Screen[None]):
         if index is None:
             return False
         self.index = index
+        self._last_action = ""
         self.reload_detail()
         return True
 

@@ -33,9 +33,9 @@ class StatusChooser(ModalScreen[str | None]):
         *(Binding(str(number), f"pick({number - 1})", show=False) for number in range(1, len(STATUSES) + 1)),
     ]
 
-    def __init__(self, current: str | None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.current = current
+        self.current: str | None = None
 
     def compose(self) -> ComposeResult:
         options = [
@@ -46,10 +46,10 @@ class StatusChooser(ModalScreen[str | None]):
             yield Static("设定状态 set status (1–7, Enter; Esc 取消)", classes="dialog-title")
             yield OptionList(*options, id="statuses")
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        """Made once and shown again each time: start at the commitment's current status."""
         chooser = self.query_one("#statuses", OptionList)
-        if self.current in STATUSES:
-            chooser.highlighted = STATUSES.index(self.current)
+        chooser.highlighted = STATUSES.index(self.current) if self.current in STATUSES else 0
         chooser.focus()
 
     @on(OptionList.OptionSelected)
