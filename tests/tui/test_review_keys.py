@@ -320,3 +320,26 @@ async def test_a_second_reviewer_sees_the_first_ones_decisions_after_refresh(rev
         assert sum(r.decided for r in second.rows) == 2
     reviewers = {d.reviewer for d in _decisions(review_db)}
     assert reviewers == {"li", "wang"}
+
+
+async def test_digits_set_the_status_directly_and_say_so(review_db):
+    app = _app(review_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_detail(pilot)
+        first = app.screen.commitment_id
+        await pilot.press("3")  # in_progress 推进中, no chooser
+        await settle(pilot)
+        assert screen_name(app) == "DetailScreen" and app.screen.commitment_id != first
+        assert _state(review_db)[1] == {first: "in_progress"}
+        assert "上一条已设为 推进中" in _text(app.screen.query_one("#commitment", Static))
+
+
+async def test_theme_toggles_between_dark_and_light(review_db):
+    app = _app(review_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == "textual-dark"
+        await pilot.press("t")
+        assert app.theme == "textual-light"
+        await pilot.press("t")
+        assert app.theme == "textual-dark"
