@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import delete, insert, or_
@@ -322,8 +323,11 @@ def add_decision(
     achievement_id: str | None = None,
     value: str | None = None,
     reviewer: str = "",
+    created_at: datetime | None = None,
 ) -> Decision:
     """Append one entry to the review log (the caller commits), snapshotting the commitment's text.
+
+    ``created_at`` defaults to now; an import passes the time the decision was taken elsewhere.
 
     Raises:
         StoreError: ``action`` is not a review action, or a ``status`` action names no known status.
@@ -339,6 +343,7 @@ def add_decision(
         action=action,
         value=value,
         reviewer=reviewer,
+        created_at=created_at or utcnow(),
         commitment_text=commitment.text if commitment is not None else "",
     )
     session.add(decision)
@@ -403,6 +408,16 @@ def retract_last_decision(session: Session, reviewer: str) -> Decision | None:
     session.add(Retraction(decision_id=decision.id, reviewer=reviewer))
     session.flush()
     return decision
+
+
+def add_retraction(
+    session: Session, decision_id: int, *, reviewer: str, created_at: datetime | None = None
+) -> Retraction:
+    """Retract one given decision (the caller commits); an import uses it to carry undo history over."""
+    retraction = Retraction(decision_id=decision_id, reviewer=reviewer, created_at=created_at or utcnow())
+    session.add(retraction)
+    session.flush()
+    return retraction
 
 
 def summary_documents(session: Session) -> dict[tuple[str, int], set[str]]:

@@ -1,0 +1,156 @@
+"""The file format of exchanged review decisions: JSON Lines, one decision per line, as
+``tracker export-annotations`` writes it; reading a file checks every line and names the first bad one
+(``file:line``) so an import never starts on a file it cannot finish."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import InputFileError
+from tracker.statuses import DECISION_ACTIONS, STATUSES
+from tracker.store.repository import LINK_ACTIONS
+
+_HINT = "one JSON object per line, as 'tracker export-annotations' writes"
+
+
+def iso(moment: datetime) -> str:
+    """``2026-11-22T10:00:00.123456Z``: UTC with microseconds, so a time survives the round trip exactly."""
+    return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    """One line of an export file, checked; ``line`` is its line number."""
+
+    line: int
+    action: str
+    commitment_id: str
+    commitment_text: str
+    agency: str | None
+    period: int | None
+    achievement_id: str | None
+    achievement_text: str | None
+    achievement_agency: str | None
+    achievement_period: int | None
+    value: str | None
+    reviewer: str
+    created_at: datetime
+    retracted: bool = False
+    retracted_by: str | None = None
+    retracted_at: datetime | None = None
+
+
+def read_lines(path: Path) -> list[DecisionLine]:
+    """The decisions of an export file, in order.
+
+    Raises:
+        InputFileError: the file is unreadable, not UTF-8, holds no decision, or a line is not JSON or
+            lacks a field (the message starts with ``file:line``).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as error:
+        raise InputFileError(str(path), "no such file") from error
+    except UnicodeDecodeError as error:
+        raise InputFileError(str(path), "not UTF-8", "export files are UTF-8 JSON Lines") from error
+    except OSError as error:
+        raise InputFileError(str(path), f"cannot read: {error.strerror or error}") from error
+    lines = parse_lines(text, str(path))
+    if not lines:
+        raise InputFileError(str(path), "holds no decision", _HINT)
+    return lines
+
+
+def parse_lines(text: str, source: str = "<annotations>") -> list[DecisionLine]:
+    """The decisions of one file's text (blank lines skipped); ``source`` names the file in errors."""
+    lines = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise InputFileError(where, f"not valid JSON ({error.msg})", _HINT) from error
+        lines.append(_decision_line(data, where, number))
+    return lines
+
+
+def _decision_line(data: Any, where: str, number: int) -> DecisionLine:
+    if not isinstance(data, dict):
+        raise InputFileError(where, "not a JSON object", _HINT)
+    fields = _Fields(data, where)
+    action = fields.text("action")
+    if action not in DECISION_ACTIONS:
+        raise InputFileError(where, f"unknown action {action!r}", "use one of " + ", ".join(DECISION_ACTIONS))
+    pair = action in LINK_ACTIONS
+    value = fields.optional_text("value")
+    if action == "status" and value not in STATUSES:
+        raise InputFileError(where, f"unknown status {value!r}", "use one of " + ", ".join(STATUSES))
+    if action == "note" and not (value or "").strip():
+        raise InputFileError(where, "a note without text")
+    retracted = data.get("retracted", False)
+    if not isinstance(retracted, bool):
+        raise InputFileError(where, "'retracted' must be true or false")
+    return DecisionLine(
+        line=number,
+        action=action,
+        commitment_id=fields.text("commitment_id"),
+        commitment_text=fields.text("commitment_text", empty=True),
+        agency=fields.optional_text("agency", required=True),
+        period=fields.optional_int("period", required=True),
+        achievement_id=fields.text("achievement_id") if pair else None,
+        achievement_text=fields.optional_text("achievement_text"),
+        achievement_agency=fields.optional_text("achievement_agency"),
+        achievement_period=fields.optional_int("achievement_period"),
+        value=value,
+        reviewer=fields.text("reviewer", empty=True),
+        created_at=fields.time("created_at"),
+        retracted=retracted,
+        retracted_by=fields.optional_text("retracted_by"),
+        retracted_at=fields.time("retracted_at") if retracted and data.get("retracted_at") else None,
+    )
+
+
+@dataclass(frozen=True)
+class _Fields:
+    data: dict[str, Any]
+    where: str
+
+    def _get(self, key: str, required: bool) -> Any:
+        if required and key not in self.data:
+            raise InputFileError(self.where, f"missing field {key!r}", _HINT)
+        return self.data.get(key)
+
+    def text(self, key: str, *, empty: bool = False) -> str:
+        value = self._get(key, True)
+        if not isinstance(value, str) or not (empty or value.strip()):
+            raise InputFileError(self.where, f"{key!r} must be a{'' if empty else ' non-empty'} string")
+        return value
+
+    def optional_text(self, key: str, *, required: bool = False) -> str | None:
+        value = self._get(key, required)
+        if value is not None and not isinstance(value, str):
+            raise InputFileError(self.where, f"{key!r} must be a string or null")
+        return value
+
+    def optional_int(self, key: str, *, required: bool = False) -> int | None:
+        value = self._get(key, required)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise InputFileError(self.where, f"{key!r} must be a year or null")
+        return value
+
+    def time(self, key: str) -> datetime:
+        value = self.text(key)
+        try:
+            return utc(datetime.fromisoformat(value))
+        except ValueError as error:
+            raise InputFileError(self.where, f"{key!r} is not an ISO time: {value!r}") from error
