@@ -10,6 +10,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,10 @@ if TYPE_CHECKING:
     from tracker.load import FileOutcome, LoadResult
 from tracker.errors import TrackerError
 from tracker.match.api import DEFAULT_SCORER, SCORER_NAMES
+from tracker.report.csv_report import render_csv
+from tracker.report.html_report import render_html
 from tracker.report.json_report import build_report, render_json
+from tracker.report.markdown_report import render_markdown
 from tracker.report.table import render_table, render_table_text
 from tracker.statuses import STATUSES, with_label
 from tracker.store.engine import (
@@ -238,14 +242,24 @@ def _match_with_progress(
     )
 
 
+#: ``report --format`` -> the renderer of the report dict (``table`` prints through rich instead).
+DOCUMENT_FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "md": render_markdown,
+    "csv": render_csv,
+    "json": render_json,
+    "html": render_html,
+}
+
+
 @cli.command()
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", *DOCUMENT_FORMATS]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format: a terminal table, Markdown, CSV for spreadsheets (UTF-8 with BOM), the JSON "
+    "of SPEC.md, or one self-contained HTML page.",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
@@ -253,6 +267,7 @@ def _match_with_progress(
 @click.option("--agency", metavar="NAME", help="Only this issuing body.")
 @click.option("--period", type=int, metavar="YEAR", help="Only commitments for this year.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only commitments with this status.")
+@click.option("--topic", metavar="TOPIC", help="Only commitments of this topic (e.g. 养老服务).")
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -261,24 +276,42 @@ def report(
     agency: str | None,
     period: int | None,
     status: str | None,
+    topic: str | None,
 ) -> None:
     """Print the status of every commitment, with its evidence, in document order.
+
+    Every format renders the same data: the JSON of SPEC.md plus provenance (document part, who set
+    a status and when, who confirmed or rejected evidence, notes). The exit code is 0 whatever the
+    statuses are.
 
     \b
     Examples:
       tracker report
       tracker report --format json -o report.json
-      tracker report --agency 广州市民政局 --period 2024 --status pending
+      tracker report --format html -o report.html --agency 佛山市民政局 --period 2024
+      tracker report --format md --topic 养老服务 > 养老服务.md
+      tracker report --format csv -o report.csv --status not_fulfilled
     """
     engine = _engine(ctx, must_exist=True)
     with read_session(engine) as session:
-        data = build_report(session, agency=agency, period=period, status=status)
-    if fmt == "json":
-        _emit(render_json(data), output)
+        data = build_report(session, agency=agency, period=period, status=status, topic=topic)
+    if fmt != "table":
+        _emit_bytes(DOCUMENT_FORMATS[fmt](data).encode("utf-8"), output)
     elif output is not None:
         _emit(render_table_text(data), output)
     else:
         render_table(data, Console())
+
+
+def _emit_bytes(data: bytes, output: Path | None) -> None:
+    """Write a document format byte for byte (the CSV's BOM and CRLF reach the file or pipe as made)."""
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise TrackerError(f"cannot write {output}: {error.strerror or error}") from error
 
 
 @cli.command("eval")
@@ -441,6 +474,122 @@ def annotate_undo(ctx: click.Context, reviewer: str) -> None:
     click.echo(
         f"took back {decision.action} {decision.commitment_id}{pair}{value} (reviewer {reviewer or '-'})"
     )
+
+
+@cli.command("export-annotations")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
+)
+@click.option("--reviewer", metavar="NAME", help="Only this reviewer's decisions (default: everyone's).")
+@click.pass_context
+def export_annotations(ctx: click.Context, output: Path | None, reviewer: str | None) -> None:
+    """Write the review decisions as JSON Lines (UTF-8), to merge them into another database.
+
+    One decision per line, oldest first: action, the commitment's and achievement's stable ids and
+    texts, agency, year, value, reviewer, time (UTC), and whether (by whom, when) it was undone.
+    'tracker import-annotations' applies the file to a database built from the same documents.
+
+    \b
+    Examples:
+      tracker export-annotations -o li.jsonl --reviewer li
+      tracker --db laptop.db export-annotations > decisions.jsonl
+    """
+    from tracker.exchange import export_records, render_jsonl
+
+    engine = _engine(ctx, must_exist=True)
+    with read_session(engine) as session:
+        records = export_records(session, reviewer=reviewer)
+    _emit(render_jsonl(records), output)
+    if output is not None:
+        click.echo(f"wrote {len(records)} decisions to {output}")
+
+
+@cli.command("import-annotations")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option("--dry-run", is_flag=True, help="Print what the import would do; write nothing.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Apply conflicting lines too: the file's decision takes effect, the database's stays in the log.",
+)
+@click.pass_context
+def import_annotations(ctx: click.Context, file: Path, dry_run: bool, force: bool) -> None:
+    """Apply decisions exported by 'tracker export-annotations' to this database, in one transaction.
+
+    Each line finds its commitment (and achievement) by stable id, else by normalised text among
+    the statements of the same agency and year when exactly one matches ("matched by text"). Lines
+    already in the log are skipped, so importing twice changes nothing; undone decisions come with
+    their undo.
+
+    A line is a conflict when it would overrule a decision in force here that the file does not
+    hold: a different status, or the opposite confirm/reject of the same pair, by another reviewer,
+    or by the same reviewer later than the line. Conflicts are listed and NOT applied (exit code 1);
+    --force applies them (the file wins, the database's decision stays in the log). Lines whose
+    commitment or achievement is not here are listed as orphaned and not applied. A bad line stops
+    the import before anything is written.
+
+    \b
+    Examples:
+      tracker import-annotations li.jsonl --dry-run
+      tracker --db desktop.db import-annotations laptop.jsonl
+    """
+    from tracker.annotation_lines import read_lines
+    from tracker.exchange import import_lines, result_lines, summary
+
+    lines = read_lines(file)
+    engine = _engine(ctx, must_exist=True)
+    with (read_session if dry_run else write_session)(engine) as session:
+        result = import_lines(session, lines, force=force, dry_run=dry_run)
+    for line in result_lines(result):
+        click.echo(line)
+    click.echo(summary(result, dry_run=dry_run))
+    ctx.exit(result.exit_code)
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path), metavar="OLD.json")
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path), metavar="NEW.json")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="Output format: terminal tables, JSON, or Markdown.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
+)
+def diff(old: Path, new: Path, fmt: str, output: Path | None) -> None:
+    """Compare two JSON reports: status changes (old → new, with labels), commitments in only one.
+
+    Both files come from 'tracker report --format json'; commitments are matched by stable id.
+    Prints how many commitments moved between each pair of statuses, then every change. The exit
+    code is 0 whatever changed.
+
+    \b
+    Examples:
+      tracker diff report-2025-01.json report-2025-06.json
+      tracker diff old.json new.json --format md -o changes.md
+    """
+    from tracker.report.diff import (
+        diff_reports,
+        load_report,
+        render_diff_json,
+        render_diff_markdown,
+        render_diff_table,
+        render_diff_text,
+    )
+
+    changes = diff_reports(load_report(old), load_report(new))
+    if fmt == "json":
+        _emit(render_diff_json(changes), output)
+    elif fmt == "md":
+        _emit(render_diff_markdown(changes), output)
+    elif output is not None:
+        _emit(render_diff_text(changes), output)
+    else:
+        render_diff_table(changes, Console())
 
 
 @cli.command()

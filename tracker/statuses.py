@@ -36,6 +36,17 @@ STATUS_STYLES: Final[dict[str, str]] = {
     "unverifiable": "magenta",
 }
 
+#: Colour per status for HTML reports (the same hues as STATUS_STYLES), with the text colour on it.
+STATUS_COLOURS: Final[dict[str, tuple[str, str]]] = {
+    "fulfilled": ("#2e7d32", "#ffffff"),
+    "partial": ("#f2c230", "#2b2100"),
+    "in_progress": ("#00838f", "#ffffff"),
+    "no_evidence": ("#d84333", "#ffffff"),
+    "pending": ("#b8bcc2", "#1f2328"),
+    "not_fulfilled": ("#8e1b1b", "#ffffff"),
+    "unverifiable": ("#8e44ad", "#ffffff"),
+}
+
 #: Statuses only a reviewer may set; the matcher never produces them.
 REVIEWER_ONLY: Final[frozenset[str]] = frozenset({"not_fulfilled"})
 
@@ -44,6 +55,14 @@ STATUS_SOURCES: Final[tuple[str, ...]] = ("auto", "reviewer")
 
 #: States of a commitment/achievement pair in the evidence list (SPEC "JSON report").
 EVIDENCE_STATES: Final[tuple[str, ...]] = ("candidate", "suggested", "confirmed", "rejected")
+
+#: How each evidence state reads in reports.
+EVIDENCE_STATE_LABELS: Final[dict[str, str]] = {
+    "confirmed": "已确认",
+    "suggested": "建议",
+    "candidate": "候选",
+    "rejected": "已否决",
+}
 
 #: Actions of the append-only review log.
 DECISION_ACTIONS: Final[tuple[str, ...]] = ("confirm", "reject", "link", "unlink", "status", "note")

@@ -7,26 +7,33 @@ a filter or the order of rows.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
 from tracker.errors import UsageError
+from tracker.ingest.topics import OTHER, TOPIC_KEYWORDS
 from tracker.statuses import STATUSES, label
 from tracker.store.evidence import Evidence, evidence_for
-from tracker.store.models import Achievement, Commitment, CommitmentStatus
+from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus, Decision, Part
 from tracker.store.repository import (
+    LINK_ACTIONS,
     current_statuses,
     document_paths,
     list_achievements,
-    list_candidates,
     list_commitments,
+    live_decisions,
     reviewer_links,
 )
 
 #: Evidence states that count as a link (for ``supports`` and for automatic statuses).
 LINKED_STATES = frozenset({"suggested", "confirmed"})
+
+#: Topics ``--topic`` accepts besides those stored: the fields the extractor assigns.
+TOPICS: tuple[str, ...] = (*TOPIC_KEYWORDS, OTHER)
 
 
 def build_report(
@@ -35,46 +42,71 @@ def build_report(
     agency: str | None = None,
     period: int | None = None,
     status: str | None = None,
+    topic: str | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """The report for the commitments (and achievements) matching the filters, in document order.
 
-    ``status`` narrows the commitments only; achievements are filtered by agency and period.
-    A reviewer's confirm/reject/link/unlink decision overrides the matcher's state of that pair;
-    an achievement the reviewer linked by hand without a candidate row is listed last, with
-    ``score`` null.
+    ``status`` and ``topic`` narrow the commitments only; achievements are filtered by agency and
+    period. A reviewer's confirm/reject/link/unlink decision overrides the matcher's state of that
+    pair; an achievement the reviewer linked by hand without a candidate row is listed last, with
+    ``score`` null. Every commitment carries its provenance: the part of the document it comes from,
+    who set its status and when (reviewer statuses), its live notes, and for each confirmed or
+    rejected piece of evidence who decided it and when.
+
+    The report is read in a handful of queries (the evidence in chunks of 500 ids), never one per
+    commitment: 10,000 commitments take about three seconds.
+
+    Raises:
+        UsageError: ``status`` or ``topic`` is not one the report knows.
     """
     if status is not None and status not in STATUSES:
         raise UsageError(f"unknown status {status!r}", "use one of " + ", ".join(STATUSES))
+    if topic is not None:
+        known = known_topics(session)
+        if topic not in known:
+            raise UsageError(f"unknown topic {topic!r}", "use one of " + ", ".join(known))
     paths = document_paths(session)
+    parts = _parts(session)
     commitments = list_commitments(session, agency=agency, period=period, status=status)
+    if topic is not None:
+        commitments = [c for c in commitments if c.topic == topic]
     statuses = current_statuses(session, commitments)
+    provenance = _provenance(session, {c.id for c in commitments})
     evidence = {
-        cid: [_evidence_entry(item, paths) for item in items]
+        cid: [
+            _evidence_entry(item, paths, parts, provenance.links.get((cid, item.achievement.id)))
+            for item in items
+        ]
         for cid, items in evidence_for(session, [c.id for c in commitments]).items()
     }
     supports = _supports(session)
-    details = {row.commitment_id: row.detail for row in session.exec(select(CommitmentStatus)).all()}
+    details = dict(session.exec(select(CommitmentStatus.commitment_id, CommitmentStatus.detail)).all())
 
+    rows = []
+    for c in commitments:
+        view = statuses[c.id]
+        decision = provenance.statuses.get(c.id) if view.source == "reviewer" else None
+        rows.append(
+            _commitment(c, view.status, view.source, decision, evidence.get(c.id, []), paths, parts)
+            | _detail(details.get(c.id) or {})
+            | {"notes": [_note(d) for d in provenance.notes.get(c.id, [])]}
+        )
     return {
         "generated_at": _timestamp(now),
-        "filters": {"agency": agency, "period": period, "status": status},
-        "commitments": [
-            _commitment(
-                c,
-                statuses[c.id].status,
-                statuses[c.id].source,
-                evidence.get(c.id, []),
-                paths,
-                details.get(c.id, {}),
-            )
-            for c in commitments
-        ],
+        "filters": {"agency": agency, "period": period, "status": status, "topic": topic},
+        "commitments": rows,
         "achievements": [
-            _achievement(a, supports.get(a.id, []), paths)
+            _achievement(a, supports.get(a.id, []), paths, parts)
             for a in list_achievements(session, agency=agency, period=period)
         ],
     }
+
+
+def known_topics(session: Session) -> list[str]:
+    """The topics ``--topic`` accepts: the extractor's fields, then any other topic stored."""
+    stored = session.exec(select(Commitment.topic).distinct()).all()
+    return list(dict.fromkeys([*TOPICS, *sorted(t for t in stored if t)]))
 
 
 def render_json(report: dict[str, Any]) -> str:
@@ -83,23 +115,63 @@ def render_json(report: dict[str, Any]) -> str:
 
 
 def _timestamp(now: datetime | None) -> str:
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_utc(now or datetime.now(UTC))
+
+
+def iso_utc(moment: datetime) -> str:
+    """``2026-11-22T10:00:00Z``; a naive time is taken as UTC (as the database stores it)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class _Provenance:
+    """The live review decisions about the reported commitments, read in one query."""
+
+    statuses: dict[str, Decision] = field(default_factory=dict)  # latest status decision
+    links: dict[tuple[str, str], Decision] = field(default_factory=dict)  # latest link decision per pair
+    notes: dict[str, list[Decision]] = field(default_factory=dict)  # oldest first
+
+
+def _provenance(session: Session, commitment_ids: set[str]) -> _Provenance:
+    found = _Provenance()
+    for d in live_decisions(session, ("status", "note", *LINK_ACTIONS)):
+        if d.commitment_id not in commitment_ids:
+            continue
+        if d.action == "status":
+            found.statuses[d.commitment_id] = d
+        elif d.action == "note":
+            found.notes.setdefault(d.commitment_id, []).append(d)
+        elif d.achievement_id is not None:
+            found.links[(d.commitment_id, d.achievement_id)] = d
+    return found
+
+
+def _parts(session: Session) -> dict[str, dict[str, Any]]:
+    """Part id -> ``{"kind", "period", "heading"}`` of every part."""
+    query = select(Part.id, Part.kind, Part.period, Part.heading)
+    return {
+        pid: {"kind": kind, "period": period, "heading": heading}
+        for pid, kind, period, heading in session.exec(query).all()
+    }
 
 
 def _commitment(
     c: Commitment,
     status: str,
     source: str,
+    decision: Decision | None,
     evidence: list[dict[str, Any]],
     paths: dict[str, str],
-    detail: dict[str, Any],
+    parts: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     return {
         "id": c.id,
         "agency": c.agency,
         "period": c.period,
         "document": paths.get(c.document_id, ""),
+        "part": parts.get(c.part_id),
         "section": c.section,
         "text": c.text,
         "topic": c.topic,
@@ -107,22 +179,33 @@ def _commitment(
         "status": status,
         "status_label": label(status),
         "status_source": source,
+        "status_reviewer": decision.reviewer if decision is not None else None,
+        "status_decided_at": iso_utc(decision.created_at) if decision is not None else None,
         "evidence": evidence,
-        # Why the matcher chose its status: the reason, and each numeric target beside the figure reported.
-        "status_reason": detail.get("reason", ""),
-        "comparisons": detail.get("comparisons", []),
         "deadline": c.deadline,
         "testable": c.testable,
         "times_stated": c.times_stated,
     }
 
 
-def _achievement(a: Achievement, supports: list[str], paths: dict[str, str]) -> dict[str, Any]:
+def _detail(detail: Mapping[str, Any]) -> dict[str, Any]:
+    """Why the matcher chose its status: the reason, and each numeric target beside the figure reported."""
+    return {"status_reason": detail.get("reason", ""), "comparisons": detail.get("comparisons", [])}
+
+
+def _note(d: Decision) -> dict[str, Any]:
+    return {"text": d.value or "", "reviewer": d.reviewer, "at": iso_utc(d.created_at)}
+
+
+def _achievement(
+    a: Achievement, supports: list[str], paths: dict[str, str], parts: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "id": a.id,
         "agency": a.agency,
         "period": a.period,
         "document": paths.get(a.document_id, ""),
+        "part": parts.get(a.part_id),
         "section": a.section,
         "text": a.text,
         "topic": a.topic,
@@ -134,18 +217,25 @@ def _achievement(a: Achievement, supports: list[str], paths: dict[str, str]) -> 
     }
 
 
-def _evidence_entry(item: Evidence, paths: dict[str, str]) -> dict[str, Any]:
+def _evidence_entry(
+    item: Evidence, paths: dict[str, str], parts: dict[str, dict[str, Any]], decision: Decision | None
+) -> dict[str, Any]:
     a = item.achievement
+    if item.state not in ("confirmed", "rejected"):
+        decision = None
     return {
         "id": a.id,
         "text": a.text,
         "document": paths.get(a.document_id, ""),
+        "part": parts.get(a.part_id),
         "agency": a.agency,
         "period": a.period,
         "score": item.score,
         "state": item.state,
         "shared_terms": item.shared_terms,
         "rank": item.rank,
+        "decided_by": decision.reviewer if decision is not None else None,
+        "decided_at": iso_utc(decision.created_at) if decision is not None else None,
     }
 
 
@@ -154,9 +244,12 @@ def _supports(session: Session) -> dict[str, list[str]]:
 
     Decisions about commitments that are no longer stored are ignored.
     """
-    pairs = {(c.commitment_id, c.achievement_id): c.state for c in list_candidates(session)}
+    rows: Iterable[tuple[str, str, str]] = session.exec(
+        select(Candidate.commitment_id, Candidate.achievement_id, Candidate.state)
+    ).all()
+    pairs = {(cid, aid): state for cid, aid, state in rows}
     pairs.update(reviewer_links(session))
-    existing = {c.id for c in list_commitments(session)}
+    existing = set(session.exec(select(Commitment.id)).all())
     supports: dict[str, list[str]] = {}
     for (cid, aid), state in sorted(pairs.items()):
         if state in LINKED_STATES and cid in existing:

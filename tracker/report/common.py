@@ -1,0 +1,153 @@
+"""The wording the document formats share (Markdown, CSV, HTML): filters, counts, targets versus figures,
+the evidence a reader should see first, and who decided a status.
+
+Each helper reads the report dict of :func:`tracker.report.json_report.build_report`, so the formats say
+the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from tracker.statuses import EVIDENCE_STATE_LABELS, STATUSES, label
+
+TITLE = "承诺兑现情况报告"
+ALL = "全部"
+AUTO = "自动判定"
+REVIEWER = "审核人"
+LINKED = ("confirmed", "suggested")
+
+#: The matcher's reasons (tracker.match.status), as reports say them.
+REASONS = {
+    "no summary for this agency and period yet": "该机构该年度尚无总结",
+    "the summary reports nothing linked to it": "总结中未见相关内容",
+    "numeric targets": "数量目标对比",
+    "evidence reports work under way": "佐证显示仍在推进",
+    "part reported done, part under way": "部分完成、部分推进中",
+    "evidence reports it done": "佐证显示已完成",
+}
+
+_PART_KINDS = {"plan": "计划", "summary": "总结"}
+
+
+def filters_text(filters: dict[str, Any]) -> str:
+    """``机构 佛山市民政局 · 年度 2024 · 主题 全部 · 状态 已兑现 fulfilled``."""
+    status = filters.get("status")
+    values = [
+        ("机构", filters.get("agency")),
+        ("年度", filters.get("period")),
+        ("主题", filters.get("topic")),
+        ("状态", f"{label(status)} {status}" if status else None),
+    ]
+    return " · ".join(f"{name} {ALL if value is None else value}" for name, value in values)
+
+
+def status_counts(commitments: Iterable[dict[str, Any]]) -> list[tuple[str, int]]:
+    """(status, number of commitments) for each status that occurs, in the order of SPEC."""
+    counts = Counter(c["status"] for c in commitments)
+    return [(s, counts[s]) for s in STATUSES if counts[s]] + [
+        (s, n) for s, n in counts.items() if s not in STATUSES
+    ]
+
+
+def grouped(commitments: Iterable[dict[str, Any]], key: str) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """Commitments grouped by ``key`` (``topic``, ``agency`` …), groups in order of first appearance."""
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for c in commitments:
+        groups.setdefault(c[key], []).append(c)
+    return list(groups.items())
+
+
+def targets_text(targets: list[dict[str, Any]]) -> str:
+    """The targets as stated ("不少于2200张; 100个")."""
+    return "; ".join(
+        t.get("text") or f"{t.get('comparator', '')}{t.get('quantity', '')}{t.get('unit', '')}"
+        for t in targets
+    )
+
+
+def ratio_text(comparison: dict[str, Any]) -> str:
+    """``136%``, or empty when the target was zero."""
+    ratio = comparison.get("ratio")
+    return "" if ratio is None else f"{ratio:.0%}"
+
+
+def met_text(comparison: dict[str, Any]) -> str:
+    return "达标" if comparison.get("met") else "未达标"
+
+
+def comparisons_text(comparisons: list[dict[str, Any]]) -> str:
+    """Each target beside the figure reported ("不少于45个 → 61个 (136%, 达标)")."""
+    items = []
+    for c in comparisons:
+        ratio = ratio_text(c)
+        items.append(f"{c['target']} → {c['actual']} ({ratio + ', ' if ratio else ''}{met_text(c)})")
+    return "; ".join(items)
+
+
+def linked_evidence(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The evidence that counts: confirmed first, then suggested, each in rank order."""
+    return [e for state in LINKED for e in evidence if e["state"] == state]
+
+
+def best_score(evidence: list[dict[str, Any]]) -> float | None:
+    """The highest score among the ranked candidates (hand links have none)."""
+    scores = [e["score"] for e in evidence if e.get("score") is not None]
+    return max(scores) if scores else None
+
+
+def date_of(iso: str | None) -> str:
+    """The day of an ISO timestamp (``2026-11-22``)."""
+    return (iso or "")[:10]
+
+
+def provenance_text(c: dict[str, Any]) -> str:
+    """Who decided the status: ``自动判定`` or ``审核人 li · 2026-11-22``."""
+    if c.get("status_source") != "reviewer":
+        return AUTO
+    day = date_of(c.get("status_decided_at"))
+    return f"{REVIEWER} {c.get('status_reviewer') or '-'}" + (f" · {day}" if day else "")
+
+
+def reason_text(c: dict[str, Any]) -> str:
+    """The matcher's reason in Chinese (empty for a reviewer's status)."""
+    if c.get("status_source") == "reviewer":
+        return ""
+    reason = c.get("status_reason") or ""
+    return REASONS.get(reason, reason)
+
+
+def state_text(e: dict[str, Any]) -> str:
+    """``已确认 · 审核人 li · 2026-11-22`` for a reviewer's decision, else the state's label."""
+    state = EVIDENCE_STATE_LABELS.get(e["state"], e["state"])
+    if e.get("decided_by") is None and e.get("decided_at") is None:
+        return state
+    day = date_of(e.get("decided_at"))
+    return f"{state} · {REVIEWER} {e.get('decided_by') or '-'}" + (f" · {day}" if day else "")
+
+
+def score_text(e: dict[str, Any]) -> str:
+    """``87.5``, or ``手动关联`` for a link the reviewer made without a ranked candidate."""
+    return "手动关联" if e.get("score") is None else f"{e['score']:.1f}"
+
+
+def part_text(part: dict[str, Any] | None) -> str:
+    """``计划 2024 · 2024年工作计划``."""
+    if not part:
+        return ""
+    kind = _PART_KINDS.get(part.get("kind", ""), part.get("kind", ""))
+    heading = part.get("heading") or ""
+    return f"{kind} {part.get('period', '')}" + (f" · {heading}" if heading else "")
+
+
+def source_text(item: dict[str, Any]) -> str:
+    """The document and the part a statement comes from."""
+    part = part_text(item.get("part"))
+    return item.get("document", "") + (f" · {part}" if part else "")
+
+
+def note_text(note: dict[str, Any]) -> str:
+    """``li · 2026-11-22: 总结只提到试点``."""
+    return f"{note.get('reviewer') or '-'} · {date_of(note.get('at'))}: {note.get('text', '')}"
