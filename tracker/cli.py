@@ -6,25 +6,31 @@ exit code; nothing here knows how extraction, storage or reporting work.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
-
-from tracker import annotate as review
 
 if TYPE_CHECKING:
     from tracker.load import FileOutcome, LoadResult
-from tracker.errors import TrackerError
+from tracker.cli_review import annotate, diff, export_annotations, import_annotations
+from tracker.cli_support import (
+    CONTEXT_SETTINGS,
+    Settings,
+    TrackerGroup,
+    emit_bytes,
+    emit_text,
+    login_name,
+    open_engine,
+    progress_bar,
+    reviewer_option,
+)
 from tracker.match.api import DEFAULT_SCORER, SCORER_NAMES
 from tracker.report.csv_report import render_csv
 from tracker.report.html_report import render_html
@@ -36,69 +42,10 @@ from tracker.store.engine import (
     DEFAULT_URL,
     ENV_VAR,
     database_url,
-    make_engine,
     read_session,
     sqlite_path,
-    write_session,
 )
 from tracker.store.repository import list_documents
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-class _ErrorLine(click.ClickException):
-    """A failure shown as the single line ``tracker: <message>``."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(" ".join(message.split()))
-        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"tracker: {self.format_message()}", err=True)
-
-
-class TrackerGroup(click.Group):
-    """A click group that turns TrackerError and click usage errors into one-line messages."""
-
-    def make_context(
-        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
-    ) -> click.Context:
-        try:
-            return super().make_context(info_name, args, parent=parent, **extra)
-        except click.UsageError as error:
-            raise _usage_line(error) from error
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except TrackerError as error:
-            raise _ErrorLine(str(error), error.exit_code) from error
-        except _ErrorLine:
-            raise
-        except click.UsageError as error:
-            raise _usage_line(error) from error
-
-
-def _usage_line(error: click.UsageError) -> _ErrorLine:
-    where = error.ctx.command_path if error.ctx is not None else "tracker"
-    return _ErrorLine(f"{error.format_message()} (see '{where} --help')", error.exit_code)
-
-
-@dataclass
-class Settings:
-    """Options of the group that every command reads."""
-
-    db: str
-
-
-def _engine(ctx: click.Context, *, must_exist: bool = False) -> Engine:
-    url = ctx.ensure_object(Settings).db
-    path = sqlite_path(url)
-    if must_exist and path is not None and not path.exists():
-        raise TrackerError(
-            f"database {path} does not exist", "run 'tracker ingest PATH' or plain 'tracker' first"
-        )
-    return make_engine(url)
 
 
 @click.group(cls=TrackerGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
@@ -127,7 +74,7 @@ def cli(ctx: click.Context, db: str) -> None:
     """
     ctx.obj = Settings(db=database_url(db))
     if ctx.invoked_subcommand is None:
-        _review(ctx, reviewer=_login(), blind=False)
+        _review(ctx, reviewer=login_name(), blind=False)
 
 
 @cli.command()
@@ -164,7 +111,7 @@ def ingest(
       tracker ingest seeds/
       tracker ingest 2024总结.txt --agency 中山市民政局 --period 2024 --kind summary
     """
-    engine = _engine(ctx)
+    engine = open_engine(ctx)
     console = Console(highlight=False, soft_wrap=True)
     result = _load_with_progress(engine, list(paths), console, agency=agency, period=period, kind=kind)
     _echo_errors(result)
@@ -196,28 +143,16 @@ def match(ctx: click.Context, scorer: str, agency: str | None, period: int | Non
       tracker match --agency 佛山市民政局 --period 2024
       tracker match --scorer char_tfidf     # a baseline, to compare with 'tracker eval'
     """
-    engine = _engine(ctx, must_exist=True)
+    engine = open_engine(ctx, must_exist=True)
     _match_with_progress(
         engine, Console(highlight=False, soft_wrap=True), scorer, agency=agency, period=period
-    )
-
-
-def _progress_bar(console: Console, label: str) -> Progress:
-    """The one progress bar style of long commands; it disappears when done."""
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
     )
 
 
 def _match_with_progress(
     engine: Engine, console: Console, scorer: str, *, agency: str | None = None, period: int | None = None
 ) -> None:
-    progress = _progress_bar(console, "matching")
+    progress = progress_bar(console, "matching")
     task: list[Any] = []
 
     def on_block(done: int, total: int) -> None:
@@ -292,26 +227,15 @@ def report(
       tracker report --format md --topic 养老服务 > 养老服务.md
       tracker report --format csv -o report.csv --status not_fulfilled
     """
-    engine = _engine(ctx, must_exist=True)
+    engine = open_engine(ctx, must_exist=True)
     with read_session(engine) as session:
         data = build_report(session, agency=agency, period=period, status=status, topic=topic)
     if fmt != "table":
-        _emit_bytes(DOCUMENT_FORMATS[fmt](data).encode("utf-8"), output)
+        emit_bytes(DOCUMENT_FORMATS[fmt](data).encode("utf-8"), output)
     elif output is not None:
-        _emit(render_table_text(data), output)
+        emit_text(render_table_text(data), output)
     else:
         render_table(data, Console())
-
-
-def _emit_bytes(data: bytes, output: Path | None) -> None:
-    """Write a document format byte for byte (the CSV's BOM and CRLF reach the file or pipe as made)."""
-    if output is None:
-        click.echo(data, nl=False)
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise TrackerError(f"cannot write {output}: {error.strerror or error}") from error
 
 
 @cli.command("eval")
@@ -341,7 +265,7 @@ def eval_command(ctx: click.Context, gold: tuple[str, ...], scorer: str | None, 
     from tracker.report.eval_table import render_eval
 
     lines = load_gold(gold)
-    engine = _engine(ctx, must_exist=True)
+    engine = open_engine(ctx, must_exist=True)
     with read_session(engine) as session:
         reports, detail = evaluate_scorers(session, lines, scorer)
     if as_json:
@@ -351,249 +275,8 @@ def eval_command(ctx: click.Context, gold: tuple[str, ...], scorer: str | None, 
         render_eval(reports, Console(highlight=False), detail=detail)
 
 
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return ""
-
-
-_reviewer_option = click.option(
-    "--reviewer",
-    default=_login,
-    show_default="login name",
-    metavar="NAME",
-    help="Who takes the decision, stored with it.",
-)
-
-
-@cli.group(cls=TrackerGroup)
-def annotate() -> None:
-    """Record review decisions from scripts: confirm or reject evidence, set a status, add a note, undo.
-
-    Every decision is appended to the review log; automatic matching never overwrites it. Ids may
-    be shortened to a unique prefix, with or without the c-/a- in front.
-
-    \b
-    Examples:
-      tracker annotate confirm c-3f2a9b a-81c0
-      tracker annotate status c-3f2a9b partial --reviewer li
-      tracker annotate note 3f2a9b "区级清单未见"
-      tracker annotate undo --reviewer li
-    """
-
-
-def _pair_command(action: str, done: str, summary: str) -> click.Command:
-    @click.argument("commitment", metavar="COMMITMENT_ID")
-    @click.argument("achievement", metavar="ACHIEVEMENT_ID")
-    @_reviewer_option
-    @click.pass_context
-    def command(ctx: click.Context, reviewer: str, commitment: str, achievement: str) -> None:
-        with write_session(_engine(ctx, must_exist=True)) as session:
-            decision = review.decide_pair(session, action, commitment, achievement, reviewer=reviewer)
-        click.echo(
-            f"{done} {decision.commitment_id} ← {decision.achievement_id} (reviewer {reviewer or '-'})"
-        )
-
-    command.__doc__ = f"""{summary}
-
-    \b
-    Example:
-      tracker annotate {action} c-3f2a9b a-81c0 --reviewer li
-    """
-    return annotate.command(action)(command)
-
-
-_pair_command("confirm", "confirmed", "Confirm that an achievement is evidence for a commitment.")
-_pair_command(
-    "reject", "rejected", "Reject a suggested or candidate achievement as evidence for a commitment."
-)
-_pair_command(
-    "link", "linked", "Link an achievement the matcher did not rank to a commitment (same as confirm)."
-)
-_pair_command("unlink", "unlinked", "Remove a link from a commitment (same as reject).")
-
-
-@annotate.command("status")
-@click.argument("commitment", metavar="COMMITMENT_ID")
-@click.argument("status", type=click.Choice(STATUSES), metavar="STATUS")
-@_reviewer_option
-@click.pass_context
-def annotate_status(ctx: click.Context, commitment: str, status: str, reviewer: str) -> None:
-    """Set a commitment's status by hand; it stays until another status decision.
-
-    STATUS is one of fulfilled 已兑现, partial 部分兑现, in_progress 推进中, no_evidence 未见佐证,
-    pending 待核查, not_fulfilled 未兑现, unverifiable 无法核查.
-
-    \b
-    Example:
-      tracker annotate status c-3f2a9b not_fulfilled --reviewer li
-    """
-    with write_session(_engine(ctx, must_exist=True)) as session:
-        decision = review.set_status(session, commitment, status, reviewer=reviewer)
-    click.echo(f"{decision.commitment_id}: {with_label(status)} (reviewer {reviewer or '-'})")
-
-
-@annotate.command("note")
-@click.argument("commitment", metavar="COMMITMENT_ID")
-@click.argument("text")
-@_reviewer_option
-@click.pass_context
-def annotate_note(ctx: click.Context, commitment: str, text: str, reviewer: str) -> None:
-    """Attach a note to a commitment (notes accumulate, none is replaced).
-
-    \b
-    Example:
-      tracker annotate note c-3f2a9b "总结只提到试点,未见全市推广"
-    """
-    with write_session(_engine(ctx, must_exist=True)) as session:
-        decision = review.add_note(session, commitment, text, reviewer=reviewer)
-    click.echo(f"{decision.commitment_id}: note added (reviewer {reviewer or '-'})")
-
-
-@annotate.command("undo")
-@_reviewer_option
-@click.pass_context
-def annotate_undo(ctx: click.Context, reviewer: str) -> None:
-    """Take back the reviewer's latest decision still in force (run it again to go further back).
-
-    The decision stays in the review log beside its retraction; the status or evidence it changed
-    goes back to what it was before. Only this reviewer's decisions are taken back.
-
-    \b
-    Example:
-      tracker annotate undo --reviewer li
-    """
-    with write_session(_engine(ctx, must_exist=True)) as session:
-        decision = review.undo_last(session, reviewer=reviewer)
-    if decision is None:
-        click.echo(f"nothing to undo for reviewer {reviewer or '-'}")
-        return
-    pair = f" ← {decision.achievement_id}" if decision.achievement_id else ""
-    value = f": {with_label(decision.value or '')}" if decision.action == "status" else ""
-    click.echo(
-        f"took back {decision.action} {decision.commitment_id}{pair}{value} (reviewer {reviewer or '-'})"
-    )
-
-
-@cli.command("export-annotations")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
-)
-@click.option("--reviewer", metavar="NAME", help="Only this reviewer's decisions (default: everyone's).")
-@click.pass_context
-def export_annotations(ctx: click.Context, output: Path | None, reviewer: str | None) -> None:
-    """Write the review decisions as JSON Lines (UTF-8), to merge them into another database.
-
-    One decision per line, oldest first: action, the commitment's and achievement's stable ids and
-    texts, agency, year, value, reviewer, time (UTC), and whether (by whom, when) it was undone.
-    'tracker import-annotations' applies the file to a database built from the same documents.
-
-    \b
-    Examples:
-      tracker export-annotations -o li.jsonl --reviewer li
-      tracker --db laptop.db export-annotations > decisions.jsonl
-    """
-    from tracker.exchange import export_records, render_jsonl
-
-    engine = _engine(ctx, must_exist=True)
-    with read_session(engine) as session:
-        records = export_records(session, reviewer=reviewer)
-    _emit(render_jsonl(records), output)
-    if output is not None:
-        click.echo(f"wrote {len(records)} decisions to {output}")
-
-
-@cli.command("import-annotations")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
-@click.option("--dry-run", is_flag=True, help="Print what the import would do; write nothing.")
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Apply conflicting lines too: the file's decision takes effect, the database's stays in the log.",
-)
-@click.pass_context
-def import_annotations(ctx: click.Context, file: Path, dry_run: bool, force: bool) -> None:
-    """Apply decisions exported by 'tracker export-annotations' to this database, in one transaction.
-
-    Each line finds its commitment (and achievement) by stable id, else by normalised text among
-    the statements of the same agency and year when exactly one matches ("matched by text"). Lines
-    already in the log are skipped, so importing twice changes nothing; undone decisions come with
-    their undo.
-
-    A line is a conflict when it would overrule a decision in force here that the file does not
-    hold: a different status, or the opposite confirm/reject of the same pair, by another reviewer,
-    or by the same reviewer later than the line. Conflicts are listed and NOT applied (exit code 1);
-    --force applies them (the file wins, the database's decision stays in the log). Lines whose
-    commitment or achievement is not here are listed as orphaned and not applied. A bad line stops
-    the import before anything is written.
-
-    \b
-    Examples:
-      tracker import-annotations li.jsonl --dry-run
-      tracker --db desktop.db import-annotations laptop.jsonl
-    """
-    from tracker.annotation_lines import read_lines
-    from tracker.exchange import import_lines, result_lines, summary
-
-    lines = read_lines(file)
-    engine = _engine(ctx, must_exist=True)
-    with (read_session if dry_run else write_session)(engine) as session:
-        result = import_lines(session, lines, force=force, dry_run=dry_run)
-    for line in result_lines(result):
-        click.echo(line)
-    click.echo(summary(result, dry_run=dry_run))
-    ctx.exit(result.exit_code)
-
-
-@cli.command("diff")
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path), metavar="OLD.json")
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path), metavar="NEW.json")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "md"]),
-    default="table",
-    show_default=True,
-    help="Output format: terminal tables, JSON, or Markdown.",
-)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
-)
-def diff(old: Path, new: Path, fmt: str, output: Path | None) -> None:
-    """Compare two JSON reports: status changes (old → new, with labels), commitments in only one.
-
-    Both files come from 'tracker report --format json'; commitments are matched by stable id.
-    Prints how many commitments moved between each pair of statuses, then every change. The exit
-    code is 0 whatever changed.
-
-    \b
-    Examples:
-      tracker diff report-2025-01.json report-2025-06.json
-      tracker diff old.json new.json --format md -o changes.md
-    """
-    from tracker.report.diff import (
-        diff_reports,
-        load_report,
-        render_diff_json,
-        render_diff_markdown,
-        render_diff_table,
-        render_diff_text,
-    )
-
-    changes = diff_reports(load_report(old), load_report(new))
-    if fmt == "json":
-        _emit(render_diff_json(changes), output)
-    elif fmt == "md":
-        _emit(render_diff_markdown(changes), output)
-    elif output is not None:
-        _emit(render_diff_text(changes), output)
-    else:
-        render_diff_table(changes, Console())
-
-
 @cli.command()
-@_reviewer_option
+@reviewer_option
 @click.option("--blind", is_flag=True, help="Hide scores and the matcher's suggestions (b toggles).")
 @click.pass_context
 def tui(ctx: click.Context, reviewer: str, blind: bool) -> None:
@@ -623,7 +306,7 @@ def _review(ctx: click.Context, *, reviewer: str, blind: bool) -> None:
     url = ctx.ensure_object(Settings).db
     path = sqlite_path(url)
     missing = path is not None and not path.exists()
-    engine = _engine(ctx)
+    engine = open_engine(ctx)
     if not missing:
         with read_session(engine) as session:
             missing = not list_documents(session)
@@ -653,7 +336,7 @@ def _load_with_progress(
     engine: Engine, paths: list[str], console: Console, *, quiet: bool = False, **options: Any
 ) -> LoadResult:
     """Run the load, with a progress bar when there is more than one file."""
-    progress = _progress_bar(console, "ingesting")
+    progress = progress_bar(console, "ingesting")
     task: list[Any] = []
 
     def on_start(total: int) -> None:
@@ -704,14 +387,8 @@ def _echo_errors(result: LoadResult) -> None:
         click.echo(f"tracker: {' '.join(str(error).split())}", err=True)
 
 
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise TrackerError(f"cannot write {output}: {error.strerror or error}") from error
+for _command in (annotate, export_annotations, import_annotations, diff):
+    cli.add_command(_command)
 
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE

@@ -1,0 +1,239 @@
+"""The review commands of ``tracker``: ``annotate …`` (decisions from scripts), ``export-annotations``,
+``import-annotations`` and ``diff``. Registered on the main group by :mod:`tracker.cli`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from tracker import annotate as review
+from tracker.cli_support import TrackerGroup, emit_text, open_engine, reviewer_option
+from tracker.statuses import STATUSES, with_label
+from tracker.store.engine import read_session, write_session
+
+
+@click.group(cls=TrackerGroup)
+def annotate() -> None:
+    """Record review decisions from scripts: confirm or reject evidence, set a status, add a note, undo.
+
+    Every decision is appended to the review log; automatic matching never overwrites it. Ids may
+    be shortened to a unique prefix, with or without the c-/a- in front.
+
+    \b
+    Examples:
+      tracker annotate confirm c-3f2a9b a-81c0
+      tracker annotate status c-3f2a9b partial --reviewer li
+      tracker annotate note 3f2a9b "区级清单未见"
+      tracker annotate undo --reviewer li
+    """
+
+
+def _pair_command(action: str, done: str, summary: str) -> click.Command:
+    @click.argument("commitment", metavar="COMMITMENT_ID")
+    @click.argument("achievement", metavar="ACHIEVEMENT_ID")
+    @reviewer_option
+    @click.pass_context
+    def command(ctx: click.Context, reviewer: str, commitment: str, achievement: str) -> None:
+        with write_session(open_engine(ctx, must_exist=True)) as session:
+            decision = review.decide_pair(session, action, commitment, achievement, reviewer=reviewer)
+        click.echo(
+            f"{done} {decision.commitment_id} ← {decision.achievement_id} (reviewer {reviewer or '-'})"
+        )
+
+    command.__doc__ = f"""{summary}
+
+    \b
+    Example:
+      tracker annotate {action} c-3f2a9b a-81c0 --reviewer li
+    """
+    return annotate.command(action)(command)
+
+
+_pair_command("confirm", "confirmed", "Confirm that an achievement is evidence for a commitment.")
+_pair_command(
+    "reject", "rejected", "Reject a suggested or candidate achievement as evidence for a commitment."
+)
+_pair_command(
+    "link", "linked", "Link an achievement the matcher did not rank to a commitment (same as confirm)."
+)
+_pair_command("unlink", "unlinked", "Remove a link from a commitment (same as reject).")
+
+
+@annotate.command("status")
+@click.argument("commitment", metavar="COMMITMENT_ID")
+@click.argument("status", type=click.Choice(STATUSES), metavar="STATUS")
+@reviewer_option
+@click.pass_context
+def annotate_status(ctx: click.Context, commitment: str, status: str, reviewer: str) -> None:
+    """Set a commitment's status by hand; it stays until another status decision.
+
+    STATUS is one of fulfilled 已兑现, partial 部分兑现, in_progress 推进中, no_evidence 未见佐证,
+    pending 待核查, not_fulfilled 未兑现, unverifiable 无法核查.
+
+    \b
+    Example:
+      tracker annotate status c-3f2a9b not_fulfilled --reviewer li
+    """
+    with write_session(open_engine(ctx, must_exist=True)) as session:
+        decision = review.set_status(session, commitment, status, reviewer=reviewer)
+    click.echo(f"{decision.commitment_id}: {with_label(status)} (reviewer {reviewer or '-'})")
+
+
+@annotate.command("note")
+@click.argument("commitment", metavar="COMMITMENT_ID")
+@click.argument("text")
+@reviewer_option
+@click.pass_context
+def annotate_note(ctx: click.Context, commitment: str, text: str, reviewer: str) -> None:
+    """Attach a note to a commitment (notes accumulate, none is replaced).
+
+    \b
+    Example:
+      tracker annotate note c-3f2a9b "总结只提到试点,未见全市推广"
+    """
+    with write_session(open_engine(ctx, must_exist=True)) as session:
+        decision = review.add_note(session, commitment, text, reviewer=reviewer)
+    click.echo(f"{decision.commitment_id}: note added (reviewer {reviewer or '-'})")
+
+
+@annotate.command("undo")
+@reviewer_option
+@click.pass_context
+def annotate_undo(ctx: click.Context, reviewer: str) -> None:
+    """Take back the reviewer's latest decision still in force (run it again to go further back).
+
+    The decision stays in the review log beside its retraction; the status or evidence it changed
+    goes back to what it was before. Only this reviewer's decisions are taken back.
+
+    \b
+    Example:
+      tracker annotate undo --reviewer li
+    """
+    with write_session(open_engine(ctx, must_exist=True)) as session:
+        decision = review.undo_last(session, reviewer=reviewer)
+    if decision is None:
+        click.echo(f"nothing to undo for reviewer {reviewer or '-'}")
+        return
+    pair = f" ← {decision.achievement_id}" if decision.achievement_id else ""
+    value = f": {with_label(decision.value or '')}" if decision.action == "status" else ""
+    click.echo(
+        f"took back {decision.action} {decision.commitment_id}{pair}{value} (reviewer {reviewer or '-'})"
+    )
+
+
+@click.command("export-annotations")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
+)
+@click.option("--reviewer", metavar="NAME", help="Only this reviewer's decisions (default: everyone's).")
+@click.pass_context
+def export_annotations(ctx: click.Context, output: Path | None, reviewer: str | None) -> None:
+    """Write the review decisions as JSON Lines (UTF-8), to merge them into another database.
+
+    One decision per line, oldest first: action, the commitment's and achievement's stable ids and
+    texts, agency, year, value, reviewer, time (UTC), and whether (by whom, when) it was undone.
+    'tracker import-annotations' applies the file to a database built from the same documents.
+
+    \b
+    Examples:
+      tracker export-annotations -o li.jsonl --reviewer li
+      tracker --db laptop.db export-annotations > decisions.jsonl
+    """
+    from tracker.exchange import export_records, render_jsonl
+
+    engine = open_engine(ctx, must_exist=True)
+    with read_session(engine) as session:
+        records = export_records(session, reviewer=reviewer)
+    emit_text(render_jsonl(records), output)
+    if output is not None:
+        click.echo(f"wrote {len(records)} decisions to {output}")
+
+
+@click.command("import-annotations")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option("--dry-run", is_flag=True, help="Print what the import would do; write nothing.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Apply conflicting lines too: the file's decision takes effect, the database's stays in the log.",
+)
+@click.pass_context
+def import_annotations(ctx: click.Context, file: Path, dry_run: bool, force: bool) -> None:
+    """Apply decisions exported by 'tracker export-annotations' to this database, in one transaction.
+
+    Each line finds its commitment (and achievement) by stable id, else by normalised text among
+    the statements of the same agency and year when exactly one matches ("matched by text"). Lines
+    already in the log are skipped, so importing twice changes nothing; undone decisions come with
+    their undo.
+
+    A line is a conflict when it would overrule a decision in force here that the file does not
+    hold: a different status, or the opposite confirm/reject of the same pair, by another reviewer,
+    or by the same reviewer later than the line. Conflicts are listed and NOT applied (exit code 1);
+    --force applies them (the file wins, the database's decision stays in the log). Lines whose
+    commitment or achievement is not here are listed as orphaned and not applied. A bad line stops
+    the import before anything is written.
+
+    \b
+    Examples:
+      tracker import-annotations li.jsonl --dry-run
+      tracker --db desktop.db import-annotations laptop.jsonl
+    """
+    from tracker.annotation_lines import read_lines
+    from tracker.exchange import import_lines, result_lines, summary
+
+    lines = read_lines(file)
+    engine = open_engine(ctx, must_exist=True)
+    with (read_session if dry_run else write_session)(engine) as session:
+        result = import_lines(session, lines, force=force, dry_run=dry_run)
+    for line in result_lines(result):
+        click.echo(line)
+    click.echo(summary(result, dry_run=dry_run))
+    ctx.exit(result.exit_code)
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path), metavar="OLD.json")
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path), metavar="NEW.json")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="Output format: terminal tables, JSON, or Markdown.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
+)
+def diff(old: Path, new: Path, fmt: str, output: Path | None) -> None:
+    """Compare two JSON reports: status changes (old → new, with labels), commitments in only one.
+
+    Both files come from 'tracker report --format json'; commitments are matched by stable id.
+    Prints how many commitments moved between each pair of statuses, then every change. The exit
+    code is 0 whatever changed.
+
+    \b
+    Examples:
+      tracker diff report-2025-01.json report-2025-06.json
+      tracker diff old.json new.json --format md -o changes.md
+    """
+    from tracker.report.diff import (
+        diff_reports,
+        load_report,
+        render_diff_json,
+        render_diff_markdown,
+        render_diff_table,
+        render_diff_text,
+    )
+
+    changes = diff_reports(load_report(old), load_report(new))
+    if fmt == "json":
+        emit_text(render_diff_json(changes), output)
+    elif fmt == "md":
+        emit_text(render_diff_markdown(changes), output)
+    elif output is not None:
+        emit_text(render_diff_text(changes), output)
+    else:
+        render_diff_table(changes, Console())
