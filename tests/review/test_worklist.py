@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 from factories import make_document
-from matched_db import FS, FS_PLAN, GZ, PLAN, Ids, build
+from matched_db import FS, FS_EARLIER, FS_PLAN, GZ, PLAN, Ids, build
 
 from tracker import annotate
 from tracker.match.run import match_database
@@ -163,3 +163,15 @@ def test_a_documents_own_summary_does_not_count_as_a_report_before_or_after_matc
             )
         }
     assert before == after == shown == {"建成养老服务站10个": "pending"}
+
+
+def test_evidence_a_reviewer_links_counts_before_the_years_summary_exists(engine, ids):
+    # 佛山 has no 2024 summary, so its 2024 commitment is pending; a reviewer links a result reported
+    # in its 2023 summary, and the status follows that evidence instead of staying pending.
+    assert by_text(engine)[FS_PLAN[0]].status == "pending"
+    with write_session(engine) as session:
+        annotate.decide_pair(session, "link", ids.c(FS_PLAN[0]), ids.a(FS_EARLIER[0], FS), reviewer="li")
+    assert by_text(engine)[FS_PLAN[0]].status == "fulfilled"
+    with write_session(engine) as session:
+        annotate.undo_last(session, reviewer="li")
+    assert by_text(engine)[FS_PLAN[0]].status == "pending"

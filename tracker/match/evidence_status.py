@@ -86,8 +86,10 @@ def statuses_from_links(
             for a in sorted(linked.get(commitment.id, ()))
             if a in achievements
         ]
+        # Evidence a reviewer linked counts even before the year's summary comes (a later report, or
+        # another year's summary, can show a commitment done); without any, no summary means pending.
         result[commitment.id] = auto_status(
-            commitment.id, commitment.quantities, evidence, has_summary=has_summary
+            commitment.id, commitment.quantities, evidence, has_summary=has_summary or bool(evidence)
         )
     return result
 
