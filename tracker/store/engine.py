@@ -1,4 +1,5 @@
-"""Opening the database: any SQLAlchemy URL, with SQLite tuned for one writer and a reading UI.
+"""Opening the database: any SQLAlchemy URL, with SQLite tuned for one writer and a reading UI, and its
+schema brought to this version's (created or migrated, see :mod:`tracker.store.migrations`).
 
 SQLite connections get foreign keys on, WAL journaling (readers do not block the writer) and a busy
 timeout, and SQLAlchemy emits BEGIN itself so that a session transaction really is one SQLite
@@ -13,12 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlmodel import Session, create_engine
 
 from tracker.errors import StoreError
 from tracker.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from tracker.store.migrations import HEAD
 
 DEFAULT_URL = "sqlite:///commitments.db"
 ENV_VAR = "TRACKER_DB"
@@ -27,6 +29,9 @@ BUSY_TIMEOUT_MS = 5000
 #: Execution option read by the BEGIN hook: "IMMEDIATE" takes SQLite's write lock at BEGIN, so a
 #: read-then-write transaction cannot fail half way with "database is locked".
 BEGIN_OPTION = "tracker_sqlite_begin"
+
+#: Key of the PostgreSQL advisory lock that lets one process at a time create or migrate the schema.
+SCHEMA_LOCK = 0x7472_6163_6B65_72  # "tracker"
 
 
 def database_url(url: str | None = None) -> str:
@@ -68,15 +73,20 @@ def _tune_sqlite(engine: Engine) -> None:
 
 
 def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
-    """Open the database at ``url`` (see :func:`database_url`) and create missing tables.
+    """Open the database at ``url`` (see :func:`database_url`) and bring its schema up to date.
+
+    With ``create`` a new database gets the tables, one made by an older tracker is migrated, and an
+    up-to-date one costs a single SELECT of its revision.
 
     Raises:
-        StoreError: the URL is malformed, its driver is not installed, or the database cannot be
-            opened or written.
+        StoreError: the URL is malformed, its driver is not installed, the database cannot be opened
+            or written, or a newer tracker made it.
     """
     url = database_url(url)
     try:
-        engine = create_engine(url)
+        # A review UI left open against a team server must survive the server dropping an idle
+        # connection: check each pooled connection before use (SQLite files have nothing to drop).
+        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
         raise StoreError(f"cannot use database URL {url!r}: {exc}", "check --db or TRACKER_DB") from exc
     if engine.dialect.name == "sqlite":
@@ -86,10 +96,57 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
             raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
     if create:
         try:
-            SQLModel.metadata.create_all(engine)
+            if stored_revision(engine) != HEAD:
+                _migrate(engine)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open database {url}: {describe(exc)}") from exc
     return engine
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The schema revision the database records, or None when it records none (new, or pre-migration)."""
+    try:
+        with engine.connect() as connection:
+            revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except DBAPIError:
+        return None
+    return None if revision is None else str(revision)
+
+
+def _migrate(engine: Engine) -> None:
+    from tracker.store.migrations.runner import migrate  # imports Alembic: only when there is work
+
+    with _schema_transaction(engine) as connection:
+        migrate(connection)
+
+
+@contextmanager
+def _schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the schema for itself: concurrent openers wait and then find it done.
+
+    SQLite takes its write lock at BEGIN and runs with foreign keys off, as a table rebuild (Alembic's
+    batch mode) needs; the keys are checked before commit. PostgreSQL takes an advisory lock.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+            _sqlite_pragma(connection, "foreign_keys=OFF")
+        try:
+            with connection.begin():
+                if engine.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+                yield connection
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise StoreError("migrating the database broke a foreign key; nothing was changed")
+        finally:
+            if sqlite:
+                _sqlite_pragma(connection, "foreign_keys=ON")
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    """Run a PRAGMA outside any transaction (inside one, SQLite ignores ``foreign_keys``)."""
+    connection.connection.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
 
 
 def describe(exc: SQLAlchemyError) -> str:
