@@ -1,4 +1,5 @@
-"""Shared fixtures: a temporary SQLite database, hand-built parsed documents, and the real seeds parsed once."""
+"""Shared fixtures: a temporary database (SQLite, and PostgreSQL for the store, review and report tests),
+hand-built parsed documents, and the real seeds parsed once."""
 
 from __future__ import annotations
 
@@ -8,18 +9,30 @@ from pathlib import Path
 
 import jieba
 import pytest
+from backends import (
+    POSTGRES_ENV,
+    REQUIRE_ENV,
+    Backend,
+    Databases,
+    PostgresBackend,
+    SqliteBackend,
+    open_postgres,
+    postgres_required,
+)
 from factories import make_document
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.ingest.parsed import ParsedDocument, Quantity
 from tracker.ingest.pipeline import parse_file
-from tracker.store.engine import make_engine
+from tracker.store.engine import describe, make_engine
 
 jieba.setLogLevel(logging.WARNING)
 
 MakeDoc = Callable[..., ParsedDocument]
 
-ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 DEV_BENCHMARK = SHARED / "dev-benchmark"
@@ -33,9 +46,70 @@ SEED_NAMES = {
 }
 
 
+#: Tests (paths under tests/) whose database fixtures run once on SQLite and once on PostgreSQL; the
+#: others (ingest, matching quality, CLI, UI) run on SQLite only.
+BOTH_BACKENDS = ("store", "review", "report", "test_annotate.py", "match/test_run.py", "concurrency")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"postgres: runs on the PostgreSQL server {POSTGRES_ENV} names (skipped without it)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_backend" not in metafunc.fixturenames:
+        return
+    where = metafunc.definition.path.relative_to(TESTS).as_posix()
+    if any(where == name or where.startswith(name + "/") for name in BOTH_BACKENDS):
+        metafunc.parametrize(
+            "db_backend",
+            [pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.postgres)],
+            indirect=True,
+            scope="session",
+        )
+
+
+@pytest.fixture(scope="session")
+def db_backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` or ``postgresql``: both in the folders of BOTH_BACKENDS, else SQLite."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresBackend]:
+    """The PostgreSQL server of TRACKER_TEST_POSTGRES: skipped without it, except in CI, where it fails."""
+    try:
+        backend = open_postgres()
+    except LookupError as exc:
+        if postgres_required():
+            pytest.fail(f"{REQUIRE_ENV} or CI is set but {POSTGRES_ENV} is not: PostgreSQL would go untested")
+        pytest.skip(str(exc))
+    except SQLAlchemyError as exc:
+        pytest.fail(f"cannot reach the PostgreSQL server of {POSTGRES_ENV}: {describe(exc)}")
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(scope="session")
+def backend(db_backend: str, request: pytest.FixtureRequest) -> Backend:
+    if db_backend == "postgresql":
+        return request.getfixturevalue("postgres")
+    return SqliteBackend()
+
+
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'test.db'}"
+def databases(backend: Backend, tmp_path: Path) -> Iterator[Databases]:
+    """Makes the test's databases (``new``, ``copy``) on the backend under test."""
+    made = Databases(backend, tmp_path)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def db_url(databases: Databases) -> str:
+    """The URL of a fresh database of the test's own."""
+    return databases.new("test")
 
 
 @pytest.fixture

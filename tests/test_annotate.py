@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import getpass
 import json
-import sqlite3
 
 import pytest
 from click.testing import CliRunner
 from factories import make_document
+from sqlalchemy import text
 
 from tracker.cli import cli
 from tracker.statuses import STATUS_LABELS
-from tracker.store.engine import write_session
+from tracker.store.engine import make_engine, write_session
 from tracker.store.models import Candidate
 from tracker.store.repository import list_achievements, list_commitments, save_document
 
@@ -57,11 +57,13 @@ def filled(engine):
 
 
 def decisions(db_url: str) -> list[tuple]:
-    path = db_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
-        return conn.execute(
-            "SELECT commitment_id, achievement_id, action, value, reviewer FROM decision ORDER BY id"
-        ).fetchall()
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT commitment_id, achievement_id, action, value, reviewer FROM decision ORDER BY id")
+        ).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
 
 
 def report(runner, db_url) -> dict:

@@ -29,7 +29,7 @@ def resolve_id(session: Session, model: type[Commitment] | type[Achievement], pr
     """
     noun = "commitment" if model is Commitment else "achievement"
     marker = "c-" if model is Commitment else "a-"
-    wanted = prefix.strip()
+    wanted = prefix.strip().lower()  # ids are lower-case hex; a prefix typed in capitals still finds them
     if not wanted:
         raise UsageError(f"empty {noun} id")
     if not wanted.startswith(marker):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import DEV_BENCHMARK, SEEDS
 from sqlmodel import select
 
 from tracker.annotate import decide_pair
@@ -22,15 +23,18 @@ from tracker.store.repository import (
     save_document,
 )
 
+# Not imported from conftest: run beside tests/report, "conftest" may name that folder's.
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+DEV_BENCHMARK = ROOT.parent / "shared" / "dev-benchmark"
 OUTCOME = DEV_BENCHMARK / "fs2024_outcome.txt"
 GOLD = DEV_BENCHMARK / "fs2024_gold.jsonl"
 
 
-def _built(tmp_path_factory):
+def _built(backend, tmp_path_factory):
     if not OUTCOME.exists():
         pytest.skip("../shared/dev-benchmark is not beside this checkout")
-    url = f"sqlite:///{tmp_path_factory.mktemp('dev') / 'dev.db'}"
-    engine = make_engine(url)
+    engine = make_engine(backend.new(tmp_path_factory.mktemp("dev"), "dev"))
     result = load_paths(engine, [str(SEEDS), str(OUTCOME)])
     assert not result.errors
     match_database(engine)
@@ -38,15 +42,19 @@ def _built(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def dev_engine(tmp_path_factory):
+def dev_engine(backend, tmp_path_factory):
     """Seeds + dev outcome, matched; tests may add review decisions to it."""
-    return _built(tmp_path_factory)
+    engine = _built(backend, tmp_path_factory)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def unreviewed_engine(tmp_path_factory):
+def unreviewed_engine(backend, tmp_path_factory):
     """The same, never reviewed: what the matcher alone achieves."""
-    return _built(tmp_path_factory)
+    engine = _built(backend, tmp_path_factory)
+    yield engine
+    engine.dispose()
 
 
 def _foshan_2024(report: dict) -> dict[str, dict]:
@@ -147,7 +155,7 @@ def test_dev_benchmark_quality_does_not_regress(unreviewed_engine) -> None:
             assert ours.status_accuracy > (baseline.status_accuracy or 0), name
 
 
-def test_report_shows_target_beside_actual(tmp_path) -> None:
+def test_report_shows_target_beside_actual(tmp_path, databases) -> None:
     plan = tmp_path / "plan.txt"
     plan.write_text(
         "广州市民政局2024年工作计划\n一、加强基层党组织规范化建设\n推进“一支部一品牌”建设,创建不少于45个高标准支部品牌。"
@@ -159,11 +167,12 @@ def test_report_shows_target_beside_actual(tmp_path) -> None:
         "广州市民政局2024年工作总结\n一、基层党组织建设\n全年创建高标准支部品牌61个。完成居家适老化改造231户。\n",
         encoding="utf-8",
     )
-    engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
+    engine = make_engine(databases.new("t"))
     assert not load_paths(engine, [str(plan), str(summary)]).errors
     match_database(engine)
     with read_session(engine) as session:
         report = {c["text"]: c for c in build_report(session)["commitments"]}
+    engine.dispose()
     brands = report["创建不少于45个高标准支部品牌"]
     assert brands["status"] == "fulfilled"
     assert [(c["target"], c["actual"], c["ratio"], c["met"]) for c in brands["comparisons"]] == [

@@ -30,22 +30,22 @@ NOTE = "总结只提到试点 | 未见全市推广"
 
 @dataclass(frozen=True)
 class Reviewed:
-    """The database file and the ids the reviewers decided about."""
+    """The database and the ids the reviewers decided about."""
 
-    path: Path
+    url: str
     status_commitment: str  # set to not_fulfilled by STATUS_REVIEWER, with NOTE
     confirmed: tuple[str, str]  # (commitment, achievement): a candidate LINK_REVIEWER confirmed
     rejected: tuple[str, str]  # (commitment, achievement): a suggestion LINK_REVIEWER rejected
 
 
-def build(folder: Path) -> Reviewed:
-    """Ingest and match the two documents in ``folder``, then take the reviewers' decisions."""
+def build(folder: Path, url: str) -> Reviewed:
+    """Copy the two documents into ``folder``, ingest and match them into the empty database at ``url``,
+    then take the reviewers' decisions."""
     (folder / "seeds").mkdir()
     (folder / "dev-benchmark").mkdir()
     shutil.copy(SEED_004, folder / "seeds")
     shutil.copy(OUTCOME, folder / "dev-benchmark")
-    path = folder / "reviewed.db"
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(url)
     result = load_paths(engine, [str(folder / "seeds"), str(folder / "dev-benchmark")], base=folder)
     assert result.exit_code == 0
     match_database(engine)
@@ -62,7 +62,7 @@ def build(folder: Path) -> Reviewed:
         annotate.decide_pair(session, "confirm", *confirmed, reviewer=LINK_REVIEWER)
         annotate.decide_pair(session, "reject", *rejected, reviewer=LINK_REVIEWER)
     engine.dispose()
-    return Reviewed(path, status_commitment, confirmed, rejected)
+    return Reviewed(url, status_commitment, confirmed, rejected)
 
 
 def by_id(report: dict[str, Any], commitment_id: str) -> dict[str, Any]:

@@ -69,7 +69,7 @@ def test_reviewed_evidence_names_who_decided_and_when(report_data, reviewed):
 
 
 def test_an_undone_decision_leaves_no_provenance(db_copy, reviewed):
-    engine = make_engine(f"sqlite:///{db_copy}")
+    engine = make_engine(db_copy)
     with write_session(engine) as session:
         annotate.undo_last(session, reviewer=STATUS_REVIEWER)  # the note
         annotate.undo_last(session, reviewer=STATUS_REVIEWER)  # the status
@@ -85,7 +85,7 @@ def test_an_undone_decision_leaves_no_provenance(db_copy, reviewed):
 
 
 def test_topic_narrows_the_commitments_only(reviewed, report_data):
-    engine = make_engine(f"sqlite:///{reviewed.path}")
+    engine = make_engine(reviewed.url)
     with read_session(engine) as session:
         elderly = build_report(session, topic="养老服务", now=NOW)
         nothing = build_report(session, topic="党建", status="pending", now=NOW)
@@ -98,7 +98,7 @@ def test_topic_narrows_the_commitments_only(reviewed, report_data):
 
 
 def test_an_unknown_topic_is_a_usage_error_listing_the_known_ones(reviewed):
-    engine = make_engine(f"sqlite:///{reviewed.path}")
+    engine = make_engine(reviewed.url)
     with read_session(engine) as session, pytest.raises(UsageError) as error:
         build_report(session, topic="养老")
     engine.dispose()
@@ -109,7 +109,7 @@ def test_an_unknown_topic_is_a_usage_error_listing_the_known_ones(reviewed):
 def test_the_report_reads_a_fixed_number_of_queries(reviewed, report_data):
     """Fewer queries than commitments, and as many for all of them as for a few: none per commitment."""
     assert len(report_data["commitments"]) > 25
-    engine = make_engine(f"sqlite:///{reviewed.path}")
+    engine = make_engine(reviewed.url)
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     counts = {}

@@ -24,7 +24,7 @@ def run(db_copy, monkeypatch, tmp_path):
     runner = CliRunner()
 
     def invoke(*args: str):
-        return runner.invoke(cli, ["--db", str(db_copy), "report", *args])
+        return runner.invoke(cli, ["--db", db_copy, "report", *args])
 
     return invoke
 

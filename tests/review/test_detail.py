@@ -4,6 +4,7 @@ it comes from) and the link picker's achievement search."""
 from __future__ import annotations
 
 import pytest
+from factories import make_document
 from matched_db import (
     EARLIER,
     FS,
@@ -21,6 +22,7 @@ from matched_db import (
 from tracker import annotate
 from tracker.review.detail import Source, find_achievements, load_detail
 from tracker.store.engine import read_session, write_session
+from tracker.store.repository import save_document
 
 MARRIAGE = "推进婚俗改革"
 CANTEEN = "建成长者饭堂120个"
@@ -126,3 +128,10 @@ def test_find_achievements_without_words_lists_the_agency_newest_first(engine, i
 
 def test_find_achievements_takes_like_wildcards_literally(engine, ids):
     assert search(engine, GZ, "%") == [] and search(engine, GZ, "_") == []
+
+
+def test_find_achievements_ignores_the_case_of_latin_letters(engine, ids):
+    """As SQLite's LIKE does, and PostgreSQL's does not: the search means the same on both."""
+    with write_session(engine) as session:
+        save_document(session, make_document("summaries/gz-ppp.txt", summary=["推广PPP模式建设养老机构"]))
+    assert search(engine, GZ, "ppp") == search(engine, GZ, "PpP 养老") == ["推广PPP模式建设养老机构"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from factories import make_document
 from matched_db import FS, FS_PLAN, GZ, Ids, build
+from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Engine
 
 from tracker import annotate
@@ -49,8 +49,8 @@ def ids(engine) -> Ids:
 
 
 @pytest.fixture
-def target_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'target.db'}"
+def target_url(databases) -> str:
+    return databases.new("target")
 
 
 @pytest.fixture
@@ -98,9 +98,15 @@ def state(engine: Engine) -> tuple:
 
 
 def all_rows(url: str) -> dict[str, list[tuple]]:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+    engine = make_engine(url)
+    tables = MetaData()
+    with engine.connect() as conn:
+        tables.reflect(conn)
+        rows = {
+            t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=repr) for t in tables.sorted_tables
+        }
+    engine.dispose()
+    return rows
 
 
 def export(runner, db_url, path: Path, *args) -> list[dict]:

@@ -82,10 +82,10 @@ def test_first_save_inserts_parts_and_statements(engine):
         assert first.id.startswith("c-") and len(first.id) == 18
 
 
-def test_ids_are_the_same_in_two_databases(tmp_path):
+def test_ids_are_the_same_in_two_databases(databases):
     seen = []
-    for name in ("one.db", "two.db"):
-        engine = make_engine(f"sqlite:///{tmp_path / name}")
+    for name in ("one", "two"):
+        engine = make_engine(databases.new(name))
         save(engine, make_document(plan=PLAN, summary=SUMMARY))
         with read_session(engine) as session:
             seen.append(
@@ -214,15 +214,17 @@ def test_unknown_decision_is_refused(engine, action, value, message):
         add_decision(session, commitment_id="c-0", action=action, value=value)
 
 
-def test_sqlite_is_tuned(engine):
+def test_sqlite_is_tuned(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'tuned.db'}")
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+    engine.dispose()
 
 
 def test_foreign_keys_are_enforced(engine):
-    with pytest.raises(Exception, match="FOREIGN KEY"), Session(engine) as session:
+    with pytest.raises(Exception, match="(?i)foreign key"), Session(engine) as session:
         session.add(Candidate(commitment_id="c-missing", achievement_id="a-missing", rank=1, score=1.0))
         session.commit()
 

@@ -94,10 +94,14 @@ def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None
 def find_achievements(
     session: Session, agency: str, words: str, limit: int = PICKER_LIMIT
 ) -> list[Achievement]:
-    """Achievements of ``agency`` whose text contains every space-separated word, newest period first."""
+    """Achievements of ``agency`` whose text contains every space-separated word, newest period first.
+
+    Latin letters match in either case on every database (SQLite's LIKE ignores their case, PostgreSQL's
+    does not), so ``ppp`` finds 推广PPP模式 on both.
+    """
     query = select(Achievement).where(Achievement.agency == agency)
     for word in words.split():
-        query = query.where(col(Achievement.text).contains(word, autoescape=True))
+        query = query.where(col(Achievement.text).icontains(word, autoescape=True))
     query = query.order_by(
         col(Achievement.period).desc(), col(Achievement.document_id), col(Achievement.position)
     )
