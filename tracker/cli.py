@@ -45,7 +45,7 @@ from tracker.store.engine import (
     read_session,
     sqlite_path,
 )
-from tracker.store.repository import list_documents
+from tracker.store.repository import list_documents, needs_matching, orphaned_decisions
 
 
 @click.group(cls=TrackerGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
@@ -104,7 +104,10 @@ def ingest(
 
     Each document is saved in its own transaction: a bad file is reported on stderr and leaves the
     database as it was, the good ones go in, and the exit code is non-zero. Re-ingesting an
-    unchanged file changes nothing; a changed file replaces its old rows (review decisions stay).
+    unchanged file changes nothing; a changed file replaces its old rows (review decisions stay;
+    those about statements that are gone are counted as orphaned and listed by report --format json).
+    Matching also runs when an earlier ingest saved documents it never matched (it was stopped, or
+    given --no-match).
 
     \b
     Examples:
@@ -115,9 +118,30 @@ def ingest(
     console = Console(highlight=False, soft_wrap=True)
     result = _load_with_progress(engine, list(paths), console, agency=agency, period=period, kind=kind)
     _echo_errors(result)
-    if not no_match and any(o.saved and o.saved.outcome != "unchanged" for o in result.saved):
+    changed = any(o.saved and o.saved.outcome != "unchanged" for o in result.saved)
+    # A run whose files all failed leaves the database exactly as it was, unmatched parts included.
+    if not no_match and (changed or (result.saved and _needs_matching(engine))):
         _match_with_progress(engine, console, DEFAULT_SCORER)
+    _echo_orphans(engine, console)
     ctx.exit(result.exit_code)
+
+
+def _needs_matching(engine: Engine) -> bool:
+    """Unchanged files, but an earlier ingest saved documents and stopped (or skipped) before matching."""
+    with read_session(engine) as session:
+        return needs_matching(session)
+
+
+def _echo_orphans(engine: Engine, console: Console) -> None:
+    with read_session(engine) as session:
+        count = len(orphaned_decisions(session))
+    if count:
+        noun = "reviewer decision refers" if count == 1 else "reviewer decisions refer"
+        console.print(
+            f"{count} {noun} to commitments or evidence no longer in any document "
+            '(tracker report --format json lists them under "orphaned_decisions")',
+            markup=False,
+        )
 
 
 @cli.command()

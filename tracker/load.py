@@ -8,6 +8,7 @@ print them. Extraction itself lives in ``tracker.ingest.pipeline``; this module 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -120,7 +121,8 @@ def load_paths(
         collect = collect or pipeline.collect_files
 
     files, path_errors = collect(list(paths))
-    result = LoadResult([FileOutcome(error.path, error=error) for error in path_errors])
+    files, name_errors = _with_usable_names(files, base)
+    result = LoadResult([FileOutcome(error.path, error=error) for error in [*path_errors, *name_errors]])
     if on_start is not None:
         on_start(len(files))
     shown = [display_path(file, base) for file in files]
@@ -135,6 +137,29 @@ def load_paths(
         if on_file is not None:
             on_file(outcome)
     return result
+
+
+def _with_usable_names(files: list[Path], base: Path | None) -> tuple[list[Path], list[InputFileError]]:
+    """Split off files whose names cannot be stored or printed: a name that is not UTF-8 (Python keeps
+    the stray bytes as lone surrogates, which no database takes) or that holds control characters (an
+    ESC sequence would reach the terminal). Each becomes an error value, named with U+FFFD for them."""
+    good: list[Path] = []
+    errors: list[InputFileError] = []
+    for file in files:
+        shown = display_path(file, base)
+        readable = _CONTROL_CHARS.sub(
+            "\ufffd", shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        )
+        if readable == shown:
+            good.append(file)
+        elif _CONTROL_CHARS.search(shown):
+            errors.append(InputFileError(readable, "file name holds control characters", "rename the file"))
+        else:
+            errors.append(InputFileError(readable, "file name is not valid UTF-8", "rename the file"))
+    return good, errors
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 # Parsing is CPU-bound and independent per file: from this many files on, it runs in one process per

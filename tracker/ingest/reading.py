@@ -5,11 +5,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import charset_normalizer
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
 from tracker.errors import InputFileError
 
@@ -22,6 +23,10 @@ _BOMS = [
 ]
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+# Characters that end a line for str.splitlines (form feed, the Unicode line and paragraph separators …)
+# become plain newlines; the other control characters are dropped.
+_LINE_BREAKS = re.compile(r"[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_STRAY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ def read_file(path: Path, display_path: str) -> RawText:
         text = html_to_text(text)
     elif path.suffix.lower() == ".md":
         text = markdown_to_text(text)
+    text = without_controls(text)
     if not _CJK.search(text):
         raise InputFileError(
             display_path, "no Chinese text found", "tracker reads Chinese plans and summaries"
@@ -64,11 +70,28 @@ def read_file(path: Path, display_path: str) -> RawText:
     return RawText(text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
 
 
+def without_controls(text: str) -> str:
+    """The text without control characters: a stray ESC sequence in a document must not reach the
+    terminal through ``tracker report`` or the ingest printout, nor a stored statement."""
+    return _STRAY_CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+
+
 def decode_bytes(data: bytes, display_path: str) -> tuple[str, str]:
     """Decode bytes, trying byte-order marks, strict UTF-8, then the Chinese encodings by likelihood."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return _checked(data.decode(codec, errors="strict"), display_path), _label(codec, bom=True)
+            try:
+                text = data.decode(codec, errors="strict")
+            except UnicodeDecodeError as error:
+                # The mark promises one encoding and the bytes after it break it (a GB18030 file saved
+                # behind a UTF-8 mark, a truncated UTF-16 file): guessing another would be a lie.
+                name = "UTF-8" if codec == "utf-8-sig" else "UTF-16"
+                raise InputFileError(
+                    display_path,
+                    f"starts with a {name} byte-order mark but is not {name}",
+                    "re-save the file as UTF-8",
+                ) from error
+            return _checked(text, display_path), _label(codec, bom=True)
     if b"\x00" in data:
         # UTF-16 without a byte-order mark has NUL bytes only beside ASCII characters.
         for codec in ("utf_16_le", "utf_16_be"):
@@ -161,8 +184,15 @@ _DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "iframe"
 
 
 def html_to_text(html: str) -> str:
-    """Flatten HTML to lines of text: scripts, styles and navigation removed, one line per block."""
-    soup = BeautifulSoup(html, "html.parser")
+    """Flatten HTML to lines of text: scripts, styles and navigation removed, one line per block.
+
+    BeautifulSoup's advice about input that looks like a URL or like XML is not for our users: it
+    would print a dozen lines on stderr, where the command line promises one line per problem.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(html, "html.parser")
     for tag in soup(_DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):

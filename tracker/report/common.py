@@ -151,3 +151,32 @@ def source_text(item: dict[str, Any]) -> str:
 def note_text(note: dict[str, Any]) -> str:
     """``li · 2026-11-22: 总结只提到试点``."""
     return f"{note.get('reviewer') or '-'} · {date_of(note.get('at'))}: {note.get('text', '')}"
+
+
+ORPHANS_TITLE = "失去对象的审核决定"
+ORPHANS_NOTE = (
+    "这些决定所指的承诺或佐证已不在任何文件中（文件被修改或删除），不再起作用；"
+    "它们仍在审核日志中，同样的文字再次导入时自动恢复。"
+)
+_ACTIONS = {
+    "confirm": "确认佐证",
+    "reject": "否决佐证",
+    "link": "关联佐证",
+    "unlink": "取消关联",
+    "status": "设定状态",
+    "note": "备注",
+}
+_MISSING = {"commitment": "承诺已不在", "achievement": "佐证已不在"}
+
+
+def orphan_text(d: dict[str, Any]) -> str:
+    """``设定状态 部分兑现 · li · 2026-11-22 · 承诺已不在: 推动长者饭堂提质增效`` for an orphaned decision."""
+    action = _ACTIONS.get(d.get("action", ""), d.get("action", ""))
+    value = d.get("value")
+    if d.get("action") == "status" and value:
+        action += f" {label(value)}"
+    elif value:
+        action += f" {value}"
+    missing = "，".join(_MISSING.get(m, m) for m in d.get("missing", [])) or "已不在"
+    text = d.get("commitment_text") or d.get("commitment_id", "")
+    return f"{action} · {d.get('reviewer') or '-'} · {date_of(d.get('created_at'))} · {missing}: {text}"

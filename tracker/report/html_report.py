@@ -122,6 +122,8 @@ def render_html(report: dict[str, Any]) -> str:
             number += 1
             body.append(_card(number, c))
         body.append("</section>")
+    if report.get("orphaned_decisions"):
+        body.append(_orphans(report["orphaned_decisions"]))
     body.append(
         f"<footer>由 tracker 生成 · {escape(report['generated_at'])} · 状态标识见 SPEC.md</footer></div>"
     )
@@ -251,6 +253,18 @@ def _card(number: int, c: dict[str, Any]) -> str:
         parts.append(f'<div class="notes">备注<ul>{notes}</ul></div>')
     parts.append("</article>")
     return "".join(parts)
+
+
+def _orphans(orphans: list[dict[str, Any]]) -> str:
+    """Decisions whose commitment or evidence is in no document any more, after the cards."""
+    items = "".join(
+        f'<li>{escape(common.orphan_text(d))} <span class="id">{escape(d["commitment_id"])}</span></li>'
+        for d in orphans
+    )
+    return (
+        f'<section class="panel" id="orphaned-decisions"><h2>{common.ORPHANS_TITLE} '
+        f'<small>{len(orphans)} 条</small></h2><p class="meta">{common.ORPHANS_NOTE}</p><ul>{items}</ul></section>'
+    )
 
 
 def _comparisons(comparisons: list[dict[str, Any]]) -> str:

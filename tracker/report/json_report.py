@@ -26,6 +26,7 @@ from tracker.store.repository import (
     list_achievements,
     list_commitments,
     live_decisions,
+    orphaned_decisions,
     reviewer_links,
 )
 
@@ -52,7 +53,8 @@ def build_report(
     pair; an achievement the reviewer linked by hand without a candidate row is listed last, with
     ``score`` null. Every commitment carries its provenance: the part of the document it comes from,
     who set its status and when (reviewer statuses), its live notes, and for each confirmed or
-    rejected piece of evidence who decided it and when.
+    rejected piece of evidence who decided it and when. ``orphaned_decisions`` lists the live review
+    decisions whose commitment or achievement is no longer in any document (not narrowed by filters).
 
     The report is read in a handful of queries (the evidence in chunks of 500 ids), never one per
     commitment: 10,000 commitments take about three seconds.
@@ -100,6 +102,7 @@ def build_report(
             _achievement(a, supports.get(a.id, []), paths, parts)
             for a in list_achievements(session, agency=agency, period=period)
         ],
+        "orphaned_decisions": _orphans(session),
     }
 
 
@@ -191,6 +194,35 @@ def _commitment(
 def _detail(detail: Mapping[str, Any]) -> dict[str, Any]:
     """Why the matcher chose its status: the reason, and each numeric target beside the figure reported."""
     return {"status_reason": detail.get("reason", ""), "comparisons": detail.get("comparisons", [])}
+
+
+def _orphans(session: Session) -> list[dict[str, Any]]:
+    """The live decisions that no longer decide anything, oldest first (see ``orphaned_decisions``)."""
+    decisions = orphaned_decisions(session)
+    if not decisions:
+        return []
+    stored = {*session.exec(select(Commitment.id)).all(), *session.exec(select(Achievement.id)).all()}
+    return [_orphan(d, stored) for d in decisions]
+
+
+def _orphan(d: Decision, stored: set[str]) -> dict[str, Any]:
+    """A live decision whose commitment (or, for a pair decision, achievement) is no longer stored;
+    ``missing`` says which of the two is gone.
+
+    Not narrowed by the filters: the commitment may be gone, and with it its agency and year.
+    """
+    ids = [("commitment", d.commitment_id), ("achievement", d.achievement_id)]
+    return {
+        "id": d.id,
+        "action": d.action,
+        "commitment_id": d.commitment_id,
+        "commitment_text": d.commitment_text,
+        "achievement_id": d.achievement_id,
+        "value": d.value,
+        "reviewer": d.reviewer,
+        "created_at": iso_utc(d.created_at),
+        "missing": [kind for kind, key in ids if key is not None and key not in stored],
+    }
 
 
 def _note(d: Decision) -> dict[str, Any]:

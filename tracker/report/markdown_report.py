@@ -63,7 +63,15 @@ def render_markdown(report: dict[str, Any]) -> str:
         for c in rows:
             number += 1
             lines += ["", *_commitment(number, c)]
+    lines += _orphans(report.get("orphaned_decisions", []))
     return "\n".join(lines) + "\n"
+
+
+def _orphans(orphans: list[dict[str, Any]]) -> list[str]:
+    if not orphans:
+        return []
+    lines = ["", f"## {common.ORPHANS_TITLE}（{len(orphans)} 条）", "", common.ORPHANS_NOTE, ""]
+    return lines + [f"- {md_escape(common.orphan_text(d))} {md_code(d['commitment_id'])}" for d in orphans]
 
 
 def _summary(commitments: list[dict[str, Any]]) -> list[str]:

@@ -54,7 +54,11 @@ def _best_evidence(evidence: list[dict[str, Any]]) -> Text:
 
 def commitments_table(document: str, commitments: list[dict[str, Any]]) -> Table:
     """One document's commitments in document order, status label beside each id."""
-    table = Table(title=document, title_justify="left", show_lines=False, expand=False)
+    # Every cell from a document is a Text: a plain string would be read as rich markup, and a path or
+    # agency holding "[/]" would stop the report with a MarkupError.
+    table = Table(
+        title=Text(document, style="table.title"), title_justify="left", show_lines=False, expand=False
+    )
     table.add_column("ID", no_wrap=True)
     table.add_column("状态", no_wrap=True)
     table.add_column("机构/年度", overflow="fold")
@@ -65,7 +69,7 @@ def commitments_table(document: str, commitments: list[dict[str, Any]]) -> Table
         table.add_row(
             c["id"],
             status_text(c["status"]),
-            f"{c['agency']} {c['period']}",
+            Text(f"{c['agency']} {c['period']}"),
             Text(c["text"]),
             Text(_targets(c["targets"], c.get("comparisons"))),
             _best_evidence(c["evidence"]),
@@ -92,7 +96,9 @@ def summary_table(report: dict[str, Any]) -> Table:
         table.add_column(Text(label(status), style=STATUS_STYLES.get(status, "")), justify="right")
     table.add_column("合计", justify="right")
     for (agency, period), counter in counts.items():
-        table.add_row(agency, str(period), *(str(counter[s]) for s in present), str(sum(counter.values())))
+        table.add_row(
+            Text(agency), str(period), *(str(counter[s]) for s in present), str(sum(counter.values()))
+        )
     return table
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, insert, or_
+from sqlalchemy import and_, delete, insert, or_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -105,8 +105,13 @@ def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
         result.outcome = "unchanged"
         result.commitments, result.achievements = _owned_counts(session, doc_id)
         return result
+    # The agency-years this document reports on, before and after: the automatic statuses there were
+    # computed against evidence that is about to change.
+    reported = {(p.agency or parsed.agency, p.period) for p in parsed.parts if p.kind == "summary"}
     if existing is not None:
         result.outcome = "replaced"
+        old_parts = select(Part.agency, Part.period).where(Part.document_id == doc_id, Part.kind == "summary")
+        reported.update((agency, period) for agency, period in session.exec(old_parts).all())
         _delete_extracted(session, doc_id)
         existing.sha256 = parsed.sha256
     else:
@@ -165,9 +170,28 @@ def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
                 fresh.append(row)
         if fresh:
             session.execute(insert(model.__table__), fresh)  # type: ignore[union-attr]
+    _clear_statuses(session, reported)
     session.flush()
     result.commitments, result.achievements = _owned_counts(session, doc_id)
     return result
+
+
+def _clear_statuses(session: Session, blocks: Iterable[tuple[str, int]]) -> None:
+    """Remove the automatic statuses of these agency-years until the next match.
+
+    They show the fallback meanwhile, and :func:`needs_matching` sees them, so that ``tracker ingest``
+    matches again even when the run that saved the document stopped before matching.
+    """
+    for agency, period in sorted(set(blocks)):
+        commitments = select(Commitment.id).where(Commitment.agency == agency, Commitment.period == period)
+        session.exec(delete(CommitmentStatus).where(col(CommitmentStatus.commitment_id).in_(commitments)))
+
+
+def needs_matching(session: Session) -> bool:
+    """Whether some commitment has no automatic status: a document was saved after the last match (an
+    ingest run with ``--no-match``, or one stopped before its matching was done)."""
+    unmatched = select(Commitment.id).where(col(Commitment.id).not_in(select(CommitmentStatus.commitment_id)))
+    return session.exec(unmatched.limit(1)).first() is not None
 
 
 def _row_fields(
@@ -336,7 +360,7 @@ def add_decision(
         raise StoreError(f"unknown review action {action!r}", "use one of " + ", ".join(DECISION_ACTIONS))
     if action == "status" and value not in STATUSES:
         raise StoreError(f"unknown status {value!r}", "use one of " + ", ".join(STATUSES))
-    commitment = session.get(Commitment, commitment_id)
+    commitment = lock_commitment(session, commitment_id)
     decision = Decision(
         commitment_id=commitment_id,
         achievement_id=achievement_id,
@@ -349,6 +373,19 @@ def add_decision(
     session.add(decision)
     session.flush()
     return decision
+
+
+def lock_commitment(session: Session, commitment_id: str) -> Commitment | None:
+    """The commitment (None when it is not stored), locked until the transaction ends.
+
+    Every decision and undo takes this lock first. On PostgreSQL two reviewers deciding about the same
+    commitment at once then take turns, so the second one's automatic status is computed with the first
+    one's decision in view and updates the status row the first one wrote, instead of failing on a
+    duplicate key or leaving a stale status. SQLite, whose BEGIN IMMEDIATE already lets one writer in
+    at a time, is not sent ``FOR UPDATE``.
+    """
+    query = select(Commitment).where(Commitment.id == commitment_id).with_for_update()
+    return session.exec(query).first()
 
 
 LINK_ACTIONS = ("confirm", "reject", "link", "unlink")
@@ -365,6 +402,27 @@ def live_decisions(
         query = query.where(col(Decision.action).in_(list(actions)))
     if commitment_ids is not None:
         query = query.where(col(Decision.commitment_id).in_(list(commitment_ids)))
+    return list(session.exec(query).all())
+
+
+def orphaned_decisions(session: Session) -> list[Decision]:
+    """Live decisions about statements no longer stored, oldest first: the commitment, or the achievement
+    of a pair decision, is in no ingested document any more (its document was edited or removed).
+
+    They stay in the log untouched and take effect again when the same text is ingested again (ids are
+    stable); until then they decide nothing, so reports list them for a reviewer to look at.
+    """
+    retracted = select(Retraction.decision_id)
+    gone_commitment = col(Decision.commitment_id).not_in(select(Commitment.id))
+    gone_achievement = and_(
+        col(Decision.achievement_id).is_not(None),
+        col(Decision.achievement_id).not_in(select(Achievement.id)),
+    )
+    query = (
+        select(Decision)
+        .where(col(Decision.id).not_in(retracted), or_(gone_commitment, gone_achievement))
+        .order_by(col(Decision.id))
+    )
     return list(session.exec(query).all())
 
 
@@ -403,6 +461,13 @@ def retract_last_decision(session: Session, reviewer: str) -> Decision | None:
         .limit(1)
     )
     decision = session.exec(query).first()
+    while decision is not None:
+        lock_commitment(session, decision.commitment_id)
+        # Asked again under the lock: the reviewer's other process may have just undone this one.
+        latest = session.exec(query).first()
+        if latest is None or latest.id == decision.id:
+            break
+        decision = latest
     if decision is None or decision.id is None:
         return None
     session.add(Retraction(decision_id=decision.id, reviewer=reviewer))

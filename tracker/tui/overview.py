@@ -77,7 +77,7 @@ class OverviewScreen(Screen[None]):
         statuses = [s for s in STATUSES if everything.by_status.get(s)]
         wanted = {
             key: (
-                block.agency,
+                Text(block.agency),  # a str would be read as markup: an agency can hold "[/]"
                 str(block.period) if block.period else "全部",
                 Text(str(block.total), justify="right"),
                 *(_count(block, status) for status in statuses),

@@ -1,0 +1,274 @@
+"""``tracker ingest`` killed with SIGKILL at random moments (issue #6 item 4): the database always opens,
+never holds half a document, never loses a reviewer's decision, and running the same command again
+ends in exactly the database a run without kills builds.
+
+Two chains run side by side (two cores), each on its own synthetic corpus (``benchmarks/corpus.py``)
+and database. Before every run a few files are switched between two versions, so runs insert, replace
+and re-match; each run is killed at a random moment after it has started writing (it has printed its
+first document). The random choices come from a seeded generator; the moments the kills land depend
+on the machine. After each kill the database is checked; at the end every file is put back to its
+first version and the command runs to completion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tracker.ingest.pipeline import parse_file
+from tracker.store import ids
+from tracker.store.engine import make_engine, write_session
+from tracker.store.repository import add_decision
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import generate  # noqa: E402  (benchmarks/ is not a package)
+
+SEED = 20261122
+CHAINS = 2
+KILLS_PER_CHAIN = 10
+#: Below tracker.load.PARALLEL_FROM, so a run is one process and two chains keep two cores busy.
+DOCUMENTS = 7
+COMMAND = [sys.executable, "-c", "from tracker.cli import main; main()"]
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a clean ingest stores for one version of one file."""
+
+    parts: tuple[tuple[str, int, str], ...]
+    commitments: frozenset[str]
+    achievements: frozenset[str]
+
+
+@dataclass
+class Chain:
+    """One corpus, its database, and what happened to it."""
+
+    root: Path
+    rng: random.Random
+    versions: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    expected: dict[str, Expected] = field(default_factory=dict)  # by sha256 of the file
+    kills: int = 0
+    completed: int = 0
+    checks: int = 0
+
+    @property
+    def db(self) -> Path:
+        return self.root / "work.db"
+
+    @property
+    def corpus(self) -> Path:
+        return self.root / "corpus"
+
+
+def _second_version(text: str) -> str:
+    """Every fourth line dropped: most documents lose statements, some only blank lines."""
+    return "\n".join(line for i, line in enumerate(text.split("\n")) if i % 4 != 3)
+
+
+def _expected(path: Path, shown: str) -> Expected:
+    parsed = parse_file(path, display_path=shown)
+    commitments, achievements = set(), set()
+    for part in parsed.parts:
+        agency = part.agency or parsed.agency
+        make = ids.commitment_id if part.kind == "plan" else ids.achievement_id
+        target = commitments if part.kind == "plan" else achievements
+        target.update(make(agency, part.period, s.normalized) for s in part.statements)
+    parts = tuple(sorted((p.kind, p.period, p.agency or parsed.agency) for p in parsed.parts))
+    return Expected(parts, frozenset(commitments), frozenset(achievements))
+
+
+def _make_chain(root: Path, number: int) -> Chain:
+    chain = Chain(root, random.Random(SEED + number))
+    generate(chain.corpus, DOCUMENTS, seed=SEED + number)
+    scratch = root / "scratch"
+    scratch.mkdir()
+    for file in sorted(chain.corpus.glob("*.txt")):
+        first = file.read_bytes()
+        second = _second_version(first.decode("utf-8")).encode("utf-8")
+        chain.versions[file.name] = (first, second)
+        for data in (first, second):
+            probe = scratch / file.name
+            probe.write_bytes(data)
+            chain.expected[hashlib.sha256(data).hexdigest()] = _expected(probe, f"corpus/{file.name}")
+    return chain
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("TRACKER_DB", "TRACKER_DEBUG")}
+    return env | {"PYTHONUNBUFFERED": "1"}
+
+
+@contextmanager
+def _ingest(root: Path, db: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+    """``tracker --db DB ingest corpus`` in its own process group, its output in a file."""
+    out = root / "out.txt"
+    with out.open("wb") as handle:
+        process = subprocess.Popen(
+            [*COMMAND, "--db", f"sqlite:///{db}", "ingest", "corpus"],
+            cwd=root,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=_env(),
+            start_new_session=True,
+        )
+        try:
+            yield process, out
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=60)
+
+
+def _wait_for_output(process: subprocess.Popen[bytes], out: Path, timeout: float = 60) -> None:
+    """Until the run has printed something (its first document is saved) or ended."""
+    deadline = time.monotonic() + timeout
+    while out.stat().st_size == 0 and process.poll() is None:
+        assert time.monotonic() < deadline, "tracker ingest printed nothing"
+        time.sleep(0.005)
+
+
+def _clean_run(root: Path, db: Path) -> float:
+    """Run to the end; the seconds from its first output to its exit."""
+    with _ingest(root, db) as (process, out):
+        _wait_for_output(process, out)
+        started = time.monotonic()
+        assert process.wait(timeout=120) == 0, out.read_text()
+        return time.monotonic() - started
+
+
+def _set_versions(chain: Chain, second: set[str]) -> None:
+    for name, (first, other) in chain.versions.items():
+        path = chain.corpus / name
+        wanted = other if name in second else first
+        if path.read_bytes() != wanted:
+            path.write_bytes(wanted)
+
+
+def _rows(conn: sqlite3.Connection, query: str, *args: object) -> list[tuple]:
+    return conn.execute(query, args).fetchall()
+
+
+def _check(chain: Chain, decisions: list[tuple]) -> None:
+    """The database opens, is intact, and holds only whole documents, each exactly as a clean ingest of
+    the version it was saved from stores it; the decision log is as it was."""
+    with closing(sqlite3.connect(chain.db)) as conn:
+        assert _rows(conn, "PRAGMA integrity_check") == [("ok",)]
+        assert _rows(conn, "PRAGMA foreign_key_check") == []
+        commitments = {r[0] for r in _rows(conn, "SELECT id FROM commitment")}
+        achievements = {r[0] for r in _rows(conn, "SELECT id FROM achievement")}
+        stated_c: set[str] = set()
+        stated_a: set[str] = set()
+        for doc_id, path, sha in _rows(conn, "SELECT id, path, sha256 FROM document"):
+            expected = chain.expected[sha]  # a version of one of the files, never a mixture
+            parts = _rows(conn, "SELECT kind, period, agency FROM part WHERE document_id = ?", doc_id)
+            assert tuple(sorted(parts)) == expected.parts, path
+            owned = {r[0] for r in _rows(conn, "SELECT id FROM commitment WHERE document_id = ?", doc_id)}
+            assert owned <= expected.commitments <= commitments, path
+            owned = {r[0] for r in _rows(conn, "SELECT id FROM achievement WHERE document_id = ?", doc_id)}
+            assert owned <= expected.achievements <= achievements, path
+            stated_c |= expected.commitments
+            stated_a |= expected.achievements
+        # Nothing left over from an old version, nothing of a document that is not stored.
+        assert commitments == stated_c and achievements == stated_a
+        for table, column, parent in (
+            ("part", "document_id", "document"),
+            ("candidate", "commitment_id", "commitment"),
+            ("candidate", "achievement_id", "achievement"),
+            ("commitmentstatus", "commitment_id", "commitment"),
+        ):
+            orphans = f"SELECT count(*) FROM {table} WHERE {column} NOT IN (SELECT id FROM {parent})"
+            assert _rows(conn, orphans) == [(0,)], table
+        assert _decisions(conn) == decisions
+    chain.checks += 1
+
+
+def _decisions(conn: sqlite3.Connection) -> list[tuple]:
+    return _rows(conn, "SELECT * FROM decision ORDER BY id")
+
+
+def _review(chain: Chain) -> list[tuple]:
+    """A reviewer's statuses and notes on some commitments, before the first run (they reattach)."""
+    commitments = sorted(c for e in chain.expected.values() for c in e.commitments)
+    engine = make_engine(f"sqlite:///{chain.db}")
+    with write_session(engine) as session:
+        for cid in chain.rng.sample(commitments, 12):
+            add_decision(session, commitment_id=cid, action="status", value="partial", reviewer="li")
+            add_decision(session, commitment_id=cid, action="note", value="核对过", reviewer="li")
+    engine.dispose()
+    with closing(sqlite3.connect(chain.db)) as conn:
+        return _decisions(conn)
+
+
+def _snapshot(db: Path) -> dict[str, set[tuple]]:
+    """What a finished ingest produced: documents, parts, statements, the matcher's output."""
+    with closing(sqlite3.connect(db)) as conn:
+        return {
+            "documents": set(_rows(conn, "SELECT path, sha256 FROM document")),
+            "parts": set(_rows(conn, "SELECT document_id, kind, period, agency FROM part")),
+            "commitments": set(_rows(conn, "SELECT id, document_id, text FROM commitment")),
+            "achievements": set(_rows(conn, "SELECT id, document_id, text FROM achievement")),
+            "candidates": set(_rows(conn, "SELECT commitment_id, achievement_id, state FROM candidate")),
+            "statuses": set(_rows(conn, "SELECT commitment_id, status FROM commitmentstatus")),
+        }
+
+
+def _run_chain(chain: Chain) -> None:
+    reference = chain.root / "reference.db"
+    window = _clean_run(chain.root, reference)  # all files in their first version
+    decisions = _review(chain)
+    names = sorted(chain.versions)
+    second: set[str] = set()
+    for _attempt in range(4 * KILLS_PER_CHAIN):
+        if chain.kills == KILLS_PER_CHAIN:
+            break
+        second ^= set(chain.rng.sample(names, chain.rng.randint(1, 3)))
+        _set_versions(chain, second)
+        delay = chain.rng.uniform(0, window)
+        with _ingest(chain.root, chain.db) as (process, out):
+            _wait_for_output(process, out)
+            started = time.monotonic()
+            time.sleep(delay)
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                chain.kills += 1
+            else:
+                assert process.returncode == 0, out.read_text()
+                chain.completed += 1
+                # A run that replaces a few files writes for less time than the first one: aim there.
+                window = min(window, time.monotonic() - started)
+        _check(chain, decisions)
+    assert chain.kills == KILLS_PER_CHAIN
+
+    _set_versions(chain, set())
+    _clean_run(chain.root, chain.db)
+    _check(chain, decisions)
+    assert _snapshot(chain.db) == _snapshot(reference)
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
+def test_killed_ingest_leaves_whole_documents_and_a_rerun_finishes_the_job(tmp_path):
+    chains = [_make_chain(tmp_path / f"chain{n}", n) for n in range(CHAINS)]
+    with ThreadPoolExecutor(CHAINS) as pool:
+        for done in pool.map(_run_chain, chains):
+            assert done is None
+    kills = sum(c.kills for c in chains)
+    assert kills == CHAINS * KILLS_PER_CHAIN
+    print(
+        f"\ncrash safety: {kills} kills survived, {sum(c.completed for c in chains)} runs finished "
+        f"before their kill, {sum(c.checks for c in chains)} database checks"
+    )
