@@ -13,6 +13,7 @@ from typing import Any
 from tracker.errors import InputFileError
 from tracker.statuses import DECISION_ACTIONS, STATUSES
 from tracker.store.repository import LINK_ACTIONS
+from tracker.textfile import read_utf8
 
 _HINT = "one JSON object per line, as 'tracker export-annotations' writes"
 
@@ -55,15 +56,7 @@ def read_lines(path: Path) -> list[DecisionLine]:
         InputFileError: the file is unreadable, not UTF-8, holds no decision, or a line is not JSON or
             lacks a field (the message starts with ``file:line``).
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as error:
-        raise InputFileError(str(path), "no such file") from error
-    except UnicodeDecodeError as error:
-        raise InputFileError(str(path), "not UTF-8", "export files are UTF-8 JSON Lines") from error
-    except OSError as error:
-        raise InputFileError(str(path), f"cannot read: {error.strerror or error}") from error
-    lines = parse_lines(text, str(path))
+    lines = parse_lines(read_utf8(path, "export files"), str(path))
     if not lines:
         raise InputFileError(str(path), "holds no decision", _HINT)
     return lines

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from tracker.errors import InputFileError, TrackerError
 from tracker.statuses import STATUSES
+from tracker.textfile import read_utf8
 
 LineKind = Literal["evidence", "status", "non_commitment"]
 
@@ -58,15 +59,7 @@ def load_gold(paths: Iterable[str | Path]) -> list[GoldLine]:
     lines: list[GoldLine] = []
     for path in paths:
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError as error:
-            raise InputFileError(str(path), "no such file") from error
-        except UnicodeDecodeError as error:
-            raise InputFileError(str(path), "not UTF-8", "gold files are UTF-8 JSON Lines") from error
-        except OSError as error:
-            raise InputFileError(str(path), f"cannot read: {error.strerror or error}") from error
-        parsed = parse_gold(text, str(path))
+        parsed = parse_gold(read_utf8(path, "gold files"), str(path))
         if not parsed:
             raise InputFileError(str(path), "holds no gold line", "one JSON object per line, see SPEC.md")
         lines.extend(parsed)

@@ -76,3 +76,14 @@ def label(status: str) -> str:
 def with_label(status: str) -> str:
     """Format a status as ``"partial 部分兑现"`` for tables and messages."""
     return f"{status} {label(status)}"
+
+
+#: The matcher's reasons (tracker.match.status) as the UI and the reports say them.
+REASON_LABELS: Final[dict[str, str]] = {
+    "no summary for this agency and period yet": "该机构该年度尚无总结",
+    "the summary reports nothing linked to it": "总结中未见相关内容",
+    "numeric targets": "数量目标对比",
+    "evidence reports work under way": "佐证显示仍在推进",
+    "part reported done, part under way": "部分完成、部分推进中",
+    "evidence reports it done": "佐证显示已完成",
+}

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from tracker.statuses import EVIDENCE_STATE_LABELS, STATUSES, label
+from tracker.statuses import EVIDENCE_STATE_LABELS, REASON_LABELS, STATUSES, label
 
 TITLE = "承诺兑现情况报告"
 ALL = "全部"
@@ -19,15 +19,6 @@ AUTO = "自动判定"
 REVIEWER = "审核人"
 LINKED = ("confirmed", "suggested")
 
-#: The matcher's reasons (tracker.match.status), as reports say them.
-REASONS = {
-    "no summary for this agency and period yet": "该机构该年度尚无总结",
-    "the summary reports nothing linked to it": "总结中未见相关内容",
-    "numeric targets": "数量目标对比",
-    "evidence reports work under way": "佐证显示仍在推进",
-    "part reported done, part under way": "部分完成、部分推进中",
-    "evidence reports it done": "佐证显示已完成",
-}
 
 _PART_KINDS = {"plan": "计划", "summary": "总结"}
 
@@ -116,7 +107,7 @@ def reason_text(c: dict[str, Any]) -> str:
     if c.get("status_source") == "reviewer":
         return ""
     reason = c.get("status_reason") or ""
-    return REASONS.get(reason, reason)
+    return REASON_LABELS.get(reason, reason)
 
 
 def state_text(e: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from tracker.statuses import STATUS_STYLES, STATUSES, label
+from tracker.statuses import REASON_LABELS, STATUS_STYLES, STATUSES, label
 
 #: How each evidence state reads on screen.
 STATE_LABELS = {
@@ -17,16 +17,6 @@ STATE_LABELS = {
     "candidate": ("候选", "dim"),
 }
 HIGHLIGHT = "bold reverse"
-
-#: The matcher's reasons (tracker.match.status) as the UI says them.
-REASONS = {
-    "no summary for this agency and period yet": "该机构该年度尚无总结",
-    "the summary reports nothing linked to it": "总结中未见相关内容",
-    "numeric targets": "数量目标对比",
-    "evidence reports work under way": "佐证显示仍在推进",
-    "part reported done, part under way": "部分完成、部分推进中",
-    "evidence reports it done": "佐证显示已完成",
-}
 
 
 def status_badge(status: str, source: str = "auto", blind: bool = False) -> Text:
@@ -83,5 +73,5 @@ def legend() -> Text:
 
 def reason_label(reason: str) -> str:
     """The matcher's reason in Chinese, with the English kept after it."""
-    chinese = REASONS.get(reason)
+    chinese = REASON_LABELS.get(reason)
     return f"{chinese} ({reason})" if chinese else reason
