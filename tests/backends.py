@@ -10,6 +10,9 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,6 +166,32 @@ class Databases:
     def close(self) -> None:
         for url in self.made:
             self.backend.drop(url)
+
+
+#: ``rows("SELECT … WHERE id = ?", value)``: a query's rows as tuples.
+Rows = Callable[..., list[tuple]]
+
+
+@contextmanager
+def raw_rows(url: str) -> Iterator[Rows]:
+    """Raw SQL on the database at ``url``, with ``?`` for parameters: through ``sqlite3`` for a SQLite
+    file, through SQLAlchemy (its driver's own connection, no ORM) for PostgreSQL. Nothing is written;
+    what a PostgreSQL connection began is rolled back."""
+    if url.startswith("sqlite:///"):
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
+            yield lambda query, *args: conn.execute(query, args).fetchall()
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+
+            def rows(query: str, *args: object) -> list[tuple]:
+                result = connection.exec_driver_sql(query.replace("?", "%s"), args)
+                return [tuple(row) for row in result.fetchall()]
+
+            yield rows
+    finally:
+        engine.dispose()
 
 
 def open_postgres() -> PostgresBackend:

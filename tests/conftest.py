@@ -48,7 +48,15 @@ SEED_NAMES = {
 
 #: Tests (paths under tests/) whose database fixtures run once on SQLite and once on PostgreSQL; the
 #: others (ingest, matching quality, CLI, UI) run on SQLite only.
-BOTH_BACKENDS = ("store", "review", "report", "test_annotate.py", "match/test_run.py", "concurrency")
+BOTH_BACKENDS = (
+    "store",
+    "review",
+    "report",
+    "test_annotate.py",
+    "match/test_run.py",
+    "concurrency",
+    "reliability/test_crash_safety.py",
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
