@@ -143,8 +143,11 @@ class TrackerApp(App[None]):
             touched = decision.commitment_id if decision is not None else None
             wanted = job.show or touched
             with read_session(self.engine) as session:
-                fresh = load_rows(session, [touched]) if touched else []
                 detail = load_detail(session, wanted) if wanted else None
+                if detail is not None and detail.row.id == touched:
+                    fresh = [detail.row]  # the detail read the touched row already
+                else:
+                    fresh = load_rows(session, [touched]) if touched else []
         except TrackerError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
             return
