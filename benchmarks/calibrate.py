@@ -17,12 +17,13 @@ import itertools
 import tempfile
 from pathlib import Path
 
-from tracker.evaluate import Scores, evaluate
-from tracker.gold import load_gold
-from tracker.load import load_paths
-from tracker.match.api import MatchRun
+from tracker.evaluate.gold import load_gold
+from tracker.evaluate.scores import Scores
+from tracker.evaluate.scoring import evaluate
 from tracker.match.link import LinkRule
-from tracker.match.run import SCORER_NAMES, compute_matches
+from tracker.match.results import SCORER_NAMES, MatchRun
+from tracker.review.matching import compute_run
+from tracker.store.documents import load_paths
 from tracker.store.engine import make_engine, read_session
 
 GRIDS = {
@@ -39,7 +40,7 @@ def calibrate(db_url: str, gold_paths: list[str], scorers: list[str]) -> None:
     gold = load_gold(gold_paths)
     engine = make_engine(db_url)
     with read_session(engine) as session:
-        scope_report = evaluate(session, gold, compute_matches(session))
+        scope_report = evaluate(session, gold, compute_run(session))
         scopes = [result.scope for result in scope_report.sets if result.scope]
         print("scopes:", ", ".join(f"{s[0]} {s[1]}" for s in scopes))
         for scorer in scorers:
@@ -52,7 +53,7 @@ def calibrate(db_url: str, gold_paths: list[str], scorers: list[str]) -> None:
                 rule = LinkRule(float(absolute), float(floor), share, across, key_terms)
                 merged = MatchRun(scorer=scorer)
                 for agency, period in scopes:
-                    run = compute_matches(session, scorer=scorer, agency=agency, period=period, rule=rule)
+                    run = compute_run(session, scorer=scorer, agency=agency, period=period, rule=rule)
                     merged.candidates.extend(run.candidates)
                     merged.statuses.update(run.statuses)
                 scores = evaluate(session, gold, merged).overall

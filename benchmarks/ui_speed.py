@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import corpus  # noqa: E402
 from textual import events  # noqa: E402
 
-from tracker.load import load_paths  # noqa: E402
-from tracker.match.run import match_database  # noqa: E402
+from tracker.review.matching import match_database  # noqa: E402
+from tracker.store.documents import load_paths  # noqa: E402
 from tracker.store.engine import make_engine  # noqa: E402
 from tracker.tui.app import TrackerApp  # noqa: E402
 

@@ -52,7 +52,6 @@ BOTH_BACKENDS = (
     "store",
     "review",
     "report",
-    "test_annotate.py",
     "match/test_run.py",
     "concurrency",
     "reliability/test_crash_safety.py",

@@ -64,13 +64,42 @@ EVIDENCE_STATE_LABELS: Final[dict[str, str]] = {
     "rejected": "已否决",
 }
 
+#: Evidence states that count as a link (for the automatic status and an achievement's ``supports``),
+#: the reviewer's first: reports quote confirmed evidence before suggested.
+LINKED_STATES: Final[tuple[str, ...]] = ("confirmed", "suggested")
+
+#: Evidence states only a reviewer sets.
+DECIDED_STATES: Final[frozenset[str]] = frozenset({"confirmed", "rejected"})
+
 #: Actions of the append-only review log.
 DECISION_ACTIONS: Final[tuple[str, ...]] = ("confirm", "reject", "link", "unlink", "status", "note")
+
+#: Review actions about one (commitment, achievement) pair.
+LINK_ACTIONS: Final[tuple[str, ...]] = ("confirm", "reject", "link", "unlink")
+
+#: The evidence state a link action leaves its pair in.
+LINK_STATE: Final[dict[str, str]] = {
+    "confirm": "confirmed",
+    "link": "confirmed",
+    "reject": "rejected",
+    "unlink": "rejected",
+}
+
+#: Decisions that settle a commitment (a note alone does not).
+DECIDING_ACTIONS: Final[tuple[str, ...]] = (*LINK_ACTIONS, "status")
+
+#: How the kind of a document part reads.
+PART_KIND_LABELS: Final[dict[str, str]] = {"plan": "计划", "summary": "总结"}
 
 
 def label(status: str) -> str:
     """Return the Chinese label of a status identifier (the identifier itself when unknown)."""
     return STATUS_LABELS.get(status, status)
+
+
+def status_rank(status: str) -> int:
+    """Position of a status in SPEC order, unknown ones last (for sorting, tables and charts)."""
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
 
 
 def with_label(status: str) -> str:

@@ -1,5 +1,5 @@
 """Reviewers working at once, each in an OS process of its own: a small database to review, the work one
-reviewer does (decisions of every kind through ``tracker.annotate``, one transaction each, then some
+reviewer does (decisions of every kind through ``tracker.review.decisions``, one transaction each, then some
 undos) and the checks that nothing was lost, mixed up or left stale.
 
 Importable as ``annotators`` (pytest puts this folder on sys.path, and spawned processes inherit it).
@@ -13,12 +13,13 @@ from typing import Any
 from factories import make_document
 from sqlmodel import Session, col, select
 
-from tracker import annotate
-from tracker.match.evidence_status import refresh_statuses
+from tracker.review import decisions as annotate
+from tracker.review.status import refresh_statuses
 from tracker.statuses import STATUSES
+from tracker.store.documents import save_document
 from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.models import CommitmentStatus, Decision, Retraction
-from tracker.store.repository import list_achievements, list_commitments, save_document
+from tracker.store.queries import list_achievements, list_commitments
 
 PLAN = [f"建成第{n}批社区养老服务站" for n in range(1, 7)]
 SUMMARY = [f"建成社区养老服务站{n}0个" for n in range(1, 9)]

@@ -26,7 +26,7 @@ from annotators import (
     statuses_stored,
 )
 
-from tracker import annotate
+from tracker.review import decisions as annotate
 from tracker.store.engine import make_engine, write_session
 
 #: Backend -> (reviewer processes, decisions each, undos each).

@@ -7,21 +7,18 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tracker.annotate import decide_pair
-from tracker.evaluate import evaluate
-from tracker.gold import load_gold
-from tracker.load import load_paths
-from tracker.match.run import SCORER_NAMES, compute_matches, match_database
+from tracker.evaluate.gold import load_gold
+from tracker.evaluate.scoring import evaluate
+from tracker.match.results import SCORER_NAMES
 from tracker.report.json_report import build_report
+from tracker.review.decisions import decide_pair
+from tracker.review.matching import compute_run, match_database
+from tracker.review.status import current_statuses
+from tracker.store.decision_log import add_decision
+from tracker.store.documents import load_paths, save_document
 from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.models import Decision
-from tracker.store.repository import (
-    add_decision,
-    current_statuses,
-    list_achievements,
-    list_commitments,
-    save_document,
-)
+from tracker.store.queries import list_achievements, list_commitments
 
 # Not imported from conftest: run beside tests/report, "conftest" may name that folder's.
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,7 +138,7 @@ def test_dev_benchmark_quality_does_not_regress(unreviewed_engine) -> None:
     gold = load_gold([GOLD])
     with read_session(unreviewed_engine) as session:
         runs = {
-            name: evaluate(session, gold, compute_matches(session, scorer=name)).overall
+            name: evaluate(session, gold, compute_run(session, scorer=name)).overall
             for name in SCORER_NAMES
         }
     ours = runs["weighted"]

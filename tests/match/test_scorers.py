@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tracker.match.scorers import SCORERS, CorpusStats, Weighted, weighted_score
+from tracker.match.scorers import SCORERS, CorpusStats, TermScorer, terms_score
 from tracker.match.terms import content_terms
 from tracker.textnorm import normalize
 
@@ -30,15 +30,15 @@ def stats() -> CorpusStats:
 
 
 def test_batch_matches_reference(stats: CorpusStats) -> None:
-    scorer = Weighted()
+    scorer = TermScorer()
     scorer.fit(stats)
     batch = scorer.score_block(COMMITMENTS, ACHIEVEMENTS)
-    reference = np.array([[weighted_score(c, a, stats) for a in ACHIEVEMENTS] for c in COMMITMENTS])
+    reference = np.array([[terms_score(c, a, stats) for a in ACHIEVEMENTS] for c in COMMITMENTS])
     np.testing.assert_allclose(batch, reference, atol=1e-6)
 
 
 def test_boilerplate_alone_scores_nothing(stats: CorpusStats) -> None:
-    scorer = Weighted()
+    scorer = TermScorer()
     scorer.fit(stats)
     scores = scorer.score_block(COMMITMENTS, ACHIEVEMENTS)
     assert scores[:, 2].max() == 0.0  # "持续推进各项工作,全面加强服务体系建设" says nothing
@@ -55,7 +55,7 @@ def test_every_scorer_is_on_a_0_to_100_scale(name: str, stats: CorpusStats) -> N
 
 
 def test_explanation_names_shared_content_terms(stats: CorpusStats) -> None:
-    scorer = Weighted()
+    scorer = TermScorer()
     scorer.fit(stats)
     shared = scorer.explain(COMMITMENTS[0], ACHIEVEMENTS[0])
     assert "清单" in shared and "服务" not in shared

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = "seeds/004_ff62929cf9cd0f9d.txt"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.errors import InputFileError
 from tracker.ingest.reading import decode_bytes, read_file
 

@@ -35,8 +35,8 @@ from backends import Databases, Rows, raw_rows
 
 from tracker.ingest.pipeline import parse_file
 from tracker.store import ids
+from tracker.store.decision_log import add_decision
 from tracker.store.engine import make_engine, write_session
-from tracker.store.repository import add_decision
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -47,9 +47,9 @@ CHAINS = 2
 #: Kills per chain by backend: 20 in all on SQLite, 10 on PostgreSQL (a run there costs as much, and
 #: the file-level checks that need many kills are SQLite's).
 KILLS_PER_CHAIN = {"sqlite": 10, "postgresql": 5}
-#: Below tracker.load.PARALLEL_FROM, so a run is one process and two chains keep two cores busy.
+#: Below tracker.ingest.batch.PARALLEL_FROM, so a run is one process and two chains keep two cores busy.
 DOCUMENTS = 7
-COMMAND = [sys.executable, "-c", "from tracker.cli import main; main()"]
+COMMAND = [sys.executable, "-c", "from tracker.cli.main import main; main()"]
 
 
 @dataclass(frozen=True)

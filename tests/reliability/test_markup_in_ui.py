@@ -12,11 +12,11 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import ListView, Static
 
-from tracker.match.run import match_database
 from tracker.report.html_report import render_html
 from tracker.report.json_report import build_report
+from tracker.review.matching import match_database
+from tracker.store.documents import save_document
 from tracker.store.engine import make_engine, read_session, write_session
-from tracker.store.repository import save_document
 from tracker.tui.app import TrackerApp
 from tracker.tui.commitments import CommitmentTable
 

@@ -12,20 +12,13 @@ from conftest import OUTCOME, PLAN
 from factories import make_document
 from sqlmodel import select
 
-from tracker.match.run import match_database
+from tracker.review.matching import match_database
 from tracker.statuses import label
+from tracker.store.decision_log import add_decision, orphaned_decisions, retract_last_decision
+from tracker.store.documents import needs_matching, save_document
 from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.models import Commitment, CommitmentStatus, Decision
-from tracker.store.repository import (
-    add_decision,
-    candidates_for,
-    list_achievements,
-    list_commitments,
-    needs_matching,
-    orphaned_decisions,
-    retract_last_decision,
-    save_document,
-)
+from tracker.store.queries import candidates_for, list_achievements, list_commitments
 
 FS = "佛山市民政局"
 EDITED = "推动儿童福利机构纳入残疾儿童康复救助定点服务机构范围"

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tracker import annotate
-from tracker.load import load_paths
-from tracker.match.run import match_database
+from tracker.review import decisions as annotate
+from tracker.review.matching import match_database
+from tracker.store.documents import load_paths
 from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.models import Candidate
 

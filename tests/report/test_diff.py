@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.report.diff import diff_reports, render_diff_markdown, summary_line
 
 
@@ -178,8 +178,9 @@ def test_a_missing_or_undecodable_report_is_one_line(files):
 def test_cli_between_two_reports_of_a_database(files):
     from factories import make_document
 
+    from tracker.store.documents import save_document
     from tracker.store.engine import make_engine, write_session
-    from tracker.store.repository import list_commitments, save_document
+    from tracker.store.queries import list_commitments
 
     engine = make_engine("sqlite:///review.db")
     with write_session(engine) as session:

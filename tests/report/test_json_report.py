@@ -13,10 +13,13 @@ from tracker.errors import UsageError
 from tracker.ingest.parsed import Quantity
 from tracker.report.json_report import build_report, render_json
 from tracker.report.table import render_table_text, summary_counts
+from tracker.review.status import list_commitments
 from tracker.statuses import STATUS_LABELS
+from tracker.store.decision_log import add_decision
+from tracker.store.documents import save_document
 from tracker.store.engine import read_session, write_session
 from tracker.store.models import Candidate
-from tracker.store.repository import add_decision, list_achievements, list_commitments, save_document
+from tracker.store.queries import list_achievements
 
 COMMITMENT_KEYS = {
     "id", "agency", "period", "document", "section", "text", "topic", "targets", "status",

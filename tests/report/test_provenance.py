@@ -9,10 +9,10 @@ import pytest
 from reviewed_db import LINK_REVIEWER, NOTE, NOW, STATUS_REVIEWER, by_id, evidence_of
 from sqlalchemy import event
 
-from tracker import annotate
 from tracker.errors import UsageError
 from tracker.ingest.topics import OTHER, TOPIC_KEYWORDS
 from tracker.report.json_report import build_report
+from tracker.review import decisions as annotate
 from tracker.store.engine import make_engine, read_session, write_session
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")

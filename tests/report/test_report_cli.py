@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from reviewed_db import STATUS_REVIEWER
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.ingest.topics import TOPIC_KEYWORDS
 from tracker.report.csv_report import COLUMNS
 

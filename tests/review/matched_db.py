@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from factories import make_document
 from sqlalchemy.engine import Engine
 
-from tracker.match.run import match_database
+from tracker.review.matching import match_database
+from tracker.store.documents import save_document
 from tracker.store.engine import read_session, write_session
-from tracker.store.repository import list_achievements, list_commitments, save_document
+from tracker.store.queries import list_achievements, list_commitments
 
 GZ, FS = "广州市民政局", "佛山市民政局"
 PLAN_PATH, SUMMARY_PATH, FS_PATH = "plans/gz2024.txt", "summaries/gz2024.txt", "plans/fs2024.txt"

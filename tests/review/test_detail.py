@@ -19,10 +19,10 @@ from matched_db import (
     build,
 )
 
-from tracker import annotate
+from tracker.review import decisions as annotate
 from tracker.review.detail import Source, find_achievements, load_detail
+from tracker.store.documents import save_document
 from tracker.store.engine import read_session, write_session
-from tracker.store.repository import save_document
 
 MARRIAGE = "推进婚俗改革"
 CANTEEN = "建成长者饭堂120个"

@@ -16,13 +16,14 @@ from matched_db import FS, FS_PLAN, GZ, Ids, build
 from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Engine
 
-from tracker import annotate
-from tracker.annotation_lines import parse_lines
-from tracker.cli import cli
-from tracker.exchange import export_records, import_lines
+from tracker.cli.main import cli
 from tracker.report.json_report import build_report
+from tracker.review import decisions as annotate
+from tracker.review.exchange import export_records, import_lines
+from tracker.review.exchange_lines import parse_lines
+from tracker.store.decision_log import reviewer_links, reviewer_notes, reviewer_statuses
+from tracker.store.documents import save_document
 from tracker.store.engine import make_engine, read_session, write_session
-from tracker.store.repository import reviewer_links, reviewer_notes, reviewer_statuses, save_document
 
 MARRIAGE = "推进婚俗改革"
 REGULATION = "出台养老服务条例"

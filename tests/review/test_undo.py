@@ -10,13 +10,13 @@ from click.testing import CliRunner
 from matched_db import Ids, build
 from sqlmodel import func, select
 
-from tracker import annotate
-from tracker.cli import cli
+from tracker.cli.main import cli
+from tracker.review import decisions as annotate
 from tracker.review.detail import load_detail
 from tracker.review.worklist import load_rows
+from tracker.store.decision_log import reviewer_notes
 from tracker.store.engine import read_session, write_session
 from tracker.store.models import Decision, Retraction
-from tracker.store.repository import reviewer_notes
 
 MARRIAGE = "推进婚俗改革"  # no_evidence: the matcher links nothing to it
 REGULATION = "出台养老服务条例"  # in_progress: the draft regulation is suggested

@@ -9,12 +9,14 @@ import pytest
 from factories import make_document
 from matched_db import FS, FS_EARLIER, FS_PLAN, GZ, PLAN, Ids, build
 
-from tracker import annotate
-from tracker.match.run import match_database
+from tracker.review import decisions as annotate
+from tracker.review.evidence import evidence_for
+from tracker.review.matching import match_database
+from tracker.review.status import current_statuses
 from tracker.review.worklist import ReviewRow, load_rows, refreshed, summarize
+from tracker.store.documents import save_document
 from tracker.store.engine import read_session, write_session
-from tracker.store.evidence import evidence_for
-from tracker.store.repository import current_statuses, list_commitments, save_document
+from tracker.store.queries import list_commitments
 
 MARRIAGE, REGULATION, CHARITY = "推进婚俗改革", "出台养老服务条例", "开展慈善宣传活动"
 DRAFT = "养老服务条例草案已提交审议"

@@ -21,18 +21,18 @@ from alembic.migration import MigrationContext
 from click.testing import CliRunner
 from sqlmodel import Session, SQLModel, select
 
-from tracker.annotate import undo_last
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.errors import StoreError
+from tracker.review.decisions import undo_last
 from tracker.review.worklist import load_rows
 from tracker.store import engine as engine_module
+from tracker.store.decision_log import add_decision, retract_last_decision
 from tracker.store.engine import make_engine, read_session, stored_revision, write_session
 from tracker.store.migrations import HEAD
 from tracker.store.migrations import runner as migrations_runner
 from tracker.store.migrations.__main__ import main as migrations_main
 from tracker.store.migrations.runner import config, script_directory
 from tracker.store.models import Retraction
-from tracker.store.repository import add_decision, retract_last_decision
 
 SCHEMA_0001 = Path(__file__).resolve().parent.parent / "data" / "schema_0001.sql"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from tracker.load import load_paths
-from tracker.match.run import match_database
+from tracker.review.matching import match_database
+from tracker.store.documents import load_paths
 from tracker.store.engine import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,9 +11,9 @@ from rich.console import Console
 from sqlmodel import Session, select
 from textual.widgets import DataTable, Input, ListView, Select, Static
 
+from tracker.store.decision_log import reviewer_links, reviewer_statuses
 from tracker.store.engine import make_engine
 from tracker.store.models import CommitmentStatus, Decision, Retraction
-from tracker.store.repository import reviewer_links, reviewer_statuses
 from tracker.tui.app import TrackerApp
 
 REVIEWER = "tester"

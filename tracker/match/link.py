@@ -13,9 +13,13 @@ different scales, so each has its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
+
+from tracker.match.terms import compound_parts
 
 
 @dataclass(frozen=True)
@@ -56,3 +60,44 @@ def suggested(scores: np.ndarray, rule: LinkRule) -> np.ndarray:
     if rule.achievement_share:
         links &= scores >= rule.achievement_share * scores.max(axis=0, keepdims=True)
     return links
+
+
+class Placed(Protocol):
+    """What the key-term check reads of a statement (``tracker.match.context.Item`` has it)."""
+
+    @property
+    def normalized(self) -> str: ...
+    @property
+    def section(self) -> str: ...
+    @property
+    def sentence(self) -> int: ...
+    @property
+    def document(self) -> str: ...
+
+
+def keep_key_term_links(
+    links: np.ndarray,
+    commitments: Sequence[Placed],
+    achievements: Sequence[Placed],
+    key_terms: Callable[[str], list[str]],
+) -> np.ndarray:
+    """Keep a link only where the achievement's sentence or section title contains one of the
+    commitment's most specific terms (``key_terms`` of its text), or a word of one ("综合监管" by
+    "…协同监管模式"): evidence has to mention what sets the commitment apart. Checked on the links
+    only, not on every pair."""
+    sentences: dict[tuple[str, int], str] = {}
+    for a in achievements:
+        key = (a.document, a.sentence)
+        sentences[key] = sentences.get(key, "") + a.normalized
+    contexts: dict[int, str] = {}
+    forms: dict[int, list[str]] = {}
+    kept = links.copy()
+    for row, column in zip(*np.nonzero(links), strict=True):
+        if row not in forms:
+            terms = key_terms(commitments[row].normalized)
+            forms[row] = [form for term in terms for form in (term, *compound_parts(term))]
+        if column not in contexts:
+            a = achievements[column]
+            contexts[column] = sentences[(a.document, a.sentence)] + a.section.rsplit(" > ", 1)[-1]
+        kept[row, column] = any(form in contexts[column] for form in forms[row])
+    return kept

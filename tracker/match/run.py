@@ -1,53 +1,40 @@
-"""Matching a whole database: rank evidence, suggest links and set automatic statuses, block by block.
+"""Matching a whole database in memory: rank evidence, suggest links and set automatic statuses, block
+by block.
 
 A commitment of agency A for period Y is compared only with achievements of A for Y, so the cost grows
-with the number of documents, not with its square. Reviewer decisions live in their own table and are
-only read here: a rejected link never counts for a status, a confirmed one always does.
+with the number of documents, not with its square. The reviewer's link decisions in force are given
+to the run as data (a rejected link never counts for a status, a confirmed one always does, see
+:mod:`tracker.match.resolve`); writing the result is :func:`tracker.review.matching.match_database`.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
-from sqlalchemy import insert
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, delete
+from sqlmodel import Session
 
-from tracker.match.api import DEFAULT_SCORER, SCORER_NAMES, MatchRun, ScoredCandidate
-from tracker.match.block import ContextScorer, Item
-from tracker.match.evidence_status import Row, read_rows, statuses_from_links
-from tracker.match.link import LINK_RULES, LinkRule, suggested
+from tracker.errors import UsageError
+from tracker.match.context import ContextScorer, Item
+from tracker.match.link import LINK_RULES, LinkRule, keep_key_term_links, suggested
+from tracker.match.resolve import PairKey, automatic_statuses, linked_achievements
+from tracker.match.results import DEFAULT_SCORER, SCORER_NAMES, MatchRun, ScoredCandidate, StatusResult
 from tracker.match.scorers import SCORERS, CorpusStats, Scorer
 from tracker.match.terms import content_terms
-from tracker.store.engine import write_session
-from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
-from tracker.store.repository import has_report, reviewer_links, summary_documents
+from tracker.store.models import Achievement, Commitment
+from tracker.store.queries import Row, has_report, read_rows, summary_documents
 
 TOP_K = 5  # SPEC: at least the top five; more only cost storage (a link picker reaches the rest)
 
 Progress = Callable[[int, int], None]
 
 
-@dataclass
-class MatchSummary:
-    scorer: str
-    blocks: int = 0
-    commitments: int = 0
-    candidates: int = 0
-    suggested: int = 0
-    statuses: dict[str, int] = field(default_factory=dict)
-
-
 def make_scorer(name: str) -> Scorer:
+    """The scorer ``--scorer NAME`` names (``weighted``, ours, or a baseline)."""
     if name == DEFAULT_SCORER:
         return ContextScorer()
-    if name not in SCORERS:
-        from tracker.errors import UsageError
-
+    if name not in SCORER_NAMES:
         raise UsageError(f"unknown scorer '{name}'", "choose one of " + ", ".join(SCORER_NAMES))
     return SCORERS[name]()
 
@@ -59,6 +46,7 @@ def _item(row: Row) -> Item:
 def compute_matches(
     session: Session,
     *,
+    decided: Mapping[PairKey, str],
     scorer: str = DEFAULT_SCORER,
     agency: str | None = None,
     period: int | None = None,
@@ -67,7 +55,10 @@ def compute_matches(
 ) -> MatchRun:
     """Candidates, suggested links and automatic statuses, computed in memory (nothing is written).
 
-    ``rule`` replaces the scorer's calibrated link rule (benchmarks/calibrate.py searches with it).
+    Args:
+        decided: the reviewer's link decisions in force, (commitment, achievement) -> ``confirmed`` or
+            ``rejected`` (:func:`tracker.store.decision_log.reviewer_links`); they count for the statuses.
+        rule: replaces the scorer's calibrated link rule (benchmarks/calibrate.py searches with it).
     """
     engine = make_scorer(scorer)
     rule = rule or LINK_RULES[scorer]
@@ -80,14 +71,33 @@ def compute_matches(
         else commitments + achievements
     )
     engine.fit(CorpusStats.from_terms([content_terms(row.normalized) for row in everything]))
-    summaries = summary_documents(session)
-    decided = reviewer_links(session)
     by_block: dict[tuple[str, int], list[Row]] = defaultdict(list)
     for achievement in achievements:
         by_block[(achievement.agency, achievement.period)].append(achievement)
     plans: dict[tuple[str, int], list[Row]] = defaultdict(list)
     for commitment in commitments:
         plans[(commitment.agency, commitment.period)].append(commitment)
+    run = MatchRun(scorer=scorer, blocks=len(plans), complete=not filtered)
+    for done, (key, block_commitments) in enumerate(plans.items(), start=1):
+        # A document does not report the outcome of its own targets: 002's mid-year article states
+        # results so far and end-of-year targets; the evidence for those must come from a later report.
+        for document, own in _by_document(block_commitments).items():
+            evidence = [a for a in by_block.get(key, []) if a.document_id != document]
+            run.candidates.extend(_match_block(engine, rule, own, evidence) if evidence else [])
+        if progress:
+            progress(done, len(plans))
+    run.statuses = _statuses(session, commitments, achievements, run.candidates, decided)
+    return run
+
+
+def _statuses(
+    session: Session,
+    commitments: Sequence[Row],
+    achievements: Sequence[Row],
+    candidates: Sequence[ScoredCandidate],
+    decided: Mapping[PairKey, str],
+) -> dict[str, StatusResult]:
+    """The automatic status of every commitment of the run, with the reviewer's links applied."""
     achievement_by_id = {a.id: a for a in achievements}
     # A reviewer may link an achievement of another agency-year; a filtered run must still count it.
     elsewhere = {a for (_c, a), state in decided.items() if state == "confirmed"} - achievement_by_id.keys()
@@ -95,21 +105,10 @@ def compute_matches(
         achievement_by_id.update(
             (row.id, row) for row in read_rows(session, Achievement, None, None, ids=sorted(elsewhere))
         )
-    run = MatchRun(scorer=scorer, blocks=len(plans), complete=not filtered)
-    for done, (key, block_commitments) in enumerate(plans.items(), start=1):
-        # A document does not report the outcome of its own targets: 002's mid-year article states
-        # results so far and end-of-year targets; the evidence for those must come from a later report.
-        for document, own in _by_document(block_commitments).items():
-            evidence = [a for a in by_block.get(key, []) if a.document_id != document]
-            block = _match_block(engine, rule, own, evidence) if evidence else []
-            run.candidates.extend(block)
-            reported = has_report(summaries, key[0], key[1], document)
-            run.statuses.update(
-                statuses_from_links(own, block, decided, achievement_by_id, has_summary=reported)
-            )
-        if progress:
-            progress(done, len(plans))
-    return run
+    summaries = summary_documents(session)
+    reported = {c.id: has_report(summaries, c.agency, c.period, c.document_id) for c in commitments}
+    linked = linked_achievements(candidates, decided)
+    return automatic_statuses(commitments, linked, achievement_by_id, reported)
 
 
 def _by_document(commitments: Sequence[Row]) -> dict[str, list[Row]]:
@@ -127,7 +126,8 @@ def _match_block(
         scores = engine.score_items(left, right)
         links = suggested(scores, rule)
         if rule.key_terms:
-            links = engine.keep_key_term_links(links, left, right, rule.key_terms)
+            count = rule.key_terms
+            links = keep_key_term_links(links, left, right, lambda text: engine.key_terms(text, count))
     else:
         scores = engine.score_block([c.normalized for c in commitments], [a.normalized for a in achievements])
         links = suggested(scores, rule)
@@ -149,69 +149,3 @@ def _match_block(
                 )
             )
     return result
-
-
-def save_matches(session: Session, run: MatchRun) -> None:
-    """Replace the automatic candidates and statuses of the run's commitments (Decision rows untouched)."""
-    if run.complete:
-        session.exec(delete(Candidate))  # type: ignore[call-overload]
-        session.exec(delete(CommitmentStatus))  # type: ignore[call-overload]
-    else:
-        ids = list(run.statuses)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            session.exec(delete(Candidate).where(col(Candidate.commitment_id).in_(chunk)))  # type: ignore[call-overload]
-            session.exec(delete(CommitmentStatus).where(col(CommitmentStatus.commitment_id).in_(chunk)))  # type: ignore[call-overload]
-    candidates = [
-        (
-            c.commitment_id,
-            c.achievement_id,
-            c.rank,
-            c.score,
-            c.state,
-            json.dumps(list(c.shared_terms), ensure_ascii=False),
-            run.scorer,
-        )
-        for c in run.candidates
-    ]
-    statuses = [
-        (s.commitment_id, s.status, "auto", json.dumps(s.detail, ensure_ascii=False))
-        for s in run.statuses.values()
-    ]
-    # Rows go to the driver as plain tuples: SQLAlchemy's per-row parameter handling cost more than the
-    # insert itself for the ~500,000 candidates of a thousand documents. The statement is compiled by
-    # SQLAlchemy for whichever database this is; JSON columns get their text directly.
-    connection = session.connection()
-    for table, rows in ((Candidate.__table__, candidates), (CommitmentStatus.__table__, statuses)):  # type: ignore[attr-defined]
-        if not rows:
-            continue
-        columns = [column.name for column in table.columns]
-        statement = insert(table).compile(dialect=connection.dialect, column_keys=columns)
-        params = rows if statement.positional else [dict(zip(columns, row, strict=True)) for row in rows]
-        cursor = connection.connection.cursor()
-        try:
-            cursor.executemany(str(statement), params)
-        finally:
-            cursor.close()
-
-
-def match_database(
-    engine: Engine,
-    *,
-    scorer: str = DEFAULT_SCORER,
-    agency: str | None = None,
-    period: int | None = None,
-    progress: Progress | None = None,
-) -> MatchSummary:
-    """Recompute and store candidates, links and automatic statuses, in one transaction."""
-    with write_session(engine) as session:
-        run = compute_matches(session, scorer=scorer, agency=agency, period=period, progress=progress)
-        save_matches(session, run)
-    return MatchSummary(
-        scorer=scorer,
-        blocks=run.blocks,
-        commitments=len(run.statuses),
-        candidates=len(run.candidates),
-        suggested=sum(1 for c in run.candidates if c.state == "suggested"),
-        statuses=dict(Counter(status.status for status in run.statuses.values())),
-    )

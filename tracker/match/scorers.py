@@ -4,12 +4,13 @@ Four are kept side by side so `tracker eval --scorer all` can show what each ide
 - ``partial_ratio``: rapidfuzz's best-substring edit similarity on the raw text (the naive baseline).
 - ``jieba_token_set``: jieba words joined by spaces, then rapidfuzz ``token_set_ratio``.
 - ``char_tfidf``: cosine of character-bigram TF-IDF vectors.
-- ``weighted`` (ours): content terms (boilerplate removed, named programmes kept whole) weighted by how
-  rare they are in the whole corpus; the score mixes how much of the commitment the evidence covers with
-  the cosine of the two, so a long achievement cannot win by being long.
+- ``terms``: content terms (boilerplate removed, named programmes kept whole) weighted by how rare they
+  are in the whole corpus; the score mixes how much of the commitment the evidence covers with the
+  cosine of the two, so a long achievement cannot win by being long. It is the term half of the default
+  scorer, ``weighted`` (:class:`tracker.match.context.ContextScorer`), which adds context.
 
 Every scorer scores a block in one batch (rapidfuzz ``process.cdist`` or one matrix product), never a
-Python loop over pairs; ``weighted_score`` is the one-pair reference the batch version is tested against.
+Python loop over pairs; ``terms_score`` is the one-pair reference the batch version is tested against.
 """
 
 from __future__ import annotations
@@ -123,8 +124,8 @@ def _weights(text: str, stats: CorpusStats) -> dict[str, float]:
     return {t: stats.idf(t) * (NAMED_BOOST if t in named else 1.0) for t in content_terms(text)}
 
 
-def weighted_score(commitment: str, achievement: str, stats: CorpusStats) -> float:
-    """Reference (one pair, plain Python) for the ``weighted`` scorer."""
+def terms_score(commitment: str, achievement: str, stats: CorpusStats) -> float:
+    """Reference (one pair, plain Python) for the ``terms`` scorer."""
     left, right = _weights(commitment, stats), _weights(achievement, stats)
     if not left or not right:
         return 0.0
@@ -137,10 +138,10 @@ def weighted_score(commitment: str, achievement: str, stats: CorpusStats) -> flo
     return 100.0 * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * cosine)
 
 
-class Weighted(Scorer):
-    """Ours: rare content terms shared, as coverage of the commitment and as cosine."""
+class TermScorer(Scorer):
+    """Rare content terms shared, as coverage of the commitment and as cosine."""
 
-    name = "weighted"
+    name = "terms"
 
     def __init__(self) -> None:
         self.stats = CorpusStats()
@@ -198,5 +199,5 @@ def _normalised(matrix: np.ndarray) -> np.ndarray:
 
 
 SCORERS: dict[str, type[Scorer]] = {
-    cls.name: cls for cls in (Weighted, PartialRatio, JiebaTokenSet, CharTfidf)
+    cls.name: cls for cls in (TermScorer, PartialRatio, JiebaTokenSet, CharTfidf)
 }

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from tracker.match.api import StatusResult
+from tracker.match.results import StatusResult
 
 UNFINISHED = re.compile(
     r"正在|正结合|草案|征求意见|审议|初审|调研|论证|启动|计划|拟|筹备|筹建|修订稿|试运行|推进中|尚未|即将|待(?!遇)"

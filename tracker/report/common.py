@@ -11,16 +11,19 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from tracker.statuses import EVIDENCE_STATE_LABELS, REASON_LABELS, STATUSES, label
+from tracker.statuses import (
+    EVIDENCE_STATE_LABELS,
+    LINKED_STATES,
+    PART_KIND_LABELS,
+    REASON_LABELS,
+    STATUSES,
+    label,
+)
 
 TITLE = "承诺兑现情况报告"
 ALL = "全部"
 AUTO = "自动判定"
 REVIEWER = "审核人"
-LINKED = ("confirmed", "suggested")
-
-
-_PART_KINDS = {"plan": "计划", "summary": "总结"}
 
 
 def filters_text(filters: dict[str, Any]) -> str:
@@ -80,7 +83,7 @@ def comparisons_text(comparisons: list[dict[str, Any]]) -> str:
 
 def linked_evidence(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The evidence that counts: confirmed first, then suggested, each in rank order."""
-    return [e for state in LINKED for e in evidence if e["state"] == state]
+    return [e for state in LINKED_STATES for e in evidence if e["state"] == state]
 
 
 def best_score(evidence: list[dict[str, Any]]) -> float | None:
@@ -128,7 +131,7 @@ def part_text(part: dict[str, Any] | None) -> str:
     """``计划 2024 · 2024年工作计划``."""
     if not part:
         return ""
-    kind = _PART_KINDS.get(part.get("kind", ""), part.get("kind", ""))
+    kind = PART_KIND_LABELS.get(part.get("kind", ""), part.get("kind", ""))
     heading = part.get("heading") or ""
     return f"{kind} {part.get('period', '')}" + (f" · {heading}" if heading else "")
 

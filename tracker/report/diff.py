@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tracker.errors import InputFileError
-from tracker.statuses import STATUS_STYLES, STATUSES, label
+from tracker.statuses import STATUS_STYLES, label, status_rank
 
 #: Characters of commitment text shown in the table before it folds.
 TEXT_WIDTH = 50
@@ -129,10 +129,7 @@ def _alone(c: dict[str, Any]) -> dict[str, Any]:
 
 
 def _order(pair: tuple[str, str]) -> tuple[int, int, str, str]:
-    def rank(status: str) -> int:
-        return STATUSES.index(status) if status in STATUSES else len(STATUSES)
-
-    return rank(pair[0]), rank(pair[1]), pair[0], pair[1]
+    return status_rank(pair[0]), status_rank(pair[1]), pair[0], pair[1]
 
 
 def summary_line(diff: dict[str, Any]) -> str:

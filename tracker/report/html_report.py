@@ -16,7 +16,7 @@ from html import escape
 from typing import Any
 
 from tracker.report import common
-from tracker.statuses import STATUS_COLOURS, label
+from tracker.statuses import LINKED_STATES, STATUS_COLOURS, label
 
 #: Candidates shown on a card besides the linked and the reviewer-decided evidence.
 CANDIDATES_SHOWN = 2
@@ -302,7 +302,7 @@ def _evidence(shown: list[dict[str, Any]]) -> str:
             f"<span>{escape(common.source_text(e))}</span></div>"
             f"<p>{highlight(e['text'], terms)}</p></li>"
         )
-    if not any(e["state"] in common.LINKED for e in shown):
+    if not any(e["state"] in LINKED_STATES for e in shown):
         items.insert(0, '<li class="none">未见关联佐证；以下为候选。</li>')
     return f'<ol class="evidence">{"".join(items)}</ol>'
 

@@ -9,29 +9,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
 from tracker.errors import UsageError
 from tracker.ingest.topics import OTHER, TOPIC_KEYWORDS
-from tracker.statuses import STATUSES, label
-from tracker.store.evidence import Evidence, evidence_for
-from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus, Decision, Part
-from tracker.store.repository import (
-    LINK_ACTIONS,
-    current_statuses,
-    document_paths,
-    list_achievements,
-    list_commitments,
-    live_decisions,
-    orphaned_decisions,
-    reviewer_links,
-)
-
-#: Evidence states that count as a link (for ``supports`` and for automatic statuses).
-LINKED_STATES = frozenset({"suggested", "confirmed"})
+from tracker.match.resolve import linked_pairs
+from tracker.review.evidence import Evidence, evidence_for
+from tracker.review.status import current_statuses, list_commitments
+from tracker.statuses import DECIDED_STATES, LINK_ACTIONS, STATUSES, label
+from tracker.store.decision_log import live_decisions, orphaned_decisions, reviewer_links
+from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus, Decision
+from tracker.store.queries import document_paths, list_achievements, part_facts
+from tracker.times import iso_utc, now_utc
 
 #: Topics ``--topic`` accepts besides those stored: the fields the extractor assigns.
 TOPICS: tuple[str, ...] = (*TOPIC_KEYWORDS, OTHER)
@@ -69,7 +61,7 @@ def build_report(
         if topic not in known:
             raise UsageError(f"unknown topic {topic!r}", "use one of " + ", ".join(known))
     paths = document_paths(session)
-    parts = _parts(session)
+    parts = part_facts(session)
     commitments = list_commitments(session, agency=agency, period=period, status=status)
     if topic is not None:
         commitments = [c for c in commitments if c.topic == topic]
@@ -118,14 +110,7 @@ def render_json(report: dict[str, Any]) -> str:
 
 
 def _timestamp(now: datetime | None) -> str:
-    return iso_utc(now or datetime.now(UTC))
-
-
-def iso_utc(moment: datetime) -> str:
-    """``2026-11-22T10:00:00Z``; a naive time is taken as UTC (as the database stores it)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_utc(now or now_utc())
 
 
 @dataclass
@@ -149,15 +134,6 @@ def _provenance(session: Session, commitment_ids: set[str]) -> _Provenance:
         elif d.achievement_id is not None:
             found.links[(d.commitment_id, d.achievement_id)] = d
     return found
-
-
-def _parts(session: Session) -> dict[str, dict[str, Any]]:
-    """Part id -> ``{"kind", "period", "heading"}`` of every part."""
-    query = select(Part.id, Part.kind, Part.period, Part.heading)
-    return {
-        pid: {"kind": kind, "period": period, "heading": heading}
-        for pid, kind, period, heading in session.exec(query).all()
-    }
 
 
 def _commitment(
@@ -253,7 +229,7 @@ def _evidence_entry(
     item: Evidence, paths: dict[str, str], parts: dict[str, dict[str, Any]], decision: Decision | None
 ) -> dict[str, Any]:
     a = item.achievement
-    if item.state not in ("confirmed", "rejected"):
+    if item.state not in DECIDED_STATES:
         decision = None
     return {
         "id": a.id,
@@ -276,14 +252,12 @@ def _supports(session: Session) -> dict[str, list[str]]:
 
     Decisions about commitments that are no longer stored are ignored.
     """
-    rows: Iterable[tuple[str, str, str]] = session.exec(
-        select(Candidate.commitment_id, Candidate.achievement_id, Candidate.state)
+    rows: Iterable[tuple[str, str]] = session.exec(
+        select(Candidate.commitment_id, Candidate.achievement_id).where(Candidate.state == "suggested")
     ).all()
-    pairs = {(cid, aid): state for cid, aid, state in rows}
-    pairs.update(reviewer_links(session))
     existing = set(session.exec(select(Commitment.id)).all())
     supports: dict[str, list[str]] = {}
-    for (cid, aid), state in sorted(pairs.items()):
-        if state in LINKED_STATES and cid in existing:
+    for cid, aid in sorted(linked_pairs(rows, reviewer_links(session))):
+        if cid in existing:
             supports.setdefault(aid, []).append(cid)
     return supports

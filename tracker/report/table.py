@@ -15,7 +15,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tracker.statuses import STATUS_STYLES, STATUSES, label
+from tracker.statuses import LINKED_STATES, STATUS_STYLES, STATUSES, label
 
 #: Characters of commitment text shown before the cell folds onto more lines.
 TEXT_WIDTH = 60
@@ -43,7 +43,7 @@ def _best_evidence(evidence: list[dict[str, Any]]) -> Text:
     how many more are linked ("43 《佛山市养老服务条例(草案)》于10月提请… +1"); unlinked candidates are dim."""
     if not evidence:
         return Text("—", style="dim")
-    linked = [e for e in evidence if e["state"] in ("confirmed", "suggested")]
+    linked = [e for e in evidence if e["state"] in LINKED_STATES]
     best = linked[0] if linked else evidence[0]
     score = "" if best.get("score") is None else f"{best['score']:.0f} "
     quote = best["text"] if len(best["text"]) <= EVIDENCE_WIDTH else best["text"][: EVIDENCE_WIDTH - 1] + "…"

@@ -1,2 +1,3 @@
-"""What the review UI shows, read from the store without any UI code: the worklist of commitments with
-their current status, the per-block overview, and one commitment's detail with its evidence."""
+"""Where the matcher's output meets the reviewer's decisions, for writing and for reading: taking and
+undoing decisions, the current status, the evidence, the worklist and the detail the UI shows, the
+matching run with decisions in force, and exchanging decisions between databases."""

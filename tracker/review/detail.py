@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from tracker.review.evidence import Evidence, evidence_for
 from tracker.review.worklist import ReviewRow, load_rows
-from tracker.store.evidence import Evidence, evidence_for
+from tracker.statuses import PART_KIND_LABELS
+from tracker.store.decision_log import live_decisions
 from tracker.store.models import Achievement, Commitment, CommitmentStatus, Document, Part
-from tracker.store.repository import live_decisions
 
 #: Achievements listed by the link picker at most (it narrows as the reviewer types).
 PICKER_LIMIT = 200
@@ -38,7 +39,7 @@ class Source:
         return f"{self.short_kind()} {self.period} · {PurePath(self.path).name}"
 
     def short_kind(self) -> str:
-        return {"plan": "计划", "summary": "总结"}.get(self.kind, self.kind)
+        return PART_KIND_LABELS.get(self.kind, self.kind)
 
 
 @dataclass

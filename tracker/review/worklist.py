@@ -11,18 +11,11 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from tracker.statuses import STATUSES
+from tracker.match.resolve import resolve_status
+from tracker.statuses import DECIDING_ACTIONS
+from tracker.store.decision_log import live_decisions
 from tracker.store.models import Candidate, Commitment, CommitmentStatus, Document, Part
-from tracker.store.repository import (
-    LINK_ACTIONS,
-    has_report,
-    live_decisions,
-    resolve_status,
-    summary_documents,
-)
-
-#: Decisions that settle a commitment (a note alone does not).
-DECIDING_ACTIONS = (*LINK_ACTIONS, "status")
+from tracker.store.queries import has_report, summary_documents
 
 
 @dataclass(frozen=True)
@@ -58,7 +51,7 @@ def load_rows(session: Session, ids: Sequence[str] | None = None) -> list[Review
     """Every commitment (or only ``ids``) in document order, with its current status.
 
     The status is the reviewer's when one was set, else the matcher's, else ``pending``/``no_evidence``
-    by whether a summary of its agency and period exists (as :func:`current_statuses` decides).
+    by whether a summary of its agency and period exists (:func:`tracker.match.resolve.resolve_status`).
     """
     query = (
         select(  # type: ignore[call-overload]  # seven columns: more than sqlmodel's typed overloads
@@ -126,8 +119,3 @@ def summarize(rows: Iterable[ReviewRow]) -> list[BlockSummary]:
         block.by_status[status] += count
         block.by_topic.setdefault(topic, Counter())[status] += count
     return [blocks[key] for key in sorted(blocks)]
-
-
-def status_order(status: str) -> int:
-    """Position of a status in SPEC order (for sorting and charts)."""
-    return STATUSES.index(status) if status in STATUSES else len(STATUSES)

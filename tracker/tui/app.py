@@ -12,22 +12,17 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from tracker import annotate
 from tracker.errors import TrackerError
-from tracker.review.detail import CommitmentDetail, find_achievements, load_detail
-from tracker.review.worklist import ReviewRow, load_rows, refreshed
-from tracker.store.engine import read_session, write_session
-from tracker.store.models import Achievement
+from tracker.review.desk import Found, ReviewDesk, Step
+from tracker.review.detail import CommitmentDetail
+from tracker.review.worklist import ReviewRow, refreshed
 
-Decide = Callable[[Session], Any]
 #: Called after a decision with the commitment it touched (None: nothing done) and its fresh detail.
 Then = Callable[[str | None, CommitmentDetail | None], None]
 
@@ -36,7 +31,7 @@ Then = Callable[[str | None, CommitmentDetail | None], None]
 class _Job:
     """One queued decision."""
 
-    action: Decide
+    step: Step
     then: Then | None
     done: str
     show: str | None
@@ -57,7 +52,7 @@ class TrackerApp(App[None]):
 
     def __init__(self, engine: Engine, *, reviewer: str, blind: bool = False) -> None:
         super().__init__()
-        self.engine = engine
+        self.desk = ReviewDesk(engine, reviewer)
         self.reviewer = reviewer
         self.blind = blind
         self.rows: list[ReviewRow] = []
@@ -79,9 +74,7 @@ class TrackerApp(App[None]):
     @work(thread=True, exclusive=True, group="load")
     def reload(self) -> None:
         """Read the whole worklist again (another reviewer's decisions appear)."""
-        with read_session(self.engine) as session:
-            rows = load_rows(session)
-        self.call_from_thread(self._rows_loaded, rows)
+        self.call_from_thread(self._rows_loaded, self.desk.worklist())
 
     def _rows_loaded(self, rows: list[ReviewRow]) -> None:
         self.rows = rows
@@ -98,29 +91,23 @@ class TrackerApp(App[None]):
 
     @work(thread=True, group="detail")
     def fetch_detail(self, commitment_id: str, then: Callable[[CommitmentDetail | None], None]) -> None:
-        with read_session(self.engine) as session:
-            detail = load_detail(session, commitment_id)
-        self.call_from_thread(then, detail)
+        self.call_from_thread(then, self.desk.detail(commitment_id))
 
     @work(thread=True, group="search")
-    def search_achievements(self, agency: str, words: str, then: Callable[[list[Achievement]], None]) -> None:
-        with read_session(self.engine) as session:
-            found = find_achievements(session, agency, words)
-        self.call_from_thread(then, found)
+    def search_achievements(self, agency: str, words: str, then: Callable[[list[Found]], None]) -> None:
+        self.call_from_thread(then, self.desk.find(agency, words))
 
-    def decide(
-        self, action: Decide, then: Then | None = None, done: str = "", show: str | None = None
-    ) -> None:
-        """Queue ``action`` to run in its own write transaction, then read the detail to show next.
+    def decide(self, step: Step, then: Then | None = None, done: str = "", show: str | None = None) -> None:
+        """Queue ``step`` to run in its own write transaction, then read the detail to show next.
 
         Decisions run one at a time in the order the keys were pressed (an undo right after a confirm
-        must undo that confirm). ``action`` returns the decision taken, or None when there was nothing
-        to do. The detail read afterwards is of ``show`` when given (the next commitment, read in the
-        same trip), else of the commitment the decision touched (for an undo, the one it changed).
-        ``done`` is said in a notification; decisions whose effect is visible in place pass none.
+        must undo that confirm). The detail read afterwards is of ``show`` when given (the next
+        commitment, read in the same trip), else of the commitment the decision touched (for an undo,
+        the one it changed). ``done`` is said in a notification; decisions whose effect is visible in
+        place pass none.
         """
         with self._queue_lock:
-            self._queue.append(_Job(action, then, done, show))
+            self._queue.append(_Job(step, then, done, show))
             if self._draining:
                 return
             self._draining = True
@@ -138,20 +125,13 @@ class TrackerApp(App[None]):
 
     def _run(self, job: _Job) -> None:
         try:
-            with write_session(self.engine) as session:
-                decision = job.action(session)
-            touched = decision.commitment_id if decision is not None else None
-            wanted = job.show or touched
-            with read_session(self.engine) as session:
-                detail = load_detail(session, wanted) if wanted else None
-                if detail is not None and detail.row.id == touched:
-                    fresh = [detail.row]  # the detail read the touched row already
-                else:
-                    fresh = load_rows(session, [touched]) if touched else []
+            taken = self.desk.take(job.step, job.show)
         except TrackerError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
             return
-        self.call_from_thread(self._decided, job, fresh, touched, detail)
+        if job.step.kind == "undo" and taken.touched is None:
+            self.call_from_thread(self.notify, "没有可撤销的决定 nothing to undo", timeout=3)
+        self.call_from_thread(self._decided, job, taken.rows, taken.touched, taken.detail)
 
     def _decided(
         self, job: _Job, fresh: list[ReviewRow], touched: str | None, detail: CommitmentDetail | None
@@ -190,33 +170,23 @@ class TrackerApp(App[None]):
     # -- decisions ------------------------------------------------------------------------------------
 
     def confirm(self, cid: str, aid: str, then: Then) -> None:
-        self.decide(lambda s: annotate.decide_pair(s, "confirm", cid, aid, reviewer=self.reviewer), then)
+        self.decide(Step("confirm", cid, aid), then)
 
     def reject(self, cid: str, aid: str, then: Then) -> None:
-        self.decide(lambda s: annotate.decide_pair(s, "reject", cid, aid, reviewer=self.reviewer), then)
+        self.decide(Step("reject", cid, aid), then)
 
     def link(self, cid: str, aid: str, then: Then) -> None:
-        self.decide(
-            lambda s: annotate.decide_pair(s, "link", cid, aid, reviewer=self.reviewer), then, "已关联 linked"
-        )
+        self.decide(Step("link", cid, aid), then, "已关联 linked")
 
     def set_status(self, cid: str, status: str, then: Then, show: str | None = None) -> None:
         # No notification: the detail screen says it on its first line (a toast costs a layout pass).
-        self.decide(lambda s: annotate.set_status(s, cid, status, reviewer=self.reviewer), then, "", show)
+        self.decide(Step("status", cid, value=status), then, "", show)
 
     def add_note(self, cid: str, text: str, then: Then) -> None:
-        self.decide(
-            lambda s: annotate.add_note(s, cid, text, reviewer=self.reviewer), then, "备注已存 note saved"
-        )
+        self.decide(Step("note", cid, value=text), then, "备注已存 note saved")
 
     def undo(self, then: Then) -> None:
-        def action(session: Session) -> Any:
-            decision = annotate.undo_last(session, reviewer=self.reviewer)
-            if decision is None:
-                self.call_from_thread(self.notify, "没有可撤销的决定 nothing to undo", timeout=3)
-            return decision
-
-        self.decide(action, then, "已撤销 undone")
+        self.decide(Step("undo"), then, "已撤销 undone")
 
     # -- actions --------------------------------------------------------------------------------------
 

@@ -7,14 +7,14 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from tracker.statuses import REASON_LABELS, STATUS_STYLES, STATUSES, label
+from tracker.statuses import EVIDENCE_STATE_LABELS, REASON_LABELS, STATUS_STYLES, STATUSES, label
 
-#: How each evidence state reads on screen.
-STATE_LABELS = {
-    "suggested": ("建议", "bold cyan"),
-    "confirmed": ("已确认", "bold green"),
-    "rejected": ("已否决", "strike red"),
-    "candidate": ("候选", "dim"),
+#: How each evidence state looks on screen (its words are EVIDENCE_STATE_LABELS).
+STATE_STYLES = {
+    "suggested": "bold cyan",
+    "confirmed": "bold green",
+    "rejected": "strike red",
+    "candidate": "dim",
 }
 HIGHLIGHT = "bold reverse"
 
@@ -31,8 +31,7 @@ def status_badge(status: str, source: str = "auto", blind: bool = False) -> Text
 
 
 def state_badge(state: str) -> Text:
-    text, style = STATE_LABELS.get(state, (state, ""))
-    return Text(text, style=style)
+    return Text(EVIDENCE_STATE_LABELS.get(state, state), style=STATE_STYLES.get(state, ""))
 
 
 def score_text(score: float | None, blind: bool) -> Text:

@@ -15,8 +15,8 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tracker.review.desk import Found
 from tracker.statuses import STATUS_STYLES, STATUSES, label
-from tracker.store.models import Achievement
 from tracker.tui.keybar import key_label
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class LinkPicker(ModalScreen[str | None]):
     def _search(self) -> None:
         self.tracker.search_achievements(self.agency, self.query_one("#words", Input).value, self._show)
 
-    def _show(self, found: list[Achievement]) -> None:
+    def _show(self, found: list[Found]) -> None:
         options = self.query_one("#found", OptionList)
         options.clear_options()
         options.add_options(Option(Text.assemble((f"{a.period} ", "dim"), a.text), id=a.id) for a in found)

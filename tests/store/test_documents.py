@@ -8,7 +8,10 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from tracker.errors import StoreError
+from tracker.review.status import current_statuses, list_commitments
 from tracker.store import ids
+from tracker.store.decision_log import add_decision
+from tracker.store.documents import save_document
 from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.models import (
     Achievement,
@@ -19,14 +22,7 @@ from tracker.store.models import (
     Document,
     Part,
 )
-from tracker.store.repository import (
-    add_decision,
-    current_statuses,
-    list_achievements,
-    list_commitments,
-    parts_by_document,
-    save_document,
-)
+from tracker.store.queries import list_achievements, parts_by_document
 
 PLAN = ["建成社区嵌入式养老服务综合体不少于10个", "打造100个长者饭堂示范点", "推进养老服务标准化建设"]
 SUMMARY = ["建成长者饭堂1200个", "出台养老服务条例"]

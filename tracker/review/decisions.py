@@ -1,8 +1,8 @@
-"""Review decisions: resolve id prefixes and append the reviewer's decisions to the log.
+"""Taking a decision: resolve id prefixes and append the reviewer's decision to the log.
 
 Both ``tracker annotate`` and the review UI decide through these functions. Decisions go through
-:func:`tracker.store.repository.add_decision` into the append-only Decision table, so the matcher never
-overwrites them and they survive re-ingest (they are keyed by stable id). A link decision also
+:func:`tracker.store.decision_log.add_decision` into the append-only Decision table, so the matcher
+never overwrites them and they survive re-ingest (they are keyed by stable id). A link decision also
 recomputes the commitment's automatic status at once, so the status shown never lags the evidence.
 """
 
@@ -11,9 +11,10 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from tracker.errors import UsageError
-from tracker.match.evidence_status import refresh_statuses
+from tracker.review.status import refresh_statuses
+from tracker.statuses import LINK_ACTIONS
+from tracker.store.decision_log import add_decision, retract_last_decision
 from tracker.store.models import Achievement, Commitment, Decision
-from tracker.store.repository import LINK_ACTIONS, add_decision, retract_last_decision
 
 #: Matches listed when a prefix is ambiguous.
 LISTED = 3

@@ -25,14 +25,16 @@ from click.testing import CliRunner
 from factories import make_document
 
 import tracker.match
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.errors import InputFileError, TrackerError
-from tracker.evaluate import evaluate, evaluate_scorers
-from tracker.gold import GoldLine, load_gold, parse_gold
-from tracker.match.api import MatchRun, ScoredCandidate, StatusResult
+from tracker.evaluate.gold import GoldLine, load_gold, parse_gold
+from tracker.evaluate.scoring import evaluate, evaluate_scorers
+from tracker.match.results import MatchRun, ScoredCandidate, StatusResult
+from tracker.store.decision_log import add_decision
+from tracker.store.documents import save_document
 from tracker.store.engine import read_session, write_session
 from tracker.store.models import Candidate, CommitmentStatus
-from tracker.store.repository import add_decision, list_achievements, list_commitments, save_document
+from tracker.store.queries import list_achievements, list_commitments
 
 GZ = "广州市民政局"
 PLAN = {
@@ -338,7 +340,7 @@ def fake_matcher(monkeypatch, filled):
     _, c, a = filled
     calls: list[str] = []
 
-    def compute_matches(session, *, scorer="good"):
+    def compute_matches(session, *, scorer="good", **_options):
         calls.append(scorer)
         if scorer == "bad":
             return MatchRun(scorer=scorer)

@@ -14,7 +14,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tracker.evaluate import TOP_K, EvalReport, Pair, Problem, Scores, SetResult
+from tracker.evaluate.scores import TOP_K, EvalReport, Pair, Problem, Scores, SetResult
 from tracker.statuses import STATUS_STYLES, STATUSES, label
 
 #: Examples listed per kind (false positives, unresolved substrings …); JSON has them all.

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from tracker import annotate as review
-from tracker.cli_support import TrackerGroup, emit_text, open_engine, reviewer_option
+from tracker.cli.plumbing import TrackerGroup, emit_text, open_engine, reviewer_option
+from tracker.review import decisions as review
 from tracker.statuses import STATUSES, with_label
 from tracker.store.engine import read_session, write_session
 
@@ -141,7 +141,7 @@ def export_annotations(ctx: click.Context, output: Path | None, reviewer: str | 
       tracker export-annotations -o li.jsonl --reviewer li
       tracker --db laptop.db export-annotations > decisions.jsonl
     """
-    from tracker.exchange import export_records, render_jsonl
+    from tracker.review.exchange import export_records, render_jsonl
 
     engine = open_engine(ctx, must_exist=True)
     with read_session(engine) as session:
@@ -180,8 +180,8 @@ def import_annotations(ctx: click.Context, file: Path, dry_run: bool, force: boo
       tracker import-annotations li.jsonl --dry-run
       tracker --db desktop.db import-annotations laptop.jsonl
     """
-    from tracker.annotation_lines import read_lines
-    from tracker.exchange import import_lines, result_lines, summary
+    from tracker.review.exchange import import_lines, result_lines, summary
+    from tracker.review.exchange_lines import read_lines
 
     lines = read_lines(file)
     engine = open_engine(ctx, must_exist=True)

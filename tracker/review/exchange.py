@@ -17,15 +17,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from tracker.annotation_lines import DecisionLine, iso, utc
-from tracker.match.evidence_status import refresh_statuses
-from tracker.statuses import with_label
+from tracker.review.exchange_lines import DecisionLine
+from tracker.review.status import refresh_statuses
+from tracker.statuses import LINK_ACTIONS, LINK_STATE, with_label
+from tracker.store.decision_log import add_decision, add_retraction
 from tracker.store.models import Achievement, Commitment, Decision, Retraction
-from tracker.store.repository import LINK_ACTIONS, add_decision, add_retraction
+from tracker.store.queries import in_chunks, rows_by_id
 from tracker.textnorm import normalize
-
-_CHUNK = 500
-_LINK_STATE = {"confirm": "confirmed", "link": "confirmed", "reject": "rejected", "unlink": "rejected"}
+from tracker.times import iso_exact as iso
+from tracker.times import utc
 
 #: A line's key in the log: action, commitment, achievement, value, reviewer, time (UTC).
 Key = tuple[str, str, str | None, str | None, str, datetime]
@@ -43,8 +43,8 @@ def export_records(session: Session, *, reviewer: str | None = None) -> list[dic
         query = query.where(Decision.reviewer == reviewer)
     decisions = list(session.exec(query).all())
     retractions = {r.decision_id: r for r in session.exec(select(Retraction)).all()}
-    commitments = _by_id(session, Commitment, {d.commitment_id for d in decisions})
-    achievements = _by_id(session, Achievement, {d.achievement_id for d in decisions if d.achievement_id})
+    commitments = rows_by_id(session, Commitment, {d.commitment_id for d in decisions})
+    achievements = rows_by_id(session, Achievement, {d.achievement_id for d in decisions if d.achievement_id})
     records = []
     for d in decisions:
         c = commitments.get(d.commitment_id)
@@ -76,15 +76,6 @@ def export_records(session: Session, *, reviewer: str | None = None) -> list[dic
 def render_jsonl(records: Sequence[dict[str, Any]]) -> str:
     """One JSON object per line, Chinese kept readable."""
     return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
-
-
-def _by_id(session: Session, model: Any, keys: set[str]) -> dict[str, Any]:
-    wanted = sorted(keys)
-    found: dict[str, Any] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        query = select(model).where(col(model.id).in_(wanted[start : start + _CHUNK]))
-        found.update((row.id, row) for row in session.exec(query).all())
-    return found
 
 
 # --- import --------------------------------------------------------------------------------------
@@ -249,9 +240,8 @@ def _write(session: Session, inserts: list[_Resolved], retractions: list[tuple[i
         _retract(session, decision_id, item.line)
         if item.line.action in LINK_ACTIONS:
             touched.add(item.commitment_id)
-    ordered = sorted(touched)
-    for start in range(0, len(ordered), _CHUNK):
-        refresh_statuses(session, ordered[start : start + _CHUNK])
+    for chunk in in_chunks(sorted(touched)):
+        refresh_statuses(session, chunk)
 
 
 def _retract(session: Session, decision_id: int, d: DecisionLine) -> None:
@@ -264,7 +254,7 @@ def _retract(session: Session, decision_id: int, d: DecisionLine) -> None:
 
 
 def _effect(d: DecisionLine) -> str:
-    return d.value or "" if d.action == "status" else _LINK_STATE.get(d.action, "")
+    return d.value or "" if d.action == "status" else LINK_STATE.get(d.action, "")
 
 
 def _said(action: str, value: str | None, reviewer: str, created_at: datetime) -> str:
@@ -299,7 +289,7 @@ class _Log:
         self.standing: dict[Slot, _Entry] = {}
         for d in session.exec(select(Decision).order_by(col(Decision.id))).all():
             entry = _Entry(
-                effect=d.value or "" if d.action == "status" else _LINK_STATE.get(d.action, ""),
+                effect=d.value or "" if d.action == "status" else LINK_STATE.get(d.action, ""),
                 said=_said(d.action, d.value, d.reviewer, d.created_at),
                 reviewer=d.reviewer,
                 created_at=utc(d.created_at),
@@ -380,9 +370,9 @@ class _Resolver:
 
     def __init__(self, session: Session, lines: Sequence[DecisionLine]) -> None:
         self.session = session
-        self.commitments = set(_by_id(session, Commitment, {d.commitment_id for d in lines}))
+        self.commitments = set(rows_by_id(session, Commitment, {d.commitment_id for d in lines}))
         self.achievements = set(
-            _by_id(session, Achievement, {d.achievement_id for d in lines if d.achievement_id})
+            rows_by_id(session, Achievement, {d.achievement_id for d in lines if d.achievement_id})
         )
         self._texts: dict[tuple[Any, str, int], dict[str, list[str]]] = {}
 

@@ -18,9 +18,8 @@ from rich.console import Console
 from sqlalchemy.engine import Engine
 
 if TYPE_CHECKING:
-    from tracker.load import FileOutcome, LoadResult
-from tracker.cli_review import annotate, diff, export_annotations, import_annotations
-from tracker.cli_support import (
+    from tracker.store.documents import FileOutcome, LoadResult
+from tracker.cli.plumbing import (
     CONTEXT_SETTINGS,
     Settings,
     TrackerGroup,
@@ -31,13 +30,16 @@ from tracker.cli_support import (
     progress_bar,
     reviewer_option,
 )
-from tracker.match.api import DEFAULT_SCORER, SCORER_NAMES
+from tracker.cli.review import annotate, diff, export_annotations, import_annotations
+from tracker.match.results import DEFAULT_SCORER, SCORER_NAMES
 from tracker.report.csv_report import render_csv
 from tracker.report.html_report import render_html
 from tracker.report.json_report import build_report, render_json
 from tracker.report.markdown_report import render_markdown
 from tracker.report.table import render_table, render_table_text
 from tracker.statuses import STATUSES, with_label
+from tracker.store.decision_log import orphaned_decisions
+from tracker.store.documents import needs_matching
 from tracker.store.engine import (
     DEFAULT_URL,
     ENV_VAR,
@@ -45,7 +47,7 @@ from tracker.store.engine import (
     read_session,
     sqlite_path,
 )
-from tracker.store.repository import list_documents, needs_matching, orphaned_decisions
+from tracker.store.queries import list_documents
 
 
 @click.group(cls=TrackerGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
@@ -187,7 +189,7 @@ def _match_with_progress(
             progress.update(task[0], completed=done)
 
     try:
-        from tracker.match.run import match_database  # numpy, jieba: loaded by the commands that match
+        from tracker.review.matching import match_database  # numpy, jieba: loaded by the commands that match
 
         summary = match_database(engine, scorer=scorer, agency=agency, period=period, progress=on_block)
     finally:
@@ -284,9 +286,9 @@ def eval_command(ctx: click.Context, gold: tuple[str, ...], scorer: str | None, 
       tracker eval gold/*.jsonl --scorer all
       tracker eval fs2024_gold.jsonl --scorer weighted --json > scores.json
     """
-    from tracker.evaluate import evaluate_scorers
-    from tracker.gold import load_gold
-    from tracker.report.eval_table import render_eval
+    from tracker.evaluate.gold import load_gold
+    from tracker.evaluate.scoring import evaluate_scorers
+    from tracker.evaluate.table import render_eval
 
     lines = load_gold(gold)
     engine = open_engine(ctx, must_exist=True)
@@ -337,7 +339,7 @@ def _review(ctx: click.Context, *, reviewer: str, blind: bool) -> None:
     console = Console(highlight=False, soft_wrap=True)
     exit_code = 0
     if missing:
-        from tracker.load import seeds_folder
+        from tracker.ingest.batch import seeds_folder
 
         seeds = seeds_folder()
         console.print(f"Building {path or url} from {seeds} …", markup=False)
@@ -375,7 +377,7 @@ def _load_with_progress(
             progress.advance(task[0])
 
     try:
-        from tracker.load import load_paths  # the parsers (jieba, OpenCC, BeautifulSoup) load here
+        from tracker.store.documents import load_paths  # the parsers (jieba, OpenCC, BeautifulSoup) load here
 
         return load_paths(engine, paths, on_start=on_start, on_file=on_file, **options)
     finally:
@@ -437,7 +439,3 @@ def main() -> None:
             err=True,
         )
         sys.exit(INTERNAL_ERROR_EXIT)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,63 +1,26 @@
-"""Ingesting many files: parse each one and save it in its own transaction, keeping errors as values.
+"""Parsing many files, keeping errors as values: one bad file never stops a folder.
 
-One bad file never stops a folder and never leaves half a document in the database; the caller gets
-one outcome per file (with its parsed document, what saving did, or the error) and decides how to
-print them. Extraction itself lives in ``tracker.ingest.pipeline``; this module only drives it.
+Files are collected from the paths given, named as they will be shown (relative to a base folder),
+and parsed one by one or, from ``PARALLEL_FROM`` files on, in one process per core. Each file yields
+its parsed document or the error that stopped it; saving them is :func:`tracker.store.documents.load_paths`.
+Extraction itself lives in ``tracker.ingest.pipeline``.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from tracker.errors import InputFileError, TrackerError, UsageError
 from tracker.ingest.parsed import KINDS, ParsedDocument
-from tracker.store.engine import write_session
-from tracker.store.repository import SaveResult, save_document
 
 ParseFn = Callable[..., ParsedDocument]
 CollectFn = Callable[[list[str]], tuple[list[Path], list[InputFileError]]]
-
-
-@dataclass
-class FileOutcome:
-    """What happened to one input path: parsed and saved, or an error."""
-
-    path: str
-    parsed: ParsedDocument | None = None
-    saved: SaveResult | None = None
-    error: TrackerError | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-@dataclass
-class LoadResult:
-    """Every outcome of one ingest run, in input order (path errors first)."""
-
-    outcomes: list[FileOutcome] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[TrackerError]:
-        return [o.error for o in self.outcomes if o.error is not None]
-
-    @property
-    def saved(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.saved is not None]
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every file went in, else the largest exit code among the errors."""
-        return max((e.exit_code for e in self.errors), default=0)
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
@@ -80,37 +43,41 @@ def seeds_folder(cwd: Path | None = None) -> Path:
     local = (cwd or Path.cwd()) / "seeds"
     if local.is_dir():
         return local
-    bundled = Path(__file__).resolve().parent.parent / "seeds"
+    bundled = Path(__file__).resolve().parents[2] / "seeds"
     if bundled.is_dir():
         return bundled
     raise TrackerError("no seeds folder found", f"looked in {local} and {bundled}; run tracker ingest PATH")
 
 
-def load_paths(
-    engine: Engine,
+@dataclass
+class Batch:
+    """The files of one ingest run: those that cannot be read at all, and the rest, parsed lazily."""
+
+    errors: list[InputFileError] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # as shown, in order
+    parsed: Iterable[ParsedDocument | TrackerError] = ()  # one per name, in order
+
+
+def parse_paths(
     paths: Sequence[str],
     *,
     agency: str | None = None,
     period: int | None = None,
     kind: str = "auto",
     base: Path | None = None,
-    on_start: Callable[[int], None] | None = None,
-    on_file: Callable[[FileOutcome], None] | None = None,
     parse: ParseFn | None = None,
     collect: CollectFn | None = None,
-) -> LoadResult:
-    """Ingest ``paths`` (files or folders) into the database behind ``engine``.
+) -> Batch:
+    """Collect the files of ``paths`` (files or folders) and parse them, in order, as they are consumed.
 
     Args:
         agency, period, kind: overrides passed to extraction for single-kind files.
         base: folder that displayed paths are relative to (default: the current folder).
-        on_start: called once with the number of files found, before the first is parsed.
-        on_file: called after each file with its outcome (for progress bars and printing).
         parse, collect: stand-ins for ``tracker.ingest.pipeline.parse_file`` / ``collect_files``.
 
     Raises:
         UsageError: ``kind`` is not plan, summary or auto. Errors about single files are returned in
-            the result instead.
+            the batch instead.
     """
     if kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}", "use plan, summary or auto")
@@ -122,21 +89,14 @@ def load_paths(
 
     files, path_errors = collect(list(paths))
     files, name_errors = _with_usable_names(files, base)
-    result = LoadResult([FileOutcome(error.path, error=error) for error in [*path_errors, *name_errors]])
-    if on_start is not None:
-        on_start(len(files))
     shown = [display_path(file, base) for file in files]
     options = {"agency": agency, "period": period, "kind": kind}
+    parsed: Iterable[ParsedDocument | TrackerError]
     if parse is pipeline_parse() and len(files) >= PARALLEL_FROM:
         parsed = _parse_in_parallel(files, shown, options)
     else:
         parsed = (_parse_one(parse, file, name, options) for file, name in zip(files, shown, strict=True))
-    for name, document in zip(shown, parsed, strict=True):
-        outcome = _save_one(engine, name, document)
-        result.outcomes.append(outcome)
-        if on_file is not None:
-            on_file(outcome)
-    return result
+    return Batch([*path_errors, *name_errors], shown, parsed)
 
 
 def _with_usable_names(files: list[Path], base: Path | None) -> tuple[list[Path], list[InputFileError]]:
@@ -204,17 +164,3 @@ def _parse_in_parallel(
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for item in pool.map(_parse_for_pool, jobs, chunksize=4):
             yield InputFileError(*item) if isinstance(item, tuple) else item
-
-
-def _save_one(engine: Engine, shown: str, parsed: ParsedDocument | TrackerError) -> FileOutcome:
-    outcome = FileOutcome(shown)
-    if isinstance(parsed, TrackerError):
-        outcome.error = parsed
-        return outcome
-    outcome.parsed = parsed
-    try:
-        with write_session(engine) as session:
-            outcome.saved = save_document(session, parsed)
-    except TrackerError as error:
-        outcome.error = error
-    return outcome

@@ -10,11 +10,12 @@ from click.testing import CliRunner
 from factories import make_document
 from sqlalchemy import text
 
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.statuses import STATUS_LABELS
+from tracker.store.documents import save_document
 from tracker.store.engine import make_engine, write_session
 from tracker.store.models import Candidate
-from tracker.store.repository import list_achievements, list_commitments, save_document
+from tracker.store.queries import list_achievements, list_commitments
 
 
 @pytest.fixture

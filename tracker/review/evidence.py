@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from tracker.match.resolve import evidence_state
+from tracker.store.decision_log import reviewer_links
 from tracker.store.models import Achievement, Candidate
-from tracker.store.repository import candidates_for, reviewer_links
-
-_CHUNK = 500
+from tracker.store.queries import candidates_for, rows_by_id
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,15 @@ def evidence_for(session: Session, commitment_ids: Sequence[str]) -> dict[str, l
     ranked = candidates_for(session, wanted)
     needed = {c.achievement_id for candidates in ranked.values() for c in candidates}
     needed |= {aid for _cid, aid in reviewed}
-    achievements = _achievements(session, sorted(needed))
+    achievements: dict[str, Achievement] = rows_by_id(session, Achievement, needed)
     result: dict[str, list[Evidence]] = {}
     for cid, candidates in ranked.items():
         result[cid] = [
-            Evidence(achievements[c.achievement_id], c, reviewed.get((cid, c.achievement_id), c.state))
+            Evidence(
+                achievements[c.achievement_id],
+                c,
+                evidence_state(c.state, reviewed.get((cid, c.achievement_id))),
+            )
             for c in candidates
             if c.achievement_id in achievements
         ]
@@ -58,11 +62,3 @@ def evidence_for(session: Session, commitment_ids: Sequence[str]) -> dict[str, l
             continue
         result.setdefault(cid, []).append(Evidence(achievements[aid], None, state))
     return result
-
-
-def _achievements(session: Session, ids: list[str]) -> dict[str, Achievement]:
-    found: dict[str, Achievement] = {}
-    for start in range(0, len(ids), _CHUNK):
-        query = select(Achievement).where(col(Achievement.id).in_(ids[start : start + _CHUNK]))
-        found.update((a.id, a) for a in session.exec(query).all())
-    return found

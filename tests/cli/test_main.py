@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import tracker.ingest
-from tracker.cli import cli
+from tracker.cli.main import cli
 from tracker.errors import InputFileError
 from tracker.ingest.parsed import ParsedDocument, Part, Statement
 
@@ -237,7 +237,7 @@ def test_bare_tracker_keeps_an_existing_database(runner, docs, tmp_path):
 
 
 def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys, tmp_path):
-    import tracker.cli as cli_module
+    import tracker.cli.main as cli_module
     from tracker.store.engine import make_engine
 
     def broken(*args, **kwargs):

@@ -1,4 +1,4 @@
-"""Scoring one (agency, period) block: a base scorer, then the context a reader uses.
+"""The default scorer (``weighted``): term and character similarity, then the context a reader uses.
 
 A summary reports one result over several clauses ("…印发实施基本养老服务清单,涵盖…22个服务项目,逐项明确
 服务对象"): the later clauses say nothing of their subject, yet support the same commitment. And a summary
@@ -21,8 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tracker.ingest.topics import OTHER
-from tracker.match.scorers import CharTfidf, Scorer, Weighted
-from tracker.match.terms import compound_parts
+from tracker.match.scorers import CharTfidf, Scorer, TermScorer
 
 TERM_SHARE = 0.5
 SENTENCE_SHARE = 0.8
@@ -53,7 +52,7 @@ class ContextScorer(Scorer):
     name = "weighted"
 
     def __init__(self) -> None:
-        self.terms = Weighted()
+        self.terms = TermScorer()
         self.chars = CharTfidf()
 
     def fit(self, stats) -> None:  # type: ignore[no-untyped-def]
@@ -76,29 +75,10 @@ class ContextScorer(Scorer):
         scores += TOPIC_BONUS * _same_topic(commitments, achievements)
         return np.clip(scores, 0.0, 100.0)
 
-    def keep_key_term_links(
-        self, links: np.ndarray, commitments: Sequence[Item], achievements: Sequence[Item], count: int
-    ) -> np.ndarray:
-        """Keep a link only where the achievement's sentence or section title contains one of the
-        commitment's ``count`` rarest terms (or a word of it: "综合监管" by "…协同监管模式"): evidence
-        has to mention what sets the commitment apart. Checked on the links only, not on every pair."""
-        sentences: dict[tuple[str, int], str] = {}
-        for a in achievements:
-            key = (a.document, a.sentence)
-            sentences[key] = sentences.get(key, "") + a.normalized
-        contexts: dict[int, str] = {}
-        forms: dict[int, list[str]] = {}
-        kept = links.copy()
-        for row, column in zip(*np.nonzero(links), strict=True):
-            if row not in forms:
-                weights = self.terms.weights(commitments[row].normalized)
-                key_terms = sorted(weights, key=lambda t: -weights[t])[:count]
-                forms[row] = [form for term in key_terms for form in (term, *compound_parts(term))]
-            if column not in contexts:
-                a = achievements[column]
-                contexts[column] = sentences[(a.document, a.sentence)] + a.section.rsplit(" > ", 1)[-1]
-            kept[row, column] = any(form in contexts[column] for form in forms[row])
-        return kept
+    def key_terms(self, text: str, count: int) -> list[str]:
+        """The ``count`` most specific content terms of ``text`` (highest weight first)."""
+        weights = self.terms.weights(text)
+        return sorted(weights, key=lambda t: -weights[t])[:count]
 
     def _alignment(self, commitments: Sequence[Item], achievements: Sequence[Item]) -> np.ndarray:
         """For each pair, how alike their chapters are, 1.0 for the achievement chapter most like the

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tracker.errors import InputFileError, TrackerError
+from tracker.files import read_utf8
 from tracker.statuses import STATUSES
-from tracker.textfile import read_utf8
 
 LineKind = Literal["evidence", "status", "non_commitment"]
 

@@ -6,25 +6,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tracker.errors import InputFileError
-from tracker.statuses import DECISION_ACTIONS, STATUSES
-from tracker.store.repository import LINK_ACTIONS
-from tracker.textfile import read_utf8
+from tracker.files import read_utf8
+from tracker.statuses import DECISION_ACTIONS, LINK_ACTIONS, STATUSES
+from tracker.times import utc
 
 _HINT = "one JSON object per line, as 'tracker export-annotations' writes"
-
-
-def iso(moment: datetime) -> str:
-    """``2026-11-22T10:00:00.123456Z``: UTC with microseconds, so a time survives the round trip exactly."""
-    return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,109 @@
+"""The review as a UI drives it: each call opens its own session, a decision is one transaction, and
+what comes back is plain data (rows, a detail, the achievements found), never a database object.
+
+The review UI talks to the database only through a :class:`ReviewDesk`, from its worker threads. A
+decision is a :class:`Step` (what the key asked for); :meth:`ReviewDesk.take` writes it, recomputes the
+automatic status where a link changed, and reads the detail to show next in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tracker.errors import UsageError
+from tracker.review import decisions
+from tracker.review.detail import CommitmentDetail, find_achievements, load_detail
+from tracker.review.worklist import ReviewRow, load_rows
+from tracker.store.engine import read_session, write_session
+from tracker.store.models import Decision
+
+#: What a step may ask for.
+STEP_KINDS = ("confirm", "reject", "link", "status", "note", "undo")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One decision as a key asks for it: ``kind`` on ``commitment`` (and ``achievement`` for a pair),
+    ``value`` a status id or a note's text. An undo names nothing: it takes back the reviewer's latest."""
+
+    kind: str
+    commitment: str = ""
+    achievement: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Found:
+    """An achievement offered by the link picker."""
+
+    id: str
+    period: int
+    text: str
+
+
+@dataclass
+class Taken:
+    """What a step did: the commitment it touched (None: nothing to do, e.g. nothing left to undo), the
+    detail to show next and the touched commitment's fresh worklist row."""
+
+    touched: str | None
+    detail: CommitmentDetail | None = None
+    rows: list[ReviewRow] = field(default_factory=list)
+
+
+class ReviewDesk:
+    """One reviewer's access to the review of the database behind ``engine``."""
+
+    def __init__(self, engine: Engine, reviewer: str) -> None:
+        self.engine = engine
+        self.reviewer = reviewer
+
+    def worklist(self) -> list[ReviewRow]:
+        """Every commitment in document order with its current status."""
+        with read_session(self.engine) as session:
+            return load_rows(session)
+
+    def detail(self, commitment_id: str) -> CommitmentDetail | None:
+        """One commitment as the detail screen shows it (None when it is no longer stored)."""
+        with read_session(self.engine) as session:
+            return load_detail(session, commitment_id)
+
+    def find(self, agency: str, words: str) -> list[Found]:
+        """Achievements of ``agency`` containing every word, for the link picker."""
+        with read_session(self.engine) as session:
+            return [Found(a.id, a.period, a.text) for a in find_achievements(session, agency, words)]
+
+    def take(self, step: Step, show: str | None = None) -> Taken:
+        """Write ``step`` in its own transaction and read what to show next: the detail of ``show`` when
+        given (the next commitment), else of the commitment the step touched.
+
+        Raises:
+            TrackerError: the step names nothing stored, or the database refused it.
+        """
+        with write_session(self.engine) as session:
+            decision = self._write(session, step)
+            touched = decision.commitment_id if decision is not None else None
+            wanted = show or touched
+            detail = load_detail(session, wanted) if wanted else None
+            if detail is not None and detail.row.id == touched:
+                rows = [detail.row]  # the detail read the touched row already
+            else:
+                rows = load_rows(session, [touched]) if touched else []
+        return Taken(touched, detail, rows)
+
+    def _write(self, session: Session, step: Step) -> Decision | None:
+        reviewer = self.reviewer
+        if step.kind in ("confirm", "reject", "link"):
+            return decisions.decide_pair(
+                session, step.kind, step.commitment, step.achievement, reviewer=reviewer
+            )
+        if step.kind == "status":
+            return decisions.set_status(session, step.commitment, step.value, reviewer=reviewer)
+        if step.kind == "note":
+            return decisions.add_note(session, step.commitment, step.value, reviewer=reviewer)
+        if step.kind == "undo":
+            return decisions.undo_last(session, reviewer=reviewer)
+        raise UsageError(f"unknown review step {step.kind!r}", "use one of " + ", ".join(STEP_KINDS))

@@ -1,0 +1,68 @@
+"""Every status shown anywhere, read from the database: the reviewer's, else the matcher's, else the
+fallback (the rule is :func:`tracker.match.resolve.resolve_status`), and the matcher's status of a
+commitment recomputed at once after a reviewer's link decision."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from tracker.match.resolve import StatusView, automatic_statuses, linked_achievements, resolve_status
+from tracker.match.results import StatusResult
+from tracker.store import queries
+from tracker.store.decision_log import reviewer_links, reviewer_statuses
+from tracker.store.matches import save_statuses
+from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
+from tracker.store.queries import has_report, read_rows, summary_documents
+
+
+def current_statuses(session: Session, commitments: Sequence[Commitment]) -> dict[str, StatusView]:
+    """The status of each commitment and who set it."""
+    reviewed = reviewer_statuses(session)
+    automatic = {row.commitment_id: row.status for row in session.exec(select(CommitmentStatus)).all()}
+    summaries = summary_documents(session)
+    return {
+        c.id: resolve_status(
+            c.id, has_report(summaries, c.agency, c.period, c.document_id), reviewed, automatic
+        )
+        for c in commitments
+    }
+
+
+def list_commitments(
+    session: Session, *, agency: str | None = None, period: int | None = None, status: str | None = None
+) -> list[Commitment]:
+    """Commitments in document order, optionally filtered, ``status`` on the current status."""
+    rows = queries.list_commitments(session, agency=agency, period=period)
+    if status is not None:
+        statuses = current_statuses(session, rows)
+        rows = [row for row in rows if statuses[row.id].status == status]
+    return rows
+
+
+def status_counts(session: Session, commitments: Sequence[Commitment]) -> Counter[tuple[str, int, str]]:
+    """(agency, period, status) -> number of commitments, for summaries."""
+    statuses = current_statuses(session, commitments)
+    return Counter((c.agency, c.period, statuses[c.id].status) for c in commitments)
+
+
+def refresh_statuses(session: Session, commitment_ids: Sequence[str]) -> dict[str, StatusResult]:
+    """Recompute and store the automatic status of these commitments from their stored candidates and
+    the reviewer's live link decisions, without scoring again (the review UI calls this after each
+    confirm, reject or link, so the status beside the evidence is never stale)."""
+    rows = read_rows(session, Commitment, None, None, ids=commitment_ids)
+    if not rows:
+        return {}
+    candidates = session.exec(
+        select(Candidate).where(col(Candidate.commitment_id).in_([row.id for row in rows]))
+    ).all()
+    decided = reviewer_links(session, commitment_ids)
+    wanted = {c.achievement_id for c in candidates} | {achievement for _c, achievement in decided}
+    achievements = {row.id: row for row in read_rows(session, Achievement, None, None, ids=sorted(wanted))}
+    summaries = summary_documents(session)
+    reported = {row.id: has_report(summaries, row.agency, row.period, row.document_id) for row in rows}
+    result = automatic_statuses(rows, linked_achievements(candidates, decided), achievements, reported)
+    save_statuses(session, result.values())
+    return result

@@ -1,0 +1,161 @@
+"""The review log: every decision a reviewer takes, appended and never rewritten, and its retractions.
+
+A decision (confirm, reject, link, unlink, status, note) is a row of ``Decision``; an undo is a row of
+``Retraction`` naming it. Nothing is ever updated or deleted, so the history is exact; what is *in force*
+is derived here (the live decisions: those not retracted). How the decisions in force combine with the
+matcher's output is :mod:`tracker.match.resolve`; writing them from a key press is :mod:`tracker.review`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from tracker.errors import StoreError
+from tracker.statuses import DECISION_ACTIONS, LINK_ACTIONS, LINK_STATE, STATUSES
+from tracker.store.models import Achievement, Commitment, Decision, Retraction, utcnow
+
+
+def add_decision(
+    session: Session,
+    *,
+    commitment_id: str,
+    action: str,
+    achievement_id: str | None = None,
+    value: str | None = None,
+    reviewer: str = "",
+    created_at: datetime | None = None,
+) -> Decision:
+    """Append one entry to the review log (the caller commits), snapshotting the commitment's text.
+
+    ``created_at`` defaults to now; an import passes the time the decision was taken elsewhere.
+
+    Raises:
+        StoreError: ``action`` is not a review action, or a ``status`` action names no known status.
+    """
+    if action not in DECISION_ACTIONS:
+        raise StoreError(f"unknown review action {action!r}", "use one of " + ", ".join(DECISION_ACTIONS))
+    if action == "status" and value not in STATUSES:
+        raise StoreError(f"unknown status {value!r}", "use one of " + ", ".join(STATUSES))
+    commitment = lock_commitment(session, commitment_id)
+    decision = Decision(
+        commitment_id=commitment_id,
+        achievement_id=achievement_id,
+        action=action,
+        value=value,
+        reviewer=reviewer,
+        created_at=created_at or utcnow(),
+        commitment_text=commitment.text if commitment is not None else "",
+    )
+    session.add(decision)
+    session.flush()
+    return decision
+
+
+def lock_commitment(session: Session, commitment_id: str) -> Commitment | None:
+    """The commitment (None when it is not stored), locked until the transaction ends.
+
+    Every decision and undo takes this lock first. On PostgreSQL two reviewers deciding about the same
+    commitment at once then take turns, so the second one's automatic status is computed with the first
+    one's decision in view and updates the status row the first one wrote, instead of failing on a
+    duplicate key or leaving a stale status. SQLite, whose BEGIN IMMEDIATE already lets one writer in
+    at a time, is not sent ``FOR UPDATE``.
+    """
+    query = select(Commitment).where(Commitment.id == commitment_id).with_for_update()
+    return session.exec(query).first()
+
+
+def live_decisions(
+    session: Session, actions: Sequence[str] | None = None, commitment_ids: Sequence[str] | None = None
+) -> list[Decision]:
+    """Decisions not retracted, oldest first, optionally only these actions and commitments."""
+    retracted = select(Retraction.decision_id)
+    query = select(Decision).where(col(Decision.id).not_in(retracted)).order_by(col(Decision.id))
+    if actions is not None:
+        query = query.where(col(Decision.action).in_(list(actions)))
+    if commitment_ids is not None:
+        query = query.where(col(Decision.commitment_id).in_(list(commitment_ids)))
+    return list(session.exec(query).all())
+
+
+def orphaned_decisions(session: Session) -> list[Decision]:
+    """Live decisions about statements no longer stored, oldest first: the commitment, or the achievement
+    of a pair decision, is in no ingested document any more (its document was edited or removed).
+
+    They stay in the log untouched and take effect again when the same text is ingested again (ids are
+    stable); until then they decide nothing, so reports list them for a reviewer to look at.
+    """
+    retracted = select(Retraction.decision_id)
+    gone_commitment = col(Decision.commitment_id).not_in(select(Commitment.id))
+    gone_achievement = and_(
+        col(Decision.achievement_id).is_not(None),
+        col(Decision.achievement_id).not_in(select(Achievement.id)),
+    )
+    query = (
+        select(Decision)
+        .where(col(Decision.id).not_in(retracted), or_(gone_commitment, gone_achievement))
+        .order_by(col(Decision.id))
+    )
+    return list(session.exec(query).all())
+
+
+def reviewer_statuses(session: Session) -> dict[str, str]:
+    """Commitment id -> the status its latest live ``status`` decision set."""
+    return {d.commitment_id: d.value or "" for d in live_decisions(session, ("status",))}
+
+
+def reviewer_links(
+    session: Session, commitment_ids: Sequence[str] | None = None
+) -> dict[tuple[str, str], str]:
+    """(commitment id, achievement id) -> ``confirmed`` or ``rejected`` per the latest live link decision
+    (of every commitment, or only of ``commitment_ids``)."""
+    return {
+        (d.commitment_id, d.achievement_id): LINK_STATE[d.action]
+        for d in live_decisions(session, LINK_ACTIONS, commitment_ids)
+        if d.achievement_id is not None
+    }
+
+
+def reviewer_notes(session: Session) -> dict[str, list[Decision]]:
+    """Commitment id -> its live notes, oldest first."""
+    notes: dict[str, list[Decision]] = {}
+    for d in live_decisions(session, ("note",)):
+        notes.setdefault(d.commitment_id, []).append(d)
+    return notes
+
+
+def retract_last_decision(session: Session, reviewer: str) -> Decision | None:
+    """Retract ``reviewer``'s latest live decision (the caller commits); None when there is none left."""
+    retracted = select(Retraction.decision_id)
+    query = (
+        select(Decision)
+        .where(Decision.reviewer == reviewer, col(Decision.id).not_in(retracted))
+        .order_by(col(Decision.id).desc())
+        .limit(1)
+    )
+    decision = session.exec(query).first()
+    while decision is not None:
+        lock_commitment(session, decision.commitment_id)
+        # Asked again under the lock: the reviewer's other process may have just undone this one.
+        latest = session.exec(query).first()
+        if latest is None or latest.id == decision.id:
+            break
+        decision = latest
+    if decision is None or decision.id is None:
+        return None
+    session.add(Retraction(decision_id=decision.id, reviewer=reviewer))
+    session.flush()
+    return decision
+
+
+def add_retraction(
+    session: Session, decision_id: int, *, reviewer: str, created_at: datetime | None = None
+) -> Retraction:
+    """Retract one given decision (the caller commits); an import uses it to carry undo history over."""
+    retraction = Retraction(decision_id=decision_id, reviewer=reviewer, created_at=created_at or utcnow())
+    session.add(retraction)
+    session.flush()
+    return retraction

@@ -1,0 +1,339 @@
+"""Saving parsed documents, each in one transaction, and loading many files into the database.
+
+Saving is idempotent per displayed path: an unchanged file is a no-op, a changed one replaces every
+row extracted from its previous version (and the matcher output that pointed at them) but never a
+reviewer's Decision rows, which reattach by stable id when the same statement comes back. One bad file
+never stops a folder and never leaves half a document behind: :func:`load_paths` returns one outcome
+per file (its parsed document, what saving did, or the error) and the caller decides how to print them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import delete, insert, or_
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
+
+from tracker.errors import StoreError, TrackerError
+from tracker.ingest.batch import CollectFn, ParseFn, parse_paths
+from tracker.ingest.parsed import ParsedDocument, Statement
+from tracker.ingest.parsed import Part as ParsedPart
+from tracker.store import ids
+from tracker.store.engine import describe, write_session
+from tracker.store.models import (
+    Achievement,
+    Candidate,
+    Commitment,
+    CommitmentStatus,
+    Document,
+    Part,
+    utcnow,
+)
+from tracker.store.queries import in_chunks
+
+Outcome = Literal["inserted", "replaced", "unchanged"]
+
+
+@dataclass
+class PartSummary:
+    """What one part of a saved document held, for the ingest printout."""
+
+    kind: str
+    period: int
+    agency: str
+    heading: str
+    statements: int
+
+
+@dataclass
+class SaveResult:
+    """What :func:`save_document` did with one document.
+
+    ``commitments``/``achievements`` count rows this document now owns; ``merged`` counts statements
+    folded into an identical earlier one of the same document (their ``times_stated`` was added);
+    ``already_stated`` maps the path of another document to how many of this document's statements
+    it already owns (those rows were kept as they were).
+    """
+
+    document_id: str
+    path: str
+    outcome: Outcome
+    parts: list[PartSummary] = field(default_factory=list)
+    commitments: int = 0
+    achievements: int = 0
+    merged: int = 0
+    already_stated: dict[str, int] = field(default_factory=dict)
+
+
+def save_document(session: Session, parsed: ParsedDocument) -> SaveResult:
+    """Store ``parsed`` in one transaction (a savepoint when the session is already in one).
+
+    Raises:
+        StoreError: the database refused the rows; nothing of this document was changed.
+    """
+    transaction = session.begin_nested() if session.in_transaction() else session.begin()
+    try:
+        with transaction:
+            return _save(session, parsed)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"{parsed.path}: not saved: {describe(exc)}") from exc
+
+
+def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
+    doc_id = ids.document_id(parsed.path)
+    result = SaveResult(
+        document_id=doc_id,
+        path=parsed.path,
+        outcome="inserted",
+        parts=[PartSummary(p.kind, p.period, p.agency, p.heading, len(p.statements)) for p in parsed.parts],
+    )
+    existing = session.get(Document, doc_id)
+    if existing is not None and existing.sha256 == parsed.sha256:
+        result.outcome = "unchanged"
+        result.commitments, result.achievements = _owned_counts(session, doc_id)
+        return result
+    # The agency-years this document reports on, before and after: the automatic statuses there were
+    # computed against evidence that is about to change.
+    reported = {(p.agency or parsed.agency, p.period) for p in parsed.parts if p.kind == "summary"}
+    if existing is not None:
+        result.outcome = "replaced"
+        old_parts = select(Part.agency, Part.period).where(Part.document_id == doc_id, Part.kind == "summary")
+        reported.update((agency, period) for agency, period in session.exec(old_parts).all())
+        _delete_extracted(session, doc_id)
+        existing.sha256 = parsed.sha256
+    else:
+        existing = Document(id=doc_id, path=parsed.path, sha256=parsed.sha256, encoding=parsed.encoding)
+    existing.encoding = parsed.encoding
+    existing.title = parsed.title
+    existing.agency = parsed.agency
+    existing.ingested_at = utcnow()
+    existing.removed_lines = parsed.removed_lines
+    existing.repeated_paragraphs = parsed.repeated_paragraphs
+    session.add(existing)
+    session.flush()
+
+    # Statement rows go in as plain dicts through one executemany per table: building ORM objects for
+    # tens of thousands of rows cost four times as much (benchmarks/speed.py).
+    commitments: dict[str, dict[str, Any]] = {}
+    achievements: dict[str, dict[str, Any]] = {}
+    for index, ppart in enumerate(parsed.parts):
+        agency = ppart.agency or parsed.agency
+        part = Part(
+            id=ids.part_id(doc_id, index),
+            document_id=doc_id,
+            kind=ppart.kind,
+            period=ppart.period,
+            agency=agency,
+            heading=ppart.heading,
+            position=ppart.position,
+        )
+        session.add(part)
+        for statement in ppart.statements:
+            quantities = [q.as_dict() for q in statement.quantities]
+            if ppart.kind == "plan":
+                key = ids.commitment_id(agency, ppart.period, statement.normalized)
+                merged = _merge(commitments, key, statement)
+                if not merged:
+                    commitments[key] = _row_fields(key, doc_id, part.id, agency, ppart, statement) | {
+                        "targets": quantities
+                    }
+            else:
+                key = ids.achievement_id(agency, ppart.period, statement.normalized)
+                merged = _merge(achievements, key, statement)
+                if not merged:
+                    achievements[key] = _row_fields(key, doc_id, part.id, agency, ppart, statement) | {
+                        "quantities": quantities
+                    }
+            result.merged += merged
+    session.flush()
+
+    for model, rows in ((Commitment, commitments), (Achievement, achievements)):
+        owners = _owners(session, model, list(rows))
+        fresh = []
+        for key, row in rows.items():
+            if key in owners:
+                result.already_stated[owners[key]] = result.already_stated.get(owners[key], 0) + 1
+            else:
+                fresh.append(row)
+        if fresh:
+            session.execute(insert(model.__table__), fresh)  # type: ignore[union-attr]
+    _clear_statuses(session, reported)
+    session.flush()
+    result.commitments, result.achievements = _owned_counts(session, doc_id)
+    return result
+
+
+def _clear_statuses(session: Session, blocks: Iterable[tuple[str, int]]) -> None:
+    """Remove the automatic statuses of these agency-years until the next match.
+
+    They show the fallback meanwhile, and :func:`needs_matching` sees them, so that ``tracker ingest``
+    matches again even when the run that saved the document stopped before matching.
+    """
+    for agency, period in sorted(set(blocks)):
+        commitments = select(Commitment.id).where(Commitment.agency == agency, Commitment.period == period)
+        session.exec(delete(CommitmentStatus).where(col(CommitmentStatus.commitment_id).in_(commitments)))
+
+
+def needs_matching(session: Session) -> bool:
+    """Whether some commitment has no automatic status: a document was saved after the last match (an
+    ingest run with ``--no-match``, or one stopped before its matching was done)."""
+    unmatched = select(Commitment.id).where(col(Commitment.id).not_in(select(CommitmentStatus.commitment_id)))
+    return session.exec(unmatched.limit(1)).first() is not None
+
+
+def _row_fields(
+    key: str, doc_id: str, part_id: str, agency: str, ppart: ParsedPart, s: Statement
+) -> dict[str, Any]:
+    return {
+        "id": key,
+        "document_id": doc_id,
+        "part_id": part_id,
+        "agency": agency,
+        "period": ppart.period,
+        "position": s.position,
+        "section": s.section,
+        "text": s.text,
+        "normalized": s.normalized,
+        "topic": s.topic,
+        "deadline": s.deadline,
+        "testable": s.testable,
+        "times_stated": s.times_stated,
+        "sentence": s.sentence,
+    }
+
+
+def _merge(rows: dict[str, dict[str, Any]], key: str, statement: Statement) -> bool:
+    row = rows.get(key)
+    if row is None:
+        return False
+    row["times_stated"] += statement.times_stated
+    return True
+
+
+def _owners(session: Session, model: type[Commitment] | type[Achievement], keys: list[str]) -> dict[str, str]:
+    """Which of ``keys`` already exist (necessarily in another document), mapped to that document's path."""
+    owners: dict[str, str] = {}
+    for chunk in in_chunks(keys):
+        query = (
+            select(model.id, Document.path)
+            .join(Document, col(Document.id) == col(model.document_id))
+            .where(col(model.id).in_(chunk))
+        )
+        owners.update(dict(session.exec(query).all()))
+    return owners
+
+
+def _owned_counts(session: Session, doc_id: str) -> tuple[int, int]:
+    commitments = session.exec(select(Commitment.id).where(Commitment.document_id == doc_id)).all()
+    achievements = session.exec(select(Achievement.id).where(Achievement.document_id == doc_id)).all()
+    return len(commitments), len(achievements)
+
+
+def _delete_extracted(session: Session, doc_id: str) -> None:
+    """Remove a document's parts, statements and the matcher output about them; Decisions stay."""
+    commitment_ids = select(Commitment.id).where(Commitment.document_id == doc_id)
+    achievement_ids = select(Achievement.id).where(Achievement.document_id == doc_id)
+    session.exec(
+        delete(Candidate).where(
+            or_(
+                col(Candidate.commitment_id).in_(commitment_ids),
+                col(Candidate.achievement_id).in_(achievement_ids),
+            )
+        )
+    )
+    session.exec(delete(CommitmentStatus).where(col(CommitmentStatus.commitment_id).in_(commitment_ids)))
+    session.exec(delete(Commitment).where(col(Commitment.document_id) == doc_id))
+    session.exec(delete(Achievement).where(col(Achievement.document_id) == doc_id))
+    session.exec(delete(Part).where(col(Part.document_id) == doc_id))
+    session.flush()
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one input path: parsed and saved, or an error."""
+
+    path: str
+    parsed: ParsedDocument | None = None
+    saved: SaveResult | None = None
+    error: TrackerError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class LoadResult:
+    """Every outcome of one ingest run, in input order (path errors first)."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[TrackerError]:
+        return [o.error for o in self.outcomes if o.error is not None]
+
+    @property
+    def saved(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.saved is not None]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file went in, else the largest exit code among the errors."""
+        return max((e.exit_code for e in self.errors), default=0)
+
+
+def load_paths(
+    engine: Engine,
+    paths: Sequence[str],
+    *,
+    agency: str | None = None,
+    period: int | None = None,
+    kind: str = "auto",
+    base: Path | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+    parse: ParseFn | None = None,
+    collect: CollectFn | None = None,
+) -> LoadResult:
+    """Ingest ``paths`` (files or folders) into the database behind ``engine``, a transaction per file.
+
+    Args:
+        agency, period, kind, base, parse, collect: as :func:`tracker.ingest.batch.parse_paths` takes them.
+        on_start: called once with the number of files found, before the first is parsed.
+        on_file: called after each file with its outcome (for progress bars and printing).
+
+    Raises:
+        UsageError: ``kind`` is not plan, summary or auto. Errors about single files are returned in
+            the result instead.
+    """
+    batch = parse_paths(
+        paths, agency=agency, period=period, kind=kind, base=base, parse=parse, collect=collect
+    )
+    result = LoadResult([FileOutcome(error.path, error=error) for error in batch.errors])
+    if on_start is not None:
+        on_start(len(batch.names))
+    for name, document in zip(batch.names, batch.parsed, strict=True):
+        outcome = _save_one(engine, name, document)
+        result.outcomes.append(outcome)
+        if on_file is not None:
+            on_file(outcome)
+    return result
+
+
+def _save_one(engine: Engine, shown: str, parsed: ParsedDocument | TrackerError) -> FileOutcome:
+    outcome = FileOutcome(shown)
+    if isinstance(parsed, TrackerError):
+        outcome.error = parsed
+        return outcome
+    outcome.parsed = parsed
+    try:
+        with write_session(engine) as session:
+            outcome.saved = save_document(session, parsed)
+    except TrackerError as error:
+        outcome.error = error
+    return outcome

@@ -1,0 +1,177 @@
+"""Plain reads of what ingest and matching stored: documents, parts, statements and candidates.
+
+Nothing here knows a review rule; the decision log has its own module (:mod:`tracker.store.decision_log`)
+and the rules that combine the two live in :mod:`tracker.match.resolve` and :mod:`tracker.review`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlmodel import Session, col, select
+
+from tracker.store.models import Achievement, Candidate, Commitment, Document, Part
+
+#: Ids per ``IN (…)`` list: well under SQLite's bound-parameter limit on every version.
+CHUNK = 500
+
+T = TypeVar("T")
+
+
+def in_chunks(keys: Sequence[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """``keys`` in consecutive lists of at most ``size``, for ``IN`` queries over many ids."""
+    items = list(keys)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def rows_by_id(session: Session, model: Any, keys: Iterable[str]) -> dict[str, Any]:
+    """Id -> stored row of ``model`` (Commitment or Achievement) for those of ``keys`` that exist."""
+    found: dict[str, Any] = {}
+    for chunk in in_chunks(sorted(set(keys))):
+        found.update(
+            (row.id, row) for row in session.exec(select(model).where(col(model.id).in_(chunk))).all()
+        )
+    return found
+
+
+def list_documents(session: Session) -> list[Document]:
+    """Every document, by path."""
+    return list(session.exec(select(Document).order_by(Document.path)).all())
+
+
+def document_paths(session: Session) -> dict[str, str]:
+    """Document id -> displayed path."""
+    return dict(session.exec(select(Document.id, Document.path)).all())
+
+
+def parts_by_document(session: Session, document_id: str) -> list[Part]:
+    """The parts of one document in reading order."""
+    query = select(Part).where(Part.document_id == document_id).order_by(col(Part.position))
+    return list(session.exec(query).all())
+
+
+def part_facts(session: Session) -> dict[str, dict[str, Any]]:
+    """Part id -> ``{"kind", "period", "heading"}`` of every part."""
+    query = select(Part.id, Part.kind, Part.period, Part.heading)
+    return {
+        pid: {"kind": kind, "period": period, "heading": heading}
+        for pid, kind, period, heading in session.exec(query).all()
+    }
+
+
+def list_commitments(
+    session: Session, *, agency: str | None = None, period: int | None = None
+) -> list[Commitment]:
+    """Commitments in document order (path, part, position), optionally filtered."""
+    return _in_document_order(session, Commitment, agency, period)
+
+
+def list_achievements(
+    session: Session, *, agency: str | None = None, period: int | None = None
+) -> list[Achievement]:
+    """Achievements in document order, optionally filtered by agency and period."""
+    return _in_document_order(session, Achievement, agency, period)
+
+
+def _in_document_order(session: Session, model: Any, agency: str | None, period: int | None) -> list[Any]:
+    """Statements of ``model`` (Commitment or Achievement) by document path, part and position."""
+    query = (
+        select(model)
+        .join(Document, col(Document.id) == col(model.document_id))
+        .join(Part, col(Part.id) == col(model.part_id))
+        .order_by(col(Document.path), col(Part.position), col(model.position), col(model.id))
+    )
+    if agency is not None:
+        query = query.where(model.agency == agency)
+    if period is not None:
+        query = query.where(model.period == period)
+    return list(session.exec(query).all())
+
+
+def candidates_for(session: Session, commitment_ids: Iterable[str]) -> dict[str, list[Candidate]]:
+    """Commitment id -> its candidates, best rank first (commitments without any are absent)."""
+    result: dict[str, list[Candidate]] = {}
+    for chunk in in_chunks(list(commitment_ids)):
+        query = (
+            select(Candidate)
+            .where(col(Candidate.commitment_id).in_(chunk))
+            .order_by(col(Candidate.commitment_id), col(Candidate.rank), col(Candidate.score).desc())
+        )
+        for candidate in session.exec(query).all():
+            result.setdefault(candidate.commitment_id, []).append(candidate)
+    return result
+
+
+def list_candidates(session: Session) -> list[Candidate]:
+    """Every candidate row, grouped by commitment and ranked."""
+    return list(
+        session.exec(select(Candidate).order_by(col(Candidate.commitment_id), col(Candidate.rank))).all()
+    )
+
+
+def summary_documents(session: Session) -> dict[tuple[str, int], set[str]]:
+    """(agency, period) -> the documents holding a summary part for it."""
+    result: dict[tuple[str, int], set[str]] = {}
+    for agency, period, document in session.exec(
+        select(Part.agency, Part.period, Part.document_id).where(Part.kind == "summary")
+    ).all():
+        result.setdefault((agency, period), set()).add(document)
+    return result
+
+
+def has_report(
+    summaries: dict[tuple[str, int], set[str]], agency: str, period: int, document_id: str
+) -> bool:
+    """Whether another document than the commitment's own reports on its agency and period (a document
+    never reports the outcome of its own targets: seeds/002 states mid-year results beside its targets)."""
+    return bool(summaries.get((agency, period), set()) - {document_id})
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """The columns matching reads of a commitment or achievement (plain tuples load far faster than
+    ORM objects: 200,000 statements are read per run at a thousand documents)."""
+
+    id: str
+    agency: str
+    period: int
+    document_id: str
+    normalized: str
+    section: str
+    topic: str
+    sentence: int
+    text: str
+    quantities: list[dict]  # a commitment's targets, an achievement's figures
+
+
+def read_rows(
+    session: Session,
+    model: type[Commitment] | type[Achievement],
+    agency: str | None,
+    period: int | None,
+    ids: Sequence[str] | None = None,
+) -> list[Row]:
+    """The matching columns of ``model``'s statements in document order (optionally filtered)."""
+    figures = model.targets if model is Commitment else model.quantities  # type: ignore[union-attr]
+    query = select(  # type: ignore[call-overload]  # ten columns: more than sqlmodel's typed overloads
+        model.id,
+        model.agency,
+        model.period,
+        model.document_id,
+        model.normalized,
+        model.section,
+        model.topic,
+        model.sentence,
+        model.text,
+        figures,
+    ).order_by(model.document_id, model.position)
+    if agency is not None:
+        query = query.where(model.agency == agency)
+    if period is not None:
+        query = query.where(model.period == period)
+    if ids is not None:
+        query = query.where(col(model.id).in_(list(ids)))
+    return [Row(*row) for row in session.exec(query).all()]
