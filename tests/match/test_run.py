@@ -138,8 +138,7 @@ def test_dev_benchmark_quality_does_not_regress(unreviewed_engine) -> None:
     gold = load_gold([GOLD])
     with read_session(unreviewed_engine) as session:
         runs = {
-            name: evaluate(session, gold, compute_run(session, scorer=name)).overall
-            for name in SCORER_NAMES
+            name: evaluate(session, gold, compute_run(session, scorer=name)).overall for name in SCORER_NAMES
         }
     ours = runs["weighted"]
     assert ours.f1 >= 0.86

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 if TYPE_CHECKING:
     from tracker.store.documents import FileOutcome, LoadResult
@@ -43,6 +44,7 @@ from tracker.store.documents import needs_matching
 from tracker.store.engine import (
     DEFAULT_URL,
     ENV_VAR,
+    database_error,
     database_url,
     read_session,
     sqlite_path,
@@ -430,6 +432,11 @@ def main() -> None:
         cli(prog_name="tracker", standalone_mode=True)
     except SystemExit:
         raise
+    except SQLAlchemyError as error:  # a database error no session translated: still the user's to fix
+        if os.environ.get("TRACKER_DEBUG"):
+            raise
+        click.echo(f"tracker: {' '.join(str(database_error(error)).split())}", err=True)
+        sys.exit(1)
     except Exception as error:  # noqa: BLE001 - the last resort at the edge, never inside the core
         if os.environ.get("TRACKER_DEBUG"):
             raise

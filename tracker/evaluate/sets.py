@@ -56,6 +56,7 @@ class SetScorer:
         self.scope_commitments = [c for c in commitments if (c.agency, c.period) == scope]
         self.result = SetResult(name, scope)
         self._problems: dict[tuple[str, str], Problem] = {}
+        self._lost = 0  # gold links with an unresolved side (set by _gold_links)
         self._resolved: dict[str, Commitment | None] = {}
 
     def _commitment_texts(self) -> list[str]:
@@ -110,31 +111,7 @@ class SetScorer:
         return [self._pair(key) for key in sorted(keys, key=order)]
 
     def _links(self) -> None:
-        gold: set[PairKey] = set()
-        optional: set[PairKey] = set()
-        lost: set[tuple[str, str]] = set()
-        judged: set[str] = set()
-        touched: set[str] = set()
-        for index, line in enumerate(self.lines):
-            if line.kind != "evidence":
-                continue
-            found = [a.id for a in self._achievements(index, line)]
-            (touched if line.optional else judged).update(found)
-            a_keys = found or [_UNRESOLVED + line.text]
-            for text in line.commitments:
-                commitment = self._commitment(line, text)
-                for aid in a_keys:
-                    if commitment is None or aid.startswith(_UNRESOLVED):
-                        if not line.optional:
-                            lost.add((commitment.id if commitment else _UNRESOLVED + text, aid))
-                    else:
-                        (optional if line.optional else gold).add((commitment.id, aid))
-
-        for ckey, akey in lost:
-            for kind, key in (("commitment", ckey), ("evidence", akey)):
-                if key.startswith(_UNRESOLVED):
-                    self._problems[(kind, key[1:])].lost_links += 1
-
+        gold, optional, judged, touched = self._gold_links()
         scope_achievements = {
             a.id for a in self.achievement_rows.values() if (a.agency, a.period) == self.result.scope
         }
@@ -165,12 +142,41 @@ class SetScorer:
         scores.true_positives = len(true_pos)
         scores.unjudged_links = len(unjudged)
         scores.ignored_links = ignored
-        scores.unresolved_gold_links = len(lost)
+        scores.unresolved_gold_links = self._lost
         scores.top_k_hits = len(gold) - len(missed)
         self.result.false_positives = self._pairs(false_pos)
         self.result.false_negatives = self._pairs(gold - true_pos)
         self.result.unjudged = self._pairs(unjudged)
         self.result.missed_top_k = self._pairs(missed)
+
+    def _gold_links(self) -> tuple[set[PairKey], set[PairKey], set[str], set[str]]:
+        """The gold links, the optional ones, the judged achievements and those only optional lines
+        touch; gold pairs with an unresolved side are counted as lost, on their problem too."""
+        gold: set[PairKey] = set()
+        optional: set[PairKey] = set()
+        lost: set[tuple[str, str]] = set()
+        judged: set[str] = set()
+        touched: set[str] = set()
+        for index, line in enumerate(self.lines):
+            if line.kind != "evidence":
+                continue
+            found = [a.id for a in self._achievements(index, line)]
+            (touched if line.optional else judged).update(found)
+            a_keys = found or [_UNRESOLVED + line.text]
+            for text in line.commitments:
+                commitment = self._commitment(line, text)
+                for aid in a_keys:
+                    if commitment is None or aid.startswith(_UNRESOLVED):
+                        if not line.optional:
+                            lost.add((commitment.id if commitment else _UNRESOLVED + text, aid))
+                    else:
+                        (optional if line.optional else gold).add((commitment.id, aid))
+        for ckey, akey in lost:
+            for kind, key in (("commitment", ckey), ("evidence", akey)):
+                if key.startswith(_UNRESOLVED):
+                    self._problems[(kind, key[1:])].lost_links += 1
+        self._lost = len(lost)
+        return gold, optional, judged, touched
 
     def _statuses(self) -> None:
         scores = self.result.scores

@@ -104,40 +104,52 @@ def _is_standalone_heading(text: str, marked: bool = True) -> bool:
 
 def analyse(paragraphs: list[Paragraph]) -> Structure:
     """Walk the paragraphs keeping a heading stack; emit every sentence with its section path."""
-    stack: dict[int, str] = {}
-    units: list[SentenceUnit] = []
-    part_headings: list[Heading] = []
-    title = ""
-    title_years: list[int] = []
-    numbered_seen = False
-    full_sentences = 0
-
-    def open_heading(level: int, text: str, marked: bool) -> None:
-        nonlocal numbered_seen
-        for deeper in [lv for lv in stack if lv >= level]:
-            del stack[deeper]
-        stack[level] = text
-        if marked:
-            numbered_seen = True
-        kind, year = part_of_heading(text)
-        if kind:
-            part_headings.append(Heading(level, text, kind, year))
-            for deeper in list(stack):
-                del stack[deeper]
-            numbered_seen = False
-
+    walk = _Walk()
     for index, paragraph in enumerate(paragraphs):
         level, body = _strip_marker(paragraph.text)
         if index == 0 and level is None and _is_standalone_heading(body, marked=False):
-            title = body
-            title_years = [int(y) for y in re.findall(_YEAR, body)]
-            kind, year = part_of_heading(body)
-            if kind:
-                part_headings.append(Heading(0, body, kind, year))
-            continue
-        if _is_standalone_heading(body, marked=level is not None):
-            open_heading(level or UNMARKED_LEVEL, body.rstrip("。"), level is not None)
-            continue
+            walk.set_title(body)
+        elif _is_standalone_heading(body, marked=level is not None):
+            walk.open_heading(level or UNMARKED_LEVEL, body.rstrip("。"), level is not None)
+        else:
+            walk.add_body(index, paragraph, level, body)
+    return Structure(
+        title=walk.title, title_years=walk.title_years, part_headings=walk.part_headings, units=walk.units
+    )
+
+
+class _Walk:
+    """The state of :func:`analyse` as it reads paragraph after paragraph."""
+
+    def __init__(self) -> None:
+        self.stack: dict[int, str] = {}
+        self.units: list[SentenceUnit] = []
+        self.part_headings: list[Heading] = []
+        self.title = ""
+        self.title_years: list[int] = []
+        self.numbered_seen = False
+        self.full_sentences = 0
+
+    def set_title(self, body: str) -> None:
+        self.title = body
+        self.title_years = [int(y) for y in re.findall(_YEAR, body)]
+        kind, year = part_of_heading(body)
+        if kind:
+            self.part_headings.append(Heading(0, body, kind, year))
+
+    def open_heading(self, level: int, text: str, marked: bool) -> None:
+        for deeper in [lv for lv in self.stack if lv >= level]:
+            del self.stack[deeper]
+        self.stack[level] = text
+        if marked:
+            self.numbered_seen = True
+        kind, year = part_of_heading(text)
+        if kind:
+            self.part_headings.append(Heading(level, text, kind, year))
+            self.stack.clear()
+            self.numbered_seen = False
+
+    def add_body(self, index: int, paragraph: Paragraph, level: int | None, body: str) -> None:
         local: list[str] = []
         first = True
         for enumerated, item in enumerated_items(body):
@@ -146,28 +158,27 @@ def analyse(paragraphs: list[Paragraph]) -> Structure:
             if item_sentences:
                 head = item_sentences[0][0]
                 if first and level is not None and len(head) <= _MAX_INLINE_TITLE:
-                    open_heading(level, head, True)
+                    self.open_heading(level, head, True)
                     item_sentences = item_sentences[1:]
                 elif len(item_sentences) > 1 and _is_lead_title(head):
                     (local if not enumerated else item_title).append(head)
                     item_sentences = item_sentences[1:]
             first = False
-            section = tuple(stack[lv] for lv in sorted(stack)) + tuple(local) + tuple(item_title)
+            section = tuple(self.stack[lv] for lv in sorted(self.stack)) + tuple(local) + tuple(item_title)
             for sentence, stop in item_sentences:
-                units.append(
+                self.units.append(
                     SentenceUnit(
                         text=sentence,
-                        full_sentence=full_sentences + stop,
+                        full_sentence=self.full_sentences + stop,
                         section=section,
                         paragraph=index,
                         count=paragraph.count,
-                        part_index=len(part_headings) - 1 if part_headings else None,
-                        numbered_section=numbered_seen,
+                        part_index=len(self.part_headings) - 1 if self.part_headings else None,
+                        numbered_section=self.numbered_seen,
                         years=[int(y) for y in re.findall(_YEAR, sentence)],
                     )
                 )
-            full_sentences += 1 + max((stop for _text, stop in item_sentences), default=0)
-    return Structure(title=title, title_years=title_years, part_headings=part_headings, units=units)
+            self.full_sentences += 1 + max((stop for _text, stop in item_sentences), default=0)
 
 
 def _is_lead_title(sentence: str) -> bool:

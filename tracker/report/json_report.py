@@ -54,12 +54,7 @@ def build_report(
     Raises:
         UsageError: ``status`` or ``topic`` is not one the report knows.
     """
-    if status is not None and status not in STATUSES:
-        raise UsageError(f"unknown status {status!r}", "use one of " + ", ".join(STATUSES))
-    if topic is not None:
-        known = known_topics(session)
-        if topic not in known:
-            raise UsageError(f"unknown topic {topic!r}", "use one of " + ", ".join(known))
+    _check_filters(session, status, topic)
     paths = document_paths(session)
     parts = part_facts(session)
     commitments = list_commitments(session, agency=agency, period=period, status=status)
@@ -67,13 +62,7 @@ def build_report(
         commitments = [c for c in commitments if c.topic == topic]
     statuses = current_statuses(session, commitments)
     provenance = _provenance(session, {c.id for c in commitments})
-    evidence = {
-        cid: [
-            _evidence_entry(item, paths, parts, provenance.links.get((cid, item.achievement.id)))
-            for item in items
-        ]
-        for cid, items in evidence_for(session, [c.id for c in commitments]).items()
-    }
+    evidence = _evidence(session, commitments, provenance, paths, parts)
     supports = _supports(session)
     details = dict(session.exec(select(CommitmentStatus.commitment_id, CommitmentStatus.detail)).all())
 
@@ -95,6 +84,32 @@ def build_report(
             for a in list_achievements(session, agency=agency, period=period)
         ],
         "orphaned_decisions": _orphans(session),
+    }
+
+
+def _check_filters(session: Session, status: str | None, topic: str | None) -> None:
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"unknown status {status!r}", "use one of " + ", ".join(STATUSES))
+    if topic is not None:
+        known = known_topics(session)
+        if topic not in known:
+            raise UsageError(f"unknown topic {topic!r}", "use one of " + ", ".join(known))
+
+
+def _evidence(
+    session: Session,
+    commitments: list[Commitment],
+    provenance: _Provenance,
+    paths: dict[str, str],
+    parts: dict[str, dict[str, Any]],
+) -> dict[str, list[dict[str, Any]]]:
+    """Commitment id -> its evidence entries, with who decided each reviewed pair."""
+    return {
+        cid: [
+            _evidence_entry(item, paths, parts, provenance.links.get((cid, item.achievement.id)))
+            for item in items
+        ]
+        for cid, items in evidence_for(session, [c.id for c in commitments]).items()
     }
 
 

@@ -108,17 +108,38 @@ def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
         existing.sha256 = parsed.sha256
     else:
         existing = Document(id=doc_id, path=parsed.path, sha256=parsed.sha256, encoding=parsed.encoding)
-    existing.encoding = parsed.encoding
-    existing.title = parsed.title
-    existing.agency = parsed.agency
-    existing.ingested_at = utcnow()
-    existing.removed_lines = parsed.removed_lines
-    existing.repeated_paragraphs = parsed.repeated_paragraphs
+    _describe(existing, parsed)
     session.add(existing)
     session.flush()
+    commitments, achievements = _statement_rows(session, parsed, doc_id, result)
+    session.flush()
+    for model, rows in ((Commitment, commitments), (Achievement, achievements)):
+        _insert_fresh(session, model, rows, result)
+    _clear_statuses(session, reported)
+    session.flush()
+    result.commitments, result.achievements = _owned_counts(session, doc_id)
+    return result
 
-    # Statement rows go in as plain dicts through one executemany per table: building ORM objects for
-    # tens of thousands of rows cost four times as much (benchmarks/speed.py).
+
+def _describe(document: Document, parsed: ParsedDocument) -> None:
+    """Copy what the document row says about the file from its parsed form."""
+    document.encoding = parsed.encoding
+    document.title = parsed.title
+    document.agency = parsed.agency
+    document.ingested_at = utcnow()
+    document.removed_lines = parsed.removed_lines
+    document.repeated_paragraphs = parsed.repeated_paragraphs
+
+
+def _statement_rows(
+    session: Session, parsed: ParsedDocument, doc_id: str, result: SaveResult
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Add the document's parts and return its commitment and achievement rows by id, a statement
+    repeated within the document folded into its first row (``result.merged`` counts them).
+
+    Statement rows go in as plain dicts through one executemany per table: building ORM objects for
+    tens of thousands of rows cost four times as much (benchmarks/speed.py).
+    """
     commitments: dict[str, dict[str, Any]] = {}
     achievements: dict[str, dict[str, Any]] = {}
     for index, ppart in enumerate(parsed.parts):
@@ -133,39 +154,31 @@ def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
             position=ppart.position,
         )
         session.add(part)
+        plan = ppart.kind == "plan"
+        rows = commitments if plan else achievements
         for statement in ppart.statements:
-            quantities = [q.as_dict() for q in statement.quantities]
-            if ppart.kind == "plan":
-                key = ids.commitment_id(agency, ppart.period, statement.normalized)
-                merged = _merge(commitments, key, statement)
-                if not merged:
-                    commitments[key] = _row_fields(key, doc_id, part.id, agency, ppart, statement) | {
-                        "targets": quantities
-                    }
-            else:
-                key = ids.achievement_id(agency, ppart.period, statement.normalized)
-                merged = _merge(achievements, key, statement)
-                if not merged:
-                    achievements[key] = _row_fields(key, doc_id, part.id, agency, ppart, statement) | {
-                        "quantities": quantities
-                    }
+            key = (ids.commitment_id if plan else ids.achievement_id)(
+                agency, ppart.period, statement.normalized
+            )
+            merged = _merge(rows, key, statement)
+            if not merged:
+                figures = {("targets" if plan else "quantities"): [q.as_dict() for q in statement.quantities]}
+                rows[key] = _row_fields(key, doc_id, part.id, agency, ppart, statement) | figures
             result.merged += merged
-    session.flush()
+    return commitments, achievements
 
-    for model, rows in ((Commitment, commitments), (Achievement, achievements)):
-        owners = _owners(session, model, list(rows))
-        fresh = []
-        for key, row in rows.items():
-            if key in owners:
-                result.already_stated[owners[key]] = result.already_stated.get(owners[key], 0) + 1
-            else:
-                fresh.append(row)
-        if fresh:
-            session.execute(insert(model.__table__), fresh)  # type: ignore[union-attr]
-    _clear_statuses(session, reported)
-    session.flush()
-    result.commitments, result.achievements = _owned_counts(session, doc_id)
-    return result
+
+def _insert_fresh(session: Session, model: Any, rows: dict[str, dict[str, Any]], result: SaveResult) -> None:
+    """Insert the rows no other document owns yet; count the others under ``result.already_stated``."""
+    owners = _owners(session, model, list(rows))
+    fresh = []
+    for key, row in rows.items():
+        if key in owners:
+            result.already_stated[owners[key]] = result.already_stated.get(owners[key], 0) + 1
+        else:
+            fresh.append(row)
+    if fresh:
+        session.execute(insert(model.__table__), fresh)
 
 
 def _clear_statuses(session: Session, blocks: Iterable[tuple[str, int]]) -> None:

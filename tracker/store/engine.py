@@ -99,7 +99,7 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
             if stored_revision(engine) != HEAD:
                 _migrate(engine)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open database {url}: {describe(exc)}") from exc
+            raise StoreError(f"cannot open database {url}: {describe(exc)}", hint_for(describe(exc))) from exc
     return engine
 
 
@@ -156,22 +156,68 @@ def describe(exc: SQLAlchemyError) -> str:
     return text.splitlines()[0] if text else exc.__class__.__name__
 
 
+#: Words of a driver's message -> what the user can do about it.
+_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("database is locked", "could not obtain lock", "lock timeout", "deadlock detected"),
+        "another process holds the database (a running 'tracker match' or ingest?); retry in a moment",
+    ),
+    (
+        ("connection refused", "could not connect", "connection failed", "server closed the connection",
+         "terminating connection", "no such host", "could not translate host name", "timeout expired"),
+        "the database server cannot be reached; check that it is running and --db / TRACKER_DB",
+    ),
+    (("unable to open database file",), "the database file cannot be opened; check its path and permissions"),
+    (("readonly database", "read-only"), "the database cannot be written here; check its permissions"),
+    (("database or disk is full", "no space left", "disk full"), "the disk is full; free space and retry"),
+)  # fmt: skip
+
+
+def hint_for(message: str) -> str | None:
+    """What the user can do about a database error, when its message says (None otherwise)."""
+    lowered = message.lower()
+    for words, hint in _HINTS:
+        if any(word in lowered for word in words):
+            return hint
+    return None
+
+
+def database_error(exc: SQLAlchemyError, doing: str = "database error") -> StoreError:
+    """A library error from the database as one line with the fix, never a traceback."""
+    text = describe(exc)
+    return StoreError(f"{doing}: {text}", hint_for(text))
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose work is one transaction, committed on success and rolled back on any error.
 
     On SQLite the transaction starts with BEGIN IMMEDIATE so concurrent writers wait (up to the busy
     timeout) instead of failing after they have read.
+
+    Raises:
+        StoreError: the database refused the work (locked past the busy timeout, unreachable, full …);
+            nothing of it was written, and the message says what to do.
     """
     bound = (
         engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"}) if engine.dialect.name == "sqlite" else engine
     )
-    with Session(bound, expire_on_commit=False) as session, session.begin():
-        yield session
+    try:
+        with Session(bound, expire_on_commit=False) as session, session.begin():
+            yield session
+    except SQLAlchemyError as exc:
+        raise database_error(exc, "not saved") from exc
 
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    """A session for queries; nothing is committed."""
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
+    """A session for queries; nothing is committed.
+
+    Raises:
+        StoreError: the database could not be read (locked, unreachable …), with what to do.
+    """
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    except SQLAlchemyError as exc:
+        raise database_error(exc, "cannot read the database") from exc
