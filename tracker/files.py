@@ -1,9 +1,12 @@
-"""Reading a small UTF-8 text file that the user names (gold files, exchanged decisions), with every
-failure as one :class:`InputFileError` line."""
+"""Reading a small UTF-8 text file that the user names (gold files, exchanged decisions), and its JSON
+Lines, with every failure as one :class:`InputFileError` line that names the file (and the line)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from tracker.errors import InputFileError
 
@@ -22,3 +25,21 @@ def read_utf8(path: Path, what: str) -> str:
         raise InputFileError(str(path), "not UTF-8", f"{what} are UTF-8 JSON Lines") from error
     except OSError as error:
         raise InputFileError(str(path), f"cannot read: {error.strerror or error}") from error
+
+
+def json_lines(text: str, source: str, hint: str) -> Iterator[tuple[str, int, Any]]:
+    """``(where, line number, value)`` of each non-blank line of a JSON Lines text; ``where`` is
+    ``source:line``, for messages.
+
+    Raises:
+        InputFileError: a line is not JSON (``hint`` says what the file should hold).
+    """
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise InputFileError(where, f"not valid JSON ({error.msg})", hint) from error
+        yield where, number, data

@@ -7,14 +7,13 @@ file and the line. Blank lines are allowed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from tracker.errors import InputFileError, TrackerError
-from tracker.files import read_utf8
+from tracker.files import json_lines, read_utf8
 from tracker.statuses import STATUSES
 
 LineKind = Literal["evidence", "status", "non_commitment"]
@@ -69,16 +68,7 @@ def load_gold(paths: Iterable[str | Path]) -> list[GoldLine]:
 def parse_gold(text: str, source: str = "<gold>") -> list[GoldLine]:
     """The gold lines of one file's text; ``source`` names the file in error messages."""
     lines: list[GoldLine] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        where = f"{source}:{number}"
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise TrackerError(
-                f"{where}: not valid JSON ({error.msg})", "one JSON object per line"
-            ) from error
+    for where, _number, data in json_lines(text, source, "one JSON object per line"):
         lines.append(_line(data, where))
     return lines
 

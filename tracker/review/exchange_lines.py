@@ -4,14 +4,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tracker.errors import InputFileError
-from tracker.files import read_utf8
+from tracker.files import json_lines, read_utf8
 from tracker.statuses import DECISION_ACTIONS, LINK_ACTIONS, STATUSES
 from tracker.times import utc
 
@@ -56,14 +55,7 @@ def read_lines(path: Path) -> list[DecisionLine]:
 def parse_lines(text: str, source: str = "<annotations>") -> list[DecisionLine]:
     """The decisions of one file's text (blank lines skipped); ``source`` names the file in errors."""
     lines = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        where = f"{source}:{number}"
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise InputFileError(where, f"not valid JSON ({error.msg})", _HINT) from error
+    for where, number, data in json_lines(text, source, _HINT):
         lines.append(_decision_line(data, where, number))
     return lines
 
