@@ -1,10 +1,14 @@
-"""The one normal form of Chinese text used for ids, matching and gold comparison."""
+"""The forms of text: the one normal form used for ids, matching and gold comparison (:func:`normalize`),
+and the safe form of any text a user or a file sets, for storing (:func:`clean_field`) and for showing
+(:func:`shown`) on a terminal, in the UI or in a report."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import opencc
 
@@ -24,3 +28,42 @@ def to_simplified(text: str) -> str:
 def normalize(text: str) -> str:
     """NFKC (full-width to half-width), Traditional to Simplified, all whitespace removed."""
     return _WHITESPACE.sub("", to_simplified(unicodedata.normalize("NFKC", text)))
+
+
+#: Terminal escape sequences: CSI (``ESC [``, or C1 ``\x9b``), OSC (``ESC ]`` / ``\x9d`` … BEL or ST: a
+#: window title, a clipboard write), DCS/SOS/PM/APC strings, and any other two-byte ``ESC x``.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?",
+    re.DOTALL,
+)
+#: Control characters that are not layout: C0 but tab and newline, DEL, C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Characters that change how text around them reads without being seen: bidi embeddings, overrides
+#: and isolates (U+202E turns "exe.txt" into "txt.exe"), marks, and zero-width spaces and joiners.
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def clean_field(text: str) -> str:
+    """``text`` without terminal escape sequences and control characters (tab and newline stay): what
+    is stored of a note, a reviewer's name or any other field a user or an imported file sets."""
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def shown(text: str) -> str:
+    """``text`` as it may be shown: cleaned as :func:`clean_field` does, and every invisible bidi or
+    zero-width character made visible as ``⟨U+202E⟩``, so no text can pose as other text."""
+    return _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", clean_field(text))
+
+
+def each_string(value: Any, form: Callable[[str], str]) -> Any:
+    """``value`` (JSON-like: dicts, lists, strings, numbers) with ``form`` applied to every string in it,
+    keys included; a renderer takes a whole report through :func:`shown` this way."""
+    if isinstance(value, str):
+        return form(value)
+    if isinstance(value, dict):
+        return {each_string(k, form): each_string(v, form) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [each_string(item, form) for item in value]
+    return value

@@ -6,6 +6,7 @@ exit code; nothing here knows how extraction, storage or reporting work.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -29,6 +30,7 @@ from tracker.cli.plumbing import (
     login_name,
     open_engine,
     progress_bar,
+    require_stdout,
     reviewer_option,
 )
 from tracker.cli.review import annotate, diff, export_annotations, import_annotations
@@ -47,9 +49,11 @@ from tracker.store.engine import (
     database_error,
     database_url,
     read_session,
+    shown_url,
     sqlite_path,
 )
 from tracker.store.queries import list_documents
+from tracker.textnorm import shown
 
 
 @click.group(cls=TrackerGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
@@ -259,10 +263,11 @@ def report(
     with read_session(engine) as session:
         data = build_report(session, agency=agency, period=period, status=status, topic=topic)
     if fmt != "table":
-        emit_bytes(DOCUMENT_FORMATS[fmt](data).encode("utf-8"), output)
+        emit_bytes(DOCUMENT_FORMATS[fmt](data).encode("utf-8"), output, ctx)
     elif output is not None:
-        emit_text(render_table_text(data), output)
+        emit_text(render_table_text(data), output, ctx)
     else:
+        require_stdout()
         render_table(data, Console())
 
 
@@ -344,7 +349,7 @@ def _review(ctx: click.Context, *, reviewer: str, blind: bool) -> None:
         from tracker.ingest.batch import seeds_folder
 
         seeds = seeds_folder()
-        console.print(f"Building {path or url} from {seeds} …", markup=False)
+        console.print(f"Building {path or shown_url(url)} from {seeds} …", markup=False)
         result = _load_with_progress(engine, [str(seeds)], console, base=seeds.parent, quiet=True)
         _echo_errors(result)
         exit_code = result.exit_code
@@ -426,23 +431,60 @@ def main() -> None:
     """Console-script entry point.
 
     A failure that is not the user's (a bug) still ends in one line, with the way to see more: set
-    TRACKER_DEBUG=1 for the traceback.
+    TRACKER_DEBUG=1 for the traceback. Output that cannot be written (a full disk behind stdout, a
+    closed pipe) is one line too, and a non-zero exit.
     """
     try:
-        cli(prog_name="tracker", standalone_mode=True)
+        try:
+            cli(prog_name="tracker", standalone_mode=True)
+        finally:
+            _flush_stdout()
     except SystemExit:
         raise
+    except OSError as error:
+        if os.environ.get("TRACKER_DEBUG") or error.errno not in _OUTPUT_ERRORS:
+            raise
+        _quiet_stdout()
+        if error.errno != errno.EPIPE:  # a reader that stopped early (| head) needs no message
+            click.echo(f"tracker: cannot write the output: {error.strerror or error}", err=True)
+        sys.exit(1)
     except SQLAlchemyError as error:  # a database error no session translated: still the user's to fix
         if os.environ.get("TRACKER_DEBUG"):
             raise
-        click.echo(f"tracker: {' '.join(str(database_error(error)).split())}", err=True)
+        click.echo(f"tracker: {shown(' '.join(str(database_error(error)).split()))}", err=True)
         sys.exit(1)
     except Exception as error:  # noqa: BLE001 - the last resort at the edge, never inside the core
         if os.environ.get("TRACKER_DEBUG"):
             raise
         click.echo(
-            f"tracker: internal error: {type(error).__name__}: {error} "
+            f"tracker: internal error: {type(error).__name__}: {shown(str(error))} "
             "(a bug; rerun with TRACKER_DEBUG=1 for the traceback and report it)",
             err=True,
         )
         sys.exit(INTERNAL_ERROR_EXIT)
+
+
+#: errno values of an output that cannot be written: a full disk, a closed pipe or descriptor, I/O.
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EBADF, errno.EDQUOT}
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's own flush at exit has nothing left to fail on."""
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the interpreter closes it at exit
+
+
+def _flush_stdout() -> None:
+    """Flush standard output now, so a write error is reported instead of Python's 'Exception ignored'.
+
+    Raises:
+        SystemExit: 1, after one line on stderr, when the output could not be written.
+    """
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as error:
+        _quiet_stdout()
+        reason = getattr(error, "strerror", None) or str(error)
+        click.echo(f"tracker: cannot write to standard output: {reason}", err=True)
+        raise SystemExit(1) from error

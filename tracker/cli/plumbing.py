@@ -3,7 +3,12 @@ progress bars and writing output to a file or stdout."""
 
 from __future__ import annotations
 
+import contextlib
 import getpass
+import os
+import stat
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,8 +18,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
 
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, UsageError
 from tracker.store.engine import make_engine, sqlite_path
+from tracker.textnorm import clean_field, shown
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -27,7 +33,7 @@ class ErrorLine(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"tracker: {self.format_message()}", err=True)
+        click.echo(f"tracker: {shown(self.format_message())}", err=True)
 
 
 class TrackerGroup(click.Group):
@@ -86,15 +92,115 @@ def progress_bar(console: Console, label: str) -> Progress:
     )
 
 
-def emit_bytes(data: bytes, output: Path | None) -> None:
-    """Write a document format byte for byte (the CSV's BOM and CRLF reach the file or pipe as made)."""
+def emit_bytes(data: bytes, output: Path | None, ctx: click.Context | None = None) -> None:
+    """Write a document format byte for byte (the CSV's BOM and CRLF reach the file or pipe as made).
+
+    A file is replaced atomically (:func:`write_atomically`); an output that is the database the
+    command runs on (``ctx``) is refused; a closed or full standard output is an error, not silence.
+    """
     if output is None:
-        click.echo(data, nl=False)
+        _write_stdout(data)
         return
+    if ctx is not None:
+        refuse_database_as_output(ctx, output)
+    write_atomically(output, data)
+
+
+def emit_text(text: str, output: Path | None, ctx: click.Context | None = None) -> None:
+    """:func:`emit_bytes` of UTF-8 text."""
+    emit_bytes(text.encode("utf-8"), output, ctx)
+
+
+def require_stdout() -> None:
+    """Refuse to run a command whose output would go nowhere (``tracker report >&-``).
+
+    Raises:
+        TrackerError: standard output is closed.
+    """
+    if sys.stdout is None:
+        raise TrackerError("standard output is closed; nothing was written", "use -o FILE")
+
+
+def _write_stdout(data: bytes) -> None:
+    require_stdout()
+    stream = sys.stdout
     try:
-        output.write_bytes(data)
+        stream.flush()
+        if hasattr(stream, "buffer"):
+            stream.buffer.write(data)
+        else:
+            stream.write(data.decode("utf-8"))
+        stream.flush()
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise TrackerError(f"cannot write to standard output: {reason}", "use -o FILE") from error
+
+
+def refuse_database_as_output(ctx: click.Context, output: Path) -> None:
+    """Refuse an output file that is the database itself (or its -wal, -shm or -journal file), however
+    it is named: a relative path, ``..``, a symbolic or hard link.
+
+    Raises:
+        UsageError: ``output`` would overwrite the database.
+    """
+    settings = ctx.find_object(Settings)
+    database = sqlite_path(settings.db) if settings is not None else None
+    if database is None:
+        return
+    target = Path(os.path.realpath(output))
+    main = Path(os.path.realpath(database))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        guarded = main.with_name(main.name + suffix)
+        if target == guarded or (target.exists() and guarded.exists() and os.path.samefile(target, guarded)):
+            raise UsageError(
+                f"refusing to write {output}: it is the database {database}{suffix}", "choose another -o FILE"
+            )
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` or leave it as it was: the bytes go to a temporary file beside it,
+    are flushed to disk, then renamed over it (a full disk or a kill never leaves a truncated file).
+    A symbolic link is written through, to the file it names.
+
+    Raises:
+        TrackerError: the file cannot be written (the message says why).
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
-        raise TrackerError(f"cannot write {output}: {error.strerror or error}") from error
+        raise TrackerError(f"cannot write {path}: {error.strerror or error}") from error
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+        _sync_folder(target.parent)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise TrackerError(
+            f"cannot write {path}: {error.strerror or error}", "nothing was changed"
+        ) from error
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (where the system lets a folder be opened)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def login_name() -> str:
@@ -104,20 +210,22 @@ def login_name() -> str:
         return ""
 
 
+def _reviewer_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """The reviewer's name as stored: cleaned of control characters, and never empty (a decision
+    nobody took cannot be undone by anybody, nor credited in a report)."""
+    name = clean_field(value or "").strip()
+    if not name:
+        raise click.BadParameter(
+            "the reviewer name is empty; give --reviewer NAME", param_hint="'--reviewer'"
+        )
+    return name
+
+
 reviewer_option = click.option(
     "--reviewer",
     default=login_name,
     show_default="login name",
     metavar="NAME",
-    help="Who takes the decision, stored with it.",
+    callback=_reviewer_name,
+    help="Who takes the decision, stored with it (not empty).",
 )
-
-
-def emit_text(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise TrackerError(f"cannot write {output}: {error.strerror or error}") from error

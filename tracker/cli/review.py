@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from tracker.cli.plumbing import TrackerGroup, emit_text, open_engine, reviewer_option
+from tracker.cli.plumbing import TrackerGroup, emit_text, open_engine, require_stdout, reviewer_option
 from tracker.review import decisions as review
 from tracker.statuses import STATUSES, with_label
 from tracker.store.engine import read_session, write_session
@@ -146,7 +146,7 @@ def export_annotations(ctx: click.Context, output: Path | None, reviewer: str | 
     engine = open_engine(ctx, must_exist=True)
     with read_session(engine) as session:
         records = export_records(session, reviewer=reviewer)
-    emit_text(render_jsonl(records), output)
+    emit_text(render_jsonl(records), output, ctx)
     if output is not None:
         click.echo(f"wrote {len(records)} decisions to {output}")
 
@@ -207,7 +207,8 @@ def import_annotations(ctx: click.Context, file: Path, dry_run: bool, force: boo
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
 )
-def diff(old: Path, new: Path, fmt: str, output: Path | None) -> None:
+@click.pass_context
+def diff(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | None) -> None:
     """Compare two JSON reports: status changes (old → new, with labels), commitments in only one.
 
     Both files come from 'tracker report --format json'; commitments are matched by stable id.
@@ -230,10 +231,11 @@ def diff(old: Path, new: Path, fmt: str, output: Path | None) -> None:
 
     changes = diff_reports(load_report(old), load_report(new))
     if fmt == "json":
-        emit_text(render_diff_json(changes), output)
+        emit_text(render_diff_json(changes), output, ctx)
     elif fmt == "md":
-        emit_text(render_diff_markdown(changes), output)
+        emit_text(render_diff_markdown(changes), output, ctx)
     elif output is not None:
-        emit_text(render_diff_text(changes), output)
+        emit_text(render_diff_text(changes), output, ctx)
     else:
+        require_stdout()
         render_diff_table(changes, Console())

@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 from tracker.report import common
+from tracker.textnorm import each_string, shown
 
 BOM = "\ufeff"
 #: A cell starting with one of these is a formula to Excel; such text gets a leading apostrophe.
@@ -49,6 +50,7 @@ COLUMNS: tuple[str, ...] = (
 
 def render_csv(report: dict[str, Any]) -> str:
     """The report as CSV text (with BOM and CRLF line ends, as Excel expects)."""
+    report = each_string(report, shown)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from tracker.errors import InputFileError
 from tracker.statuses import STATUS_STYLES, label, status_rank
+from tracker.textnorm import clean_field, each_string
 
 #: Characters of commitment text shown in the table before it folds.
 TEXT_WIDTH = 50
@@ -49,7 +50,8 @@ def load_report(path: Path) -> dict[str, Any]:
             "use a file from 'tracker report --format json'",
         ) from error
     check_report(data, str(path))
-    return data  # type: ignore[no-any-return]
+    # A report file is input like any other: what it says reaches the screen without escape sequences.
+    return each_string(data, clean_field)  # type: ignore[no-any-return]
 
 
 def check_report(data: Any, source: str) -> None:
@@ -121,7 +123,19 @@ def _about(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _identity(c: dict[str, Any]) -> dict[str, Any]:
-    return {"id": c["id"], "agency": c.get("agency"), "period": c.get("period"), "text": c.get("text", "")}
+    """The fields a diff names a commitment by, as text whatever type the file gave them."""
+    return {
+        "id": c["id"],
+        "agency": _text(c.get("agency")),
+        "period": c.get("period") if isinstance(c.get("period"), int) else _text(c.get("period")),
+        "text": _text(c.get("text", "")),
+    }
+
+
+def _text(value: Any) -> str | None:
+    return (
+        None if value is None else value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    )
 
 
 def _alone(c: dict[str, Any]) -> dict[str, Any]:
@@ -217,7 +231,8 @@ def render_diff_table(diff: dict[str, Any], console: Console) -> None:
         table.add_column("旧 → 新", min_width=12, overflow="fold")
         for c in diff["changed"]:
             arrow = Text.assemble(_status(c["old_status"]), " → ", _status(c["new_status"]))
-            table.add_row(c["id"], f"{c['agency'] or ''} {c['period'] or ''}".strip(), Text(c["text"]), arrow)
+            where = f"{c['agency'] or ''} {c['period'] or ''}".strip()
+            table.add_row(Text(c["id"]), Text(where), Text(c["text"]), arrow)  # Text: never read as markup
         console.print(table)
     for key, title in (("only_old", "仅在旧报告 only in old"), ("only_new", "仅在新报告 only in new")):
         if diff[key]:
@@ -225,7 +240,7 @@ def render_diff_table(diff: dict[str, Any], console: Console) -> None:
             table.add_column("状态", no_wrap=True)
             for c in diff[key]:
                 where = f"{c['agency'] or ''} {c['period'] or ''}".strip()
-                table.add_row(c["id"], where, Text(c["text"]), _status(c["status"]))
+                table.add_row(Text(c["id"]), Text(where), Text(c["text"]), _status(c["status"]))
             console.print(table)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from tracker.report import common
 from tracker.statuses import LINKED_STATES, STATUS_COLOURS, label
+from tracker.textnorm import each_string, shown
 
 #: Candidates shown on a card besides the linked and the reviewer-decided evidence.
 CANDIDATES_SHOWN = 2
@@ -101,6 +102,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 0.85em; }
 
 def render_html(report: dict[str, Any]) -> str:
     """The report as a complete HTML document (UTF-8, ``lang="zh-CN"``)."""
+    report = each_string(report, shown)
     commitments = report["commitments"]
     topics = common.grouped(commitments, "topic")
     body = [

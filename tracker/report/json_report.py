@@ -23,6 +23,7 @@ from tracker.statuses import DECIDED_STATES, LINK_ACTIONS, STATUSES, label
 from tracker.store.decision_log import live_decisions, orphaned_decisions, reviewer_links
 from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus, Decision
 from tracker.store.queries import document_paths, list_achievements, part_facts
+from tracker.textnorm import clean_field, each_string
 from tracker.times import iso_utc, now_utc
 
 #: Topics ``--topic`` accepts besides those stored: the fields the extractor assigns.
@@ -75,7 +76,7 @@ def build_report(
             | _detail(details.get(c.id) or {})
             | {"notes": [_note(d) for d in provenance.notes.get(c.id, [])]}
         )
-    return {
+    report = {
         "generated_at": _timestamp(now),
         "filters": {"agency": agency, "period": period, "status": status, "topic": topic},
         "commitments": rows,
@@ -85,6 +86,8 @@ def build_report(
         ],
         "orphaned_decisions": _orphans(session),
     }
+    # Whatever a user or a file set reaches every format without escape sequences or control characters.
+    return each_string(report, clean_field)
 
 
 def _check_filters(session: Session, status: str | None, topic: str | None) -> None:

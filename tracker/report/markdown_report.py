@@ -12,6 +12,7 @@ from typing import Any
 
 from tracker.report import common
 from tracker.statuses import label
+from tracker.textnorm import each_string, shown
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
 _LIST_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])")
@@ -43,6 +44,7 @@ def _source(item: dict[str, Any]) -> str:
 
 def render_markdown(report: dict[str, Any]) -> str:
     """The report as one Markdown document (GitHub-flavoured tables)."""
+    report = each_string(report, shown)
     commitments = report["commitments"]
     lines = [
         f"# {common.TITLE}",

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tracker.statuses import LINKED_STATES, STATUS_STYLES, STATUSES, label
+from tracker.textnorm import each_string, shown
 
 #: Characters of commitment text shown before the cell folds onto more lines.
 TEXT_WIDTH = 60
@@ -116,6 +117,7 @@ def report_renderables(report: dict[str, Any]) -> list[RenderableType]:
 
 def render_table(report: dict[str, Any], console: Console) -> None:
     """Print the report's tables on ``console``."""
+    report = each_string(report, shown)
     for block in report_renderables(report):
         console.print(block)
         console.print()

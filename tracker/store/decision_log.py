@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from tracker.errors import StoreError
 from tracker.statuses import DECISION_ACTIONS, LINK_ACTIONS, LINK_STATE, STATUSES
 from tracker.store.models import Achievement, Commitment, Decision, Retraction, utcnow
+from tracker.textnorm import clean_field
 
 
 def add_decision(
@@ -31,7 +32,9 @@ def add_decision(
 ) -> Decision:
     """Append one entry to the review log (the caller commits), snapshotting the commitment's text.
 
-    ``created_at`` defaults to now; an import passes the time the decision was taken elsewhere.
+    ``created_at`` defaults to now; an import passes the time the decision was taken elsewhere. The
+    note and the reviewer's name are stored without terminal escape sequences or control characters
+    (:func:`tracker.textnorm.clean_field`), whoever sets them: the UI, ``tracker annotate`` or an import.
 
     Raises:
         StoreError: ``action`` is not a review action, or a ``status`` action names no known status.
@@ -45,8 +48,8 @@ def add_decision(
         commitment_id=commitment_id,
         achievement_id=achievement_id,
         action=action,
-        value=value,
-        reviewer=reviewer,
+        value=clean_field(value) if value is not None else None,
+        reviewer=clean_field(reviewer),
         created_at=created_at or utcnow(),
         commitment_text=commitment.text if commitment is not None else "",
     )
@@ -129,6 +132,7 @@ def reviewer_notes(session: Session) -> dict[str, list[Decision]]:
 
 def retract_last_decision(session: Session, reviewer: str) -> Decision | None:
     """Retract ``reviewer``'s latest live decision (the caller commits); None when there is none left."""
+    reviewer = clean_field(reviewer)
     retracted = select(Retraction.decision_id)
     query = (
         select(Decision)
@@ -155,7 +159,9 @@ def add_retraction(
     session: Session, decision_id: int, *, reviewer: str, created_at: datetime | None = None
 ) -> Retraction:
     """Retract one given decision (the caller commits); an import uses it to carry undo history over."""
-    retraction = Retraction(decision_id=decision_id, reviewer=reviewer, created_at=created_at or utcnow())
+    retraction = Retraction(
+        decision_id=decision_id, reviewer=clean_field(reviewer), created_at=created_at or utcnow()
+    )
     session.add(retraction)
     session.flush()
     return retraction

@@ -9,6 +9,7 @@ transaction (the sqlite3 module's legacy mode starts transactions late and never
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,11 +46,32 @@ def database_url(url: str | None = None) -> str:
     return chosen
 
 
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may be printed: its password masked (``postgresql://li:***@host/db``)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError, TypeError):
+        return _PASSWORD.sub(r"\1***@", url)
+
+
+def _masked(text: str, url: str) -> str:
+    """``text`` (a driver's message) with the URL's password, if it repeats it, masked."""
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError, TypeError):
+        password = None
+    masked = _PASSWORD.sub(r"\1***@", text)
+    return masked.replace(str(password), "***") if password else masked
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return None
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -87,8 +109,11 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
         # A review UI left open against a team server must survive the server dropping an idle
         # connection: check each pooled connection before use (SQLite files have nothing to drop).
         engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
-    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
-        raise StoreError(f"cannot use database URL {url!r}: {exc}", "check --db or TRACKER_DB") from exc
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError, ValueError) as exc:
+        raise StoreError(
+            f"cannot use database URL {shown_url(url)!r}: {_masked(str(exc), url)}",
+            "check --db or TRACKER_DB",
+        ) from exc
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
         path = sqlite_path(url)
@@ -99,7 +124,8 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
             if stored_revision(engine) != HEAD:
                 _migrate(engine)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open database {url}: {describe(exc)}", hint_for(describe(exc))) from exc
+            text = _masked(describe(exc), url)
+            raise StoreError(f"cannot open database {shown_url(url)}: {text}", hint_for(text)) from exc
     return engine
 
 
