@@ -24,7 +24,7 @@ from tracker.ingest.batch import CollectFn, ParseFn, parse_paths
 from tracker.ingest.parsed import ParsedDocument, Statement
 from tracker.ingest.parsed import Part as ParsedPart
 from tracker.store import ids
-from tracker.store.engine import describe, write_session
+from tracker.store.engine import describe, hint_for, write_session
 from tracker.store.models import (
     Achievement,
     Candidate,
@@ -81,7 +81,7 @@ def save_document(session: Session, parsed: ParsedDocument) -> SaveResult:
         with transaction:
             return _save(session, parsed)
     except SQLAlchemyError as exc:
-        raise StoreError(f"{parsed.path}: not saved: {describe(exc)}") from exc
+        raise StoreError(f"{parsed.path}: not saved: {describe(exc)}", hint_for(describe(exc))) from exc
 
 
 def _save(session: Session, parsed: ParsedDocument) -> SaveResult:

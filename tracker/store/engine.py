@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -78,20 +79,36 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:  # switching to WAL writes the file; a read-only one keeps its journal mode
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         mode = conn.get_execution_options().get(BEGIN_OPTION, "")
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def _read_only_url(url: str) -> str | None:
+    """The read-only form of a SQLite URL whose file exists but cannot be written here (a read-only
+    file system or file), so that reports and the UI still read it; None for every other URL.
+
+    SQLite in WAL mode writes a ``-shm`` file beside the database even to read; ``immutable=1`` tells it
+    that nobody can change the file, which is what a read-only file system guarantees.
+    """
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return None
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return None
+    return f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro&immutable=1&uri=true"
 
 
 def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
@@ -105,17 +122,18 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
             or written, or a newer tracker made it.
     """
     url = database_url(url)
+    read_only = _read_only_url(url)
     try:
         # A review UI left open against a team server must survive the server dropping an idle
         # connection: check each pooled connection before use (SQLite files have nothing to drop).
-        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+        engine = create_engine(read_only or url, pool_pre_ping=not url.startswith("sqlite"))
     except (ArgumentError, NoSuchModuleError, ModuleNotFoundError, ValueError) as exc:
         raise StoreError(
             f"cannot use database URL {shown_url(url)!r}: {_masked(str(exc), url)}",
             "check --db or TRACKER_DB",
         ) from exc
     if engine.dialect.name == "sqlite":
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, read_only=read_only is not None)
         path = sqlite_path(url)
         if path is not None and not path.parent.exists():
             raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
