@@ -40,15 +40,18 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 #: Control characters that are not layout: C0 but tab and newline, DEL, C1.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Halves of a surrogate pair standing alone (a JSON ``"\ud800"``): no encoding can write them.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 #: Characters that change how text around them reads without being seen: bidi embeddings, overrides
 #: and isolates (U+202E turns "exe.txt" into "txt.exe"), marks, and zero-width spaces and joiners.
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def clean_field(text: str) -> str:
-    """``text`` without terminal escape sequences and control characters (tab and newline stay): what
-    is stored of a note, a reviewer's name or any other field a user or an imported file sets."""
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    """``text`` without terminal escape sequences and control characters (tab and newline stay), and
+    with a lone surrogate as U+FFFD: what is stored of a note, a reviewer's name or any other field a
+    user or an imported file sets."""
+    return _LONE_SURROGATE.sub("\ufffd", _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text)))
 
 
 def shown(text: str) -> str:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tracker.store.documents import FileOutcome, LoadResult
 from tracker.cli.plumbing import (
     CONTEXT_SETTINGS,
+    YEAR,
     Settings,
     TrackerGroup,
     emit_bytes,
@@ -90,7 +91,7 @@ def cli(ctx: click.Context, db: str) -> None:
 @click.option(
     "--agency", metavar="NAME", help="Issuing body, when the text does not name it (e.g. 中山市民政局)."
 )
-@click.option("--period", type=click.IntRange(1949, 2100), metavar="YEAR", help="Year the document is about.")
+@click.option("--period", type=YEAR, metavar="YEAR", help="Year the document is about.")
 @click.option(
     "--kind",
     type=click.Choice(["plan", "summary", "auto"]),
@@ -161,7 +162,7 @@ def _echo_orphans(engine: Engine, console: Console) -> None:
     help="Similarity scorer (the others are baselines kept for comparison).",
 )
 @click.option("--agency", metavar="NAME", help="Only this issuing body's commitments.")
-@click.option("--period", type=int, metavar="YEAR", help="Only commitments for this year.")
+@click.option("--period", type=YEAR, metavar="YEAR", help="Only commitments for this year.")
 @click.pass_context
 def match(ctx: click.Context, scorer: str, agency: str | None, period: int | None) -> None:
     """Recompute ranked evidence, suggested links and automatic statuses for every commitment.
@@ -232,7 +233,7 @@ DOCUMENT_FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
 )
 @click.option("--agency", metavar="NAME", help="Only this issuing body.")
-@click.option("--period", type=int, metavar="YEAR", help="Only commitments for this year.")
+@click.option("--period", type=YEAR, metavar="YEAR", help="Only commitments for this year.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only commitments with this status.")
 @click.option("--topic", metavar="TOPIC", help="Only commitments of this topic (e.g. 养老服务).")
 @click.pass_context

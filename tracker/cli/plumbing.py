@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -23,6 +24,12 @@ from tracker.store.engine import make_engine, sqlite_path
 from tracker.textnorm import clean_field, shown
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+#: The years a period may be (a plan of 1949 to 2100), for every ``--period``.
+YEAR = click.IntRange(1949, 2100)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ErrorLine(click.ClickException):
@@ -42,6 +49,10 @@ class TrackerGroup(click.Group):
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
     ) -> click.Context:
+        for number, arg in enumerate(args, start=1):
+            if _SURROGATE.search(arg):  # bytes that are not UTF-8 reach Python as lone surrogates
+                shown_arg = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                raise ErrorLine(f"argument {number} ({shown_arg!r}) is not valid UTF-8 (type it in UTF-8)", 2)
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as error:

@@ -43,6 +43,10 @@ def load_report(path: Path) -> dict[str, Any]:
         raise InputFileError(str(path), f"cannot read: {error.strerror or error}") from error
     try:
         data = json.loads(text)
+    except RecursionError as error:
+        raise InputFileError(
+            str(path), "JSON nested too deeply", "use a file from 'tracker report --format json'"
+        ) from error
     except json.JSONDecodeError as error:
         raise InputFileError(
             str(path),
