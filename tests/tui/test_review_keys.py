@@ -3,7 +3,9 @@ with the reviewer's name and a timestamp, and undo must restore exactly what was
 
 from __future__ import annotations
 
+import importlib
 import io
+import pkgutil
 from pathlib import Path
 
 from pilot import open_detail, screen_name, settle
@@ -11,6 +13,7 @@ from rich.console import Console
 from sqlmodel import Session, select
 from textual.widgets import DataTable, Input, ListView, Select, Static
 
+import tracker.tui
 from tracker.store.decision_log import reviewer_links, reviewer_statuses
 from tracker.store.engine import make_engine
 from tracker.store.models import CommitmentStatus, Decision, Retraction
@@ -343,3 +346,19 @@ async def test_theme_toggles_between_dark_and_light(review_db):
         assert app.theme == "textual-light"
         await pilot.press("t")
         assert app.theme == "textual-dark"
+
+
+def test_every_binding_has_an_id_unique_within_its_screen():
+    """A key map (``App.set_keymap``) names a binding by its id (STYLE.md habit 8)."""
+    owners = {
+        owner
+        for info in pkgutil.iter_modules(tracker.tui.__path__, "tracker.tui.")
+        for owner in vars(importlib.import_module(info.name)).values()
+        if isinstance(owner, type) and owner.__module__ == info.name and "BINDINGS" in vars(owner)
+    }
+    assert {"TrackerApp", "DetailScreen", "CommitmentsScreen", "StatusChooser"} <= {
+        o.__name__ for o in owners
+    }
+    for owner in owners:
+        ids = [binding.id for binding in owner.BINDINGS]
+        assert all(ids) and len(set(ids)) == len(ids), owner.__name__

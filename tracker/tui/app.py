@@ -1,15 +1,15 @@
 """The Textual application: holds the worklist, runs every database call in a worker thread, and hands
 fresh rows to whichever screen is showing.
 
-Screens never touch the database themselves: they ask the app (``decide``, ``reload``, ``detail``) and
-are called back with the result, so a slow disk or a second reviewer's lock never freezes the UI.
+Screens never touch the database themselves: they ask the app (``decide``, ``reload``, ``fetch_detail``)
+and the answer comes back as a message of :mod:`tracker.tui.messages`, so a slow disk or a second
+reviewer's lock never freezes the UI, and a failed call is a notification, never a crash.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,22 +17,23 @@ from sqlalchemy.engine import Engine
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message_pump import MessagePump
 
-from tracker.errors import TrackerError
-from tracker.review.desk import Found, ReviewDesk, Step
-from tracker.review.detail import CommitmentDetail
+from tracker.review.desk import ReviewDesk, Step
 from tracker.review.worklist import ReviewRow, refreshed
+from tracker.tui.messages import AchievementsFound, Decided, DetailLoaded, RowsLoaded, WorkerFailed
 
-#: Called after a decision with the commitment it touched (None: nothing done) and its fresh detail.
-Then = Callable[[str | None, CommitmentDetail | None], None]
+NOT_SAVED = "未保存 not saved"
+NOT_READ = "读取失败 cannot read the database"
+NOT_FOUND = "搜索失败 search failed"
 
 
 @dataclass(frozen=True)
 class _Job:
-    """One queued decision."""
+    """One queued decision and the screen to tell when it is saved."""
 
     step: Step
-    then: Then | None
+    reply_to: MessagePump | None
     done: str
     show: str | None
 
@@ -43,11 +44,22 @@ class TrackerApp(App[None]):
     TITLE = "tracker 承诺落实审核"
     CSS_PATH = Path(__file__).with_name("tracker.tcss")
     BINDINGS = [
-        Binding("q", "quit", "退出", tooltip="quit (every decision is already saved)"),
-        Binding("question_mark", "help", "帮助", key_display="?", tooltip="the keys of this screen"),
-        Binding("r", "reload", "刷新", tooltip="re-read the database (another reviewer's decisions)"),
-        Binding("b", "toggle_blind", "盲审", tooltip="blind mode: hide scores and suggestions", show=False),
-        Binding("t", "toggle_theme", "明暗", tooltip="light / dark theme", show=False),
+        Binding("q", "quit", "退出", tooltip="quit (every decision is already saved)", id="quit"),
+        Binding(
+            "question_mark", "help", "帮助", key_display="?", tooltip="the keys of this screen", id="help"
+        ),
+        Binding(
+            "r", "reload", "刷新", tooltip="re-read the database (another reviewer's decisions)", id="reload"
+        ),
+        Binding(
+            "b",
+            "toggle_blind",
+            "盲审",
+            tooltip="blind mode: hide scores and suggestions",
+            show=False,
+            id="toggle-blind",
+        ),
+        Binding("t", "toggle_theme", "明暗", tooltip="light / dark theme", show=False, id="toggle-theme"),
     ]
 
     def __init__(self, engine: Engine, *, reviewer: str, blind: bool = False) -> None:
@@ -70,14 +82,21 @@ class TrackerApp(App[None]):
         self.reload()
 
     # -- data, always off the UI thread -------------------------------------------------------------
+    # Each worker catches whatever the desk raises (a TrackerError, a locked database, anything) and
+    # posts WorkerFailed instead: the reviewer reads one line and the app goes on.
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def reload(self) -> None:
         """Read the whole worklist again (another reviewer's decisions appear)."""
-        self.call_from_thread(self._rows_loaded, self.desk.worklist())
+        try:
+            rows = self.desk.worklist()
+        except Exception as exc:
+            self.post_message(WorkerFailed(NOT_READ, exc))
+        else:
+            self.post_message(RowsLoaded(rows))
 
-    def _rows_loaded(self, rows: list[ReviewRow]) -> None:
-        self.rows = rows
+    def on_rows_loaded(self, message: RowsLoaded) -> None:
+        self.rows = message.rows
         self.rows_version += 1
         self.loaded = True
         self._broadcast()
@@ -89,31 +108,50 @@ class TrackerApp(App[None]):
         if refresh is not None:
             refresh()
 
-    @work(thread=True, group="detail")
-    def fetch_detail(self, commitment_id: str, then: Callable[[CommitmentDetail | None], None]) -> None:
-        self.call_from_thread(then, self.desk.detail(commitment_id))
+    @work(thread=True, group="detail", exit_on_error=False)
+    def fetch_detail(self, commitment_id: str, reply_to: MessagePump) -> None:
+        """Read one commitment's detail; ``reply_to`` gets it as :class:`DetailLoaded`."""
+        try:
+            detail = self.desk.detail(commitment_id)
+        except Exception as exc:
+            self.post_message(WorkerFailed(NOT_READ, exc))
+        else:
+            reply_to.post_message(DetailLoaded(detail))
 
-    @work(thread=True, group="search")
-    def search_achievements(self, agency: str, words: str, then: Callable[[list[Found]], None]) -> None:
-        self.call_from_thread(then, self.desk.find(agency, words))
+    @work(thread=True, group="search", exit_on_error=False)
+    def search_achievements(self, agency: str, words: str, reply_to: MessagePump) -> None:
+        """Find achievements for the link picker; ``reply_to`` gets them as :class:`AchievementsFound`."""
+        try:
+            found = self.desk.find(agency, words)
+        except Exception as exc:
+            self.post_message(WorkerFailed(NOT_FOUND, exc))
+        else:
+            reply_to.post_message(AchievementsFound(found))
 
-    def decide(self, step: Step, then: Then | None = None, done: str = "", show: str | None = None) -> None:
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """Whatever the database refused, in one line; the app and the screen shown stay as they were."""
+        self.notify(message.line, severity="error", timeout=6)
+
+    def decide(
+        self, step: Step, reply_to: MessagePump | None = None, done: str = "", show: str | None = None
+    ) -> None:
         """Queue ``step`` to run in its own write transaction, then read the detail to show next.
 
         Decisions run one at a time in the order the keys were pressed (an undo right after a confirm
         must undo that confirm). The detail read afterwards is of ``show`` when given (the next
         commitment, read in the same trip), else of the commitment the decision touched (for an undo,
-        the one it changed). ``done`` is said in a notification; decisions whose effect is visible in
-        place pass none.
+        the one it changed). ``reply_to`` (the screen that asked) gets the :class:`Decided`; without
+        one the screen on top redraws. ``done`` is said in a notification; decisions whose effect is
+        visible in place pass none.
         """
         with self._queue_lock:
-            self._queue.append(_Job(step, then, done, show))
+            self._queue.append(_Job(step, reply_to, done, show))
             if self._draining:
                 return
             self._draining = True
         self._drain()
 
-    @work(thread=True, group="decide")
+    @work(thread=True, group="decide", exit_on_error=False)
     def _drain(self) -> None:
         while True:
             with self._queue_lock:
@@ -121,27 +159,28 @@ class TrackerApp(App[None]):
                     self._draining = False
                     return
                 job = self._queue.popleft()
-            self._run(job)
+            try:
+                taken = self.desk.take(job.step, job.show)
+            except Exception as exc:
+                # The keys queued behind were pressed on the screen this decision would have made (an
+                # undo there would take back an older decision): drop them and say so.
+                with self._queue_lock:
+                    dropped = len(self._queue)
+                    self._queue.clear()
+                self.post_message(WorkerFailed(NOT_SAVED, exc, dropped))
+                continue
+            self.post_message(Decided(job.step, taken, job.done, job.reply_to))
 
-    def _run(self, job: _Job) -> None:
-        try:
-            taken = self.desk.take(job.step, job.show)
-        except TrackerError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
-            return
-        if job.step.kind == "undo" and taken.touched is None:
-            self.call_from_thread(self.notify, "没有可撤销的决定 nothing to undo", timeout=3)
-        self.call_from_thread(self._decided, job, taken.rows, taken.touched, taken.detail)
-
-    def _decided(
-        self, job: _Job, fresh: list[ReviewRow], touched: str | None, detail: CommitmentDetail | None
-    ) -> None:
-        self.rows = refreshed(self.rows, fresh)
+    def on_decided(self, message: Decided) -> None:
+        """A decision is saved: the rows first, then the screen that asked (or the one on top) redraws."""
+        self.rows = refreshed(self.rows, message.rows)
         self.rows_version += 1
-        if job.done and touched:
-            self.notify(job.done, timeout=2)
-        if job.then is not None:
-            job.then(touched, detail)  # the screen that asked redraws itself
+        if message.step.kind == "undo" and message.touched is None:
+            self.notify("没有可撤销的决定 nothing to undo", timeout=3)
+        if message.done and message.touched:
+            self.notify(message.done, timeout=2)
+        if message.reply_to is not None:
+            message.reply_to.post_message(message)  # the screen that asked redraws itself
         else:
             self._broadcast()
 
@@ -169,24 +208,26 @@ class TrackerApp(App[None]):
 
     # -- decisions ------------------------------------------------------------------------------------
 
-    def confirm(self, cid: str, aid: str, then: Then) -> None:
-        self.decide(Step("confirm", cid, aid), then)
+    # Each answers ``reply_to`` (the screen that asked) with a Decided once the decision is saved.
 
-    def reject(self, cid: str, aid: str, then: Then) -> None:
-        self.decide(Step("reject", cid, aid), then)
+    def confirm(self, cid: str, aid: str, reply_to: MessagePump) -> None:
+        self.decide(Step("confirm", cid, aid), reply_to)
 
-    def link(self, cid: str, aid: str, then: Then) -> None:
-        self.decide(Step("link", cid, aid), then, "已关联 linked")
+    def reject(self, cid: str, aid: str, reply_to: MessagePump) -> None:
+        self.decide(Step("reject", cid, aid), reply_to)
 
-    def set_status(self, cid: str, status: str, then: Then, show: str | None = None) -> None:
+    def link(self, cid: str, aid: str, reply_to: MessagePump) -> None:
+        self.decide(Step("link", cid, aid), reply_to, "已关联 linked")
+
+    def set_status(self, cid: str, status: str, reply_to: MessagePump, show: str | None = None) -> None:
         # No notification: the detail screen says it on its first line (a toast costs a layout pass).
-        self.decide(Step("status", cid, value=status), then, "", show)
+        self.decide(Step("status", cid, value=status), reply_to, "", show)
 
-    def add_note(self, cid: str, text: str, then: Then) -> None:
-        self.decide(Step("note", cid, value=text), then, "备注已存 note saved")
+    def add_note(self, cid: str, text: str, reply_to: MessagePump) -> None:
+        self.decide(Step("note", cid, value=text), reply_to, "备注已存 note saved")
 
-    def undo(self, then: Then) -> None:
-        self.decide(Step("undo"), then, "已撤销 undone")
+    def undo(self, reply_to: MessagePump) -> None:
+        self.decide(Step("undo"), reply_to, "已撤销 undone")
 
     # -- actions --------------------------------------------------------------------------------------
 

@@ -28,11 +28,13 @@ class CommitmentsScreen(Screen[None]):
     """Commitments of one agency and period (or all), filtered and searched."""
 
     BINDINGS = [
-        Binding("enter", "open", "详情", tooltip="open the commitment", priority=False),
-        Binding("slash", "search", "搜索", key_display="/", tooltip="search the commitment text"),
-        Binding("o", "sort", "排序", tooltip="sort by best score / document order"),
-        Binding("j", "cursor_down", "下一条", tooltip="next commitment", show=False),
-        Binding("k", "cursor_up", "上一条", tooltip="previous commitment", show=False),
+        Binding("enter", "open", "详情", tooltip="open the commitment", priority=False, id="open"),
+        Binding(
+            "slash", "search", "搜索", key_display="/", tooltip="search the commitment text", id="search"
+        ),
+        Binding("o", "sort", "排序", tooltip="sort by best score / document order", id="sort"),
+        Binding("j", "cursor_down", "下一条", tooltip="next commitment", show=False, id="next"),
+        Binding("k", "cursor_up", "上一条", tooltip="previous commitment", show=False, id="previous"),
         Binding(
             "right_square_bracket",
             "next_undecided",
@@ -40,8 +42,9 @@ class CommitmentsScreen(Screen[None]):
             key_display="]",
             tooltip="next undecided commitment",
             show=False,
+            id="next-undecided",
         ),
-        Binding("escape", "back", "返回", tooltip="back to the overview"),
+        Binding("escape", "back", "返回", tooltip="back to the overview", id="back"),
     ]
 
     def __init__(self, agency: str | None = None, period: int | None = None) -> None:

@@ -21,6 +21,7 @@ from tracker.review.detail import CommitmentDetail, EvidenceView
 from tracker.statuses import STATUSES, label
 from tracker.tui.badges import highlighted, reason_label, score_text, state_badge, status_badge
 from tracker.tui.keybar import KeyBar
+from tracker.tui.messages import Decided, DetailLoaded
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -31,20 +32,21 @@ class DetailScreen(Screen[None]):
     Made once per app and pointed at a commitment with :meth:`target`."""
 
     BINDINGS = [
-        Binding("a", "confirm", "确认", tooltip="confirm the highlighted evidence"),
-        Binding("x", "reject", "否决", tooltip="reject the highlighted evidence"),
-        Binding("s", "status", "状态", tooltip="set the status (then go to the next undecided)"),
-        Binding("n", "note", "备注", tooltip="add a note"),
-        Binding("l", "link", "关联", tooltip="link another achievement of the agency"),
-        Binding("u", "undo", "撤销", tooltip="undo your last decision (repeatable)"),
-        Binding("j,down", "down", "下一条", tooltip="next evidence", show=False),
-        Binding("k,up", "up", "上一条", tooltip="previous evidence", show=False),
+        Binding("a", "confirm", "确认", tooltip="confirm the highlighted evidence", id="confirm"),
+        Binding("x", "reject", "否决", tooltip="reject the highlighted evidence", id="reject"),
+        Binding("s", "status", "状态", tooltip="set the status (then go to the next undecided)", id="status"),
+        Binding("n", "note", "备注", tooltip="add a note", id="note"),
+        Binding("l", "link", "关联", tooltip="link another achievement of the agency", id="link"),
+        Binding("u", "undo", "撤销", tooltip="undo your last decision (repeatable)", id="undo"),
+        Binding("j,down", "down", "下一条", tooltip="next evidence", show=False, id="next-evidence"),
+        Binding("k,up", "up", "上一条", tooltip="previous evidence", show=False, id="previous-evidence"),
         Binding(
             "right_square_bracket",
             "next_undecided",
             "下一未审",
             key_display="]",
             tooltip="next undecided commitment",
+            id="next-undecided",
         ),
         Binding(
             "left_square_bracket",
@@ -53,8 +55,9 @@ class DetailScreen(Screen[None]):
             key_display="[",
             tooltip="previous undecided commitment",
             show=False,
+            id="previous-undecided",
         ),
-        Binding("escape", "back", "返回", tooltip="back to the list"),
+        Binding("escape", "back", "返回", tooltip="back to the list", id="back"),
         *(
             Binding(
                 str(n),
@@ -62,6 +65,7 @@ class DetailScreen(Screen[None]):
                 f"设为{label(status)}",
                 tooltip=f"status {status}",
                 show=False,
+                id=f"set-status-{status.replace('_', '-')}",
             )
             for n, status in enumerate(STATUSES, start=1)
         ),
@@ -107,7 +111,10 @@ class DetailScreen(Screen[None]):
     # -- loading --------------------------------------------------------------------------------------
 
     def reload_detail(self) -> None:
-        self.tracker.fetch_detail(self.commitment_id, self.show)
+        self.tracker.fetch_detail(self.commitment_id, self)
+
+    def on_detail_loaded(self, message: DetailLoaded) -> None:
+        self.show(message.detail)
 
     def show(self, detail: CommitmentDetail | None, keep: int | None = None) -> None:
         """Draw ``detail``; the highlight goes to evidence ``keep`` (or stays where it was).
@@ -231,27 +238,36 @@ class DetailScreen(Screen[None]):
 
     # -- decisions ------------------------------------------------------------------------------------
 
-    def _after_pair(self, _touched: str | None, detail: CommitmentDetail | None) -> None:
-        keep = (self.query_one("#evidence", ListView).index or 0) + 1
-        self.show(detail, keep=keep) if detail is not None else None
+    def on_decided(self, message: Decided) -> None:
+        """A decision this screen asked for is saved (the app has the fresh rows already): show what
+        was read with it, where that kind of decision leads."""
+        kind, detail = message.step.kind, message.detail
+        if kind in ("confirm", "reject"):
+            keep = (self.query_one("#evidence", ListView).index or 0) + 1  # on to the next evidence
+            self.show(detail, keep=keep)
+        elif kind == "status":
+            self._after_status(message.step.value, detail)
+        elif kind == "undo":
+            self._after_undo(message.touched, detail)
+        else:  # a note or a link: the same commitment again
+            self.show(detail)
 
     def action_confirm(self) -> None:
         selected = self._selected()
         if selected is not None:
-            self.tracker.confirm(self.commitment_id, selected.id, self._after_pair)
+            self.tracker.confirm(self.commitment_id, selected.id, self)
 
     def action_reject(self) -> None:
         selected = self._selected()
         if selected is not None:
-            self.tracker.reject(self.commitment_id, selected.id, self._after_pair)
+            self.tracker.reject(self.commitment_id, selected.id, self)
 
     def action_set_status(self, status: str) -> None:
         """1–7: set the status directly (the order of the chooser), then go to the next undecided
         (whose detail is read in the same trip to the database)."""
         following = self._undecided_index(+1)
         show = self.ids[following] if following is not None else None
-        self._last_action = f"上一条已设为 {label(status)}"
-        self.tracker.set_status(self.commitment_id, status, self._after_status, show)
+        self.tracker.set_status(self.commitment_id, status, self, show)
 
     def action_status(self) -> None:
         from tracker.tui.dialogs import StatusChooser
@@ -269,11 +285,13 @@ class DetailScreen(Screen[None]):
         chooser.current = current
         self.app.push_screen(chooser, chosen)
 
-    def _after_status(self, _touched: str | None, detail: CommitmentDetail | None) -> None:
+    def _after_status(self, status: str, detail: CommitmentDetail | None) -> None:
+        """Say what was set on the first line only now it is saved (a refused status is never claimed)."""
         if detail is not None and detail.row.id != self.commitment_id and detail.row.id in self.ids:
             self.index = self.ids.index(detail.row.id)  # the next undecided one, read with the decision
+            self._last_action = f"上一条已设为 {label(status)}"
         else:
-            self._last_action = self._last_action.replace("上一条", "")  # no next one: this one was set
+            self._last_action = f"已设为 {label(status)}"  # no next one: this one was set
         self.show(detail)
 
     def action_note(self) -> None:
@@ -281,12 +299,9 @@ class DetailScreen(Screen[None]):
 
         def written(text: str | None) -> None:
             if text and text.strip():
-                self.tracker.add_note(self.commitment_id, text, self._after_same)
+                self.tracker.add_note(self.commitment_id, text, self)
 
         self.app.push_screen(NoteEditor(), written)
-
-    def _after_same(self, _touched: str | None, detail: CommitmentDetail | None) -> None:
-        self.show(detail) if detail is not None else None
 
     def action_link(self) -> None:
         from tracker.tui.dialogs import LinkPicker
@@ -296,12 +311,12 @@ class DetailScreen(Screen[None]):
 
         def picked(achievement_id: str | None) -> None:
             if achievement_id:
-                self.tracker.link(self.commitment_id, achievement_id, self._after_same)
+                self.tracker.link(self.commitment_id, achievement_id, self)
 
         self.app.push_screen(LinkPicker(self.detail.commitment.agency, self.detail.commitment.text), picked)
 
     def action_undo(self) -> None:
-        self.tracker.undo(self._after_undo)
+        self.tracker.undo(self)
 
     def _after_undo(self, touched: str | None, detail: CommitmentDetail | None) -> None:
         if touched is None:

@@ -15,9 +15,9 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tracker.review.desk import Found
 from tracker.statuses import STATUS_STYLES, STATUSES, label
 from tracker.tui.keybar import key_label
+from tracker.tui.messages import AchievementsFound
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -29,8 +29,11 @@ class StatusChooser(ModalScreen[str | None]):
     """Every SPEC status with its label; 1–7 pick directly, Enter picks the highlighted one."""
 
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
-        Binding("escape", "cancel", "取消 cancel"),
-        *(Binding(str(number), f"pick({number - 1})", show=False) for number in range(1, len(STATUSES) + 1)),
+        Binding("escape", "cancel", "取消 cancel", id="cancel"),
+        *(
+            Binding(str(number), f"pick({number - 1})", show=False, id=f"pick-{number}")
+            for number in range(1, len(STATUSES) + 1)
+        ),
     ]
 
     def __init__(self) -> None:
@@ -66,7 +69,7 @@ class StatusChooser(ModalScreen[str | None]):
 class NoteEditor(ModalScreen[str | None]):
     """One line of note; Enter saves, Esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消 cancel")]
+    BINDINGS = [Binding("escape", "cancel", "取消 cancel", id="cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -87,7 +90,10 @@ class NoteEditor(ModalScreen[str | None]):
 class LinkPicker(ModalScreen[str | None]):
     """Search every achievement of the agency (words separated by spaces must all appear); Enter links."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消 cancel"), Binding("down", "into_list", show=False)]
+    BINDINGS = [
+        Binding("escape", "cancel", "取消 cancel", id="cancel"),
+        Binding("down", "into_list", show=False, id="into-list"),
+    ]
 
     def __init__(self, agency: str, commitment: str) -> None:
         super().__init__()
@@ -120,9 +126,10 @@ class LinkPicker(ModalScreen[str | None]):
         self._timer = self.set_timer(SEARCH_DELAY, self._search)
 
     def _search(self) -> None:
-        self.tracker.search_achievements(self.agency, self.query_one("#words", Input).value, self._show)
+        self.tracker.search_achievements(self.agency, self.query_one("#words", Input).value, self)
 
-    def _show(self, found: list[Found]) -> None:
+    def on_achievements_found(self, message: AchievementsFound) -> None:
+        found = message.found
         options = self.query_one("#found", OptionList)
         options.clear_options()
         options.add_options(Option(Text.assemble((f"{a.period} ", "dim"), a.text), id=a.id) for a in found)
@@ -156,7 +163,7 @@ class LinkPicker(ModalScreen[str | None]):
 class HelpScreen(ModalScreen[None]):
     """The keys of the screen underneath and of the whole app."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "关闭 close")]
+    BINDINGS = [Binding("escape,question_mark,q", "close", "关闭 close", id="close")]
 
     def __init__(self, under: Screen) -> None:
         super().__init__()

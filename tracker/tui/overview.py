@@ -26,7 +26,9 @@ BAR_CELLS = 40  # width of the longest topic bar
 class OverviewScreen(Screen[None]):
     """Blocks of (agency, period); Enter opens the commitments of the highlighted one."""
 
-    BINDINGS = [Binding("enter", "open", "打开", tooltip="open the commitments of the highlighted row")]
+    BINDINGS = [
+        Binding("enter", "open", "打开", tooltip="open the commitments of the highlighted row", id="open")
+    ]
 
     def __init__(self) -> None:
         super().__init__()

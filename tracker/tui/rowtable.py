@@ -56,13 +56,13 @@ class CommitmentTable(ScrollView, can_focus=True):
     }
     """
     BINDINGS = [
-        Binding("up", "cursor_up", show=False),
-        Binding("down", "cursor_down", show=False),
-        Binding("pageup", "page_up", show=False),
-        Binding("pagedown", "page_down", show=False),
-        Binding("home", "first", show=False),
-        Binding("end", "last", show=False),
-        Binding("enter", "select", show=False),
+        Binding("up", "cursor_up", show=False, id="cursor-up"),
+        Binding("down", "cursor_down", show=False, id="cursor-down"),
+        Binding("pageup", "page_up", show=False, id="page-up"),
+        Binding("pagedown", "page_down", show=False, id="page-down"),
+        Binding("home", "first", show=False, id="first"),
+        Binding("end", "last", show=False, id="last"),
+        Binding("enter", "select", show=False, id="select"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
