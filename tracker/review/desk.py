@@ -4,11 +4,13 @@ what comes back is plain data (rows, a detail, the achievements found), never a 
 The review UI talks to the database only through a :class:`ReviewDesk`, from its worker threads. A
 decision is a :class:`Step` (what the key asked for); :meth:`ReviewDesk.take` writes it, recomputes the
 automatic status where a link changed, and reads the detail to show next in the same transaction.
+Every text it hands over is in its shown form (:func:`tracker.textnorm.shown`): a note, an agency or a
+document can never send an escape sequence to the reviewer's terminal or pose as other text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -18,7 +20,8 @@ from tracker.review import decisions
 from tracker.review.detail import CommitmentDetail, find_achievements, load_detail
 from tracker.review.worklist import ReviewRow, load_rows
 from tracker.store.engine import read_session, write_session
-from tracker.store.models import Decision
+from tracker.store.models import Achievement, Commitment, Decision
+from tracker.textnorm import shown
 
 #: What a step may ask for.
 STEP_KINDS = ("confirm", "reject", "link", "status", "note", "undo")
@@ -64,17 +67,19 @@ class ReviewDesk:
     def worklist(self) -> list[ReviewRow]:
         """Every commitment in document order with its current status."""
         with read_session(self.engine) as session:
-            return load_rows(session)
+            rows = load_rows(session)
+        return [_shown_row(row) for row in rows]
 
     def detail(self, commitment_id: str) -> CommitmentDetail | None:
         """One commitment as the detail screen shows it (None when it is no longer stored)."""
         with read_session(self.engine) as session:
-            return load_detail(session, commitment_id)
+            detail = load_detail(session, commitment_id)
+        return _shown_detail(detail)  # the session is closed: its rows are detached copies now
 
     def find(self, agency: str, words: str) -> list[Found]:
         """Achievements of ``agency`` containing every word, for the link picker."""
         with read_session(self.engine) as session:
-            return [Found(a.id, a.period, a.text) for a in find_achievements(session, agency, words)]
+            return [Found(a.id, a.period, shown(a.text)) for a in find_achievements(session, agency, words)]
 
     def take(self, step: Step, show: str | None = None) -> Taken:
         """Write ``step`` in its own transaction and read what to show next: the detail of ``show`` when
@@ -92,7 +97,7 @@ class ReviewDesk:
                 rows = [detail.row]  # the detail read the touched row already
             else:
                 rows = load_rows(session, [touched]) if touched else []
-        return Taken(touched, detail, rows)
+        return Taken(touched, _shown_detail(detail), [_shown_row(row) for row in rows])
 
     def _write(self, session: Session, step: Step) -> Decision | None:
         reviewer = self.reviewer
@@ -107,3 +112,35 @@ class ReviewDesk:
         if step.kind == "undo":
             return decisions.undo_last(session, reviewer=reviewer)
         raise UsageError(f"unknown review step {step.kind!r}", "use one of " + ", ".join(STEP_KINDS))
+
+
+def _shown_row(row: ReviewRow) -> ReviewRow:
+    return replace(
+        row,
+        agency=shown(row.agency),
+        section=shown(row.section),
+        topic=shown(row.topic),
+        text=shown(row.text),
+    )
+
+
+def _shown_detail(detail: CommitmentDetail | None) -> CommitmentDetail | None:
+    """The detail with every text in its shown form. Only called once its session is closed, so the
+    rows it holds are detached and changing them changes nothing stored."""
+    if detail is None:
+        return None
+    statements: list[Commitment | Achievement] = [detail.commitment]
+    statements += [item.evidence.achievement for item in detail.evidence]
+    for statement in statements:
+        statement.text = shown(statement.text)
+        statement.section = shown(statement.section)
+        statement.agency = shown(statement.agency)
+    detail.commitment.topic = shown(detail.commitment.topic)
+    detail.row = _shown_row(detail.row)
+    detail.source = replace(
+        detail.source, path=shown(detail.source.path), heading=shown(detail.source.heading)
+    )
+    for item in detail.evidence:
+        item.source = replace(item.source, path=shown(item.source.path), heading=shown(item.source.heading))
+    detail.notes = [shown(note) for note in detail.notes]
+    return detail

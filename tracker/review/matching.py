@@ -30,7 +30,7 @@ from tracker.store.models import Decision, Document, Retraction
 from tracker.store.queries import in_chunks
 
 #: Commitments written per transaction: a reviewer's decision waits for one chunk at most.
-WRITE_CHUNK = 2000
+WRITE_CHUNK = 500
 #: Runs started again at most when documents keep changing under the matcher.
 ATTEMPTS = 3
 
