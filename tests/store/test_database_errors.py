@@ -64,6 +64,8 @@ def test_an_unreachable_server_says_what_to_check():
     [
         ("database is locked", "another process"),
         ('connection to server at "db" failed: Connection refused', "cannot be reached"),
+        ('connection is bad: connection to server on socket "/s/.s.PGSQL.5432" failed', "cannot be reached"),
+        ("consuming input failed: server closed the connection unexpectedly", "cannot be reached"),
         ("attempt to write a readonly database", "permissions"),
         ("database or disk is full", "disk is full"),
         ("no such table: commitment", None),

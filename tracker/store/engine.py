@@ -208,7 +208,8 @@ _HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (
         ("connection refused", "could not connect", "connection failed", "server closed the connection",
-         "terminating connection", "no such host", "could not translate host name", "timeout expired"),
+         "terminating connection", "no such host", "could not translate host name", "timeout expired",
+         "connection is bad", "connection is closed", "the connection is lost", "consuming input failed"),
         "the database server cannot be reached; check that it is running and --db / TRACKER_DB",
     ),
     (("unable to open database file",), "the database file cannot be opened; check its path and permissions"),
