@@ -31,15 +31,19 @@ def json_lines(text: str, source: str, hint: str) -> Iterator[tuple[str, int, An
     """``(where, line number, value)`` of each non-blank line of a JSON Lines text; ``where`` is
     ``source:line``, for messages.
 
+    Lines end at ``\\n`` only (a ``\\r\\n`` ending is tolerated): U+2028, U+2029, U+0085 and the other
+    characters :meth:`str.splitlines` also breaks at may stand unescaped inside a JSON string, and
+    are part of the value there.
+
     Raises:
         InputFileError: a line is not JSON (``hint`` says what the file should hold).
     """
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
         where = f"{source}:{number}"
         try:
-            data = json.loads(raw)
+            data = json.loads(raw.removesuffix("\r"))
         except json.JSONDecodeError as error:
             raise InputFileError(where, f"not valid JSON ({error.msg})", hint) from error
         yield where, number, data

@@ -5,11 +5,38 @@ Export writes the decision log in log order, one decision per line, keyed by sta
 retraction if it was undone. Import appends the lines to the log in one transaction and never lets a
 line overrule a decision that only the database holds: such a line is a conflict, reported and left
 out unless the caller forces it (the database's decision then stays in the log, outvoted).
+
+Which decision is in force after an import, and what is a conflict. The log is only ever appended to,
+and on a status or a pair (confirm/reject/link/unlink) the latest live decision *in log order* is in
+force, so an imported line that goes in is in force until a later one comes; the rule decides which
+lines may go in. Per status or pair:
+
+- A line the log holds already (same action, statements, value, reviewer and time, the note and the
+  name compared as they are stored) is not added again; a retraction the file has and the database
+  lacks is, before any line is judged.
+- The database's *standing* decision is its latest live decision that the file does not hold, unless a
+  later live decision in the log overruled it: one that says otherwise (forced in by an earlier
+  import), or one of its own reviewer, as late or later. The file's own decisions never stand against
+  its later lines: those supersede them, as they did where the file was made.
+- A line goes in when nothing stands, when the standing decision is its own reviewer's and not later
+  than the line (the reviewer changed their mind), or when it says the same and is newer.
+- A **conflict**: the line says otherwise than the standing decision of another reviewer (whatever
+  the times) or than a later one of its own reviewer. Not applied; reported; exit code 1.
+- **Superseded**, not applied, no conflict: the line says the same as the standing decision but is not
+  newer (its reviewer and time stay the ones in force), or a later line of the file is in force here.
+- ``force`` applies conflicting lines, and lines older than the standing decision, too: the file's
+  decision becomes the latest, the database's stays in the log, outvoted. It never applies a line a
+  later line of the same file supersedes.
+
+So without ``force`` the decision in force after an import is the standing one, or a line of the
+file newer than it that says the same, or a later decision of its own reviewer; an older decision never
+goes over a newer one of another reviewer, not even one that agrees; and importing the same file again
+adds nothing and changes neither a status nor who is credited with it. Notes decide nothing here: they
+accumulate.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,12 +45,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker.review.exchange_lines import DecisionLine
+from tracker.review.exchange_lines import render_jsonl as render_jsonl  # the export's writer
 from tracker.review.status import refresh_statuses
 from tracker.statuses import LINK_ACTIONS, LINK_STATE, with_label
 from tracker.store.decision_log import add_decision, add_retraction
 from tracker.store.models import Achievement, Commitment, Decision, Retraction
 from tracker.store.queries import in_chunks, rows_by_id
-from tracker.textnorm import normalize
+from tracker.textnorm import clean_field, normalize
 from tracker.times import iso_exact as iso
 from tracker.times import utc
 
@@ -31,6 +59,8 @@ from tracker.times import utc
 Key = tuple[str, str, str | None, str | None, str, datetime]
 #: What a decision decides: ("status", commitment) or ("link", commitment, achievement); notes decide none.
 Slot = tuple[str, ...]
+#: A statement as a line names it: stable id, text, agency and year (the last three may be missing).
+_Statement = tuple[str, str | None, str | None, int | None]
 
 
 # --- export --------------------------------------------------------------------------------------
@@ -73,11 +103,6 @@ def export_records(session: Session, *, reviewer: str | None = None) -> list[dic
     return records
 
 
-def render_jsonl(records: Sequence[dict[str, Any]]) -> str:
-    """One JSON object per line, Chinese kept readable."""
-    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
-
-
 # --- import --------------------------------------------------------------------------------------
 
 
@@ -91,6 +116,16 @@ class Conflict:
     file_says: str
     database_says: str
     forced: bool = False
+
+
+@dataclass(frozen=True)
+class Superseded:
+    """A line left out because a later decision on the same is in force: a later line of the file
+    (``database_says`` None), or the database's own decision, which says the same and is newer."""
+
+    line: int
+    file_says: str | None = None
+    database_says: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +152,7 @@ class ImportResult:
 
     applied: int = 0
     already_present: int = 0
-    superseded: list[int] = field(default_factory=list)
+    superseded: list[Superseded] = field(default_factory=list)
     matched_by_text: list[TextMatch] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     orphaned: list[Orphan] = field(default_factory=list)
@@ -138,7 +173,7 @@ class _Entry:
 
     effect: str
     said: str
-    reviewer: str
+    reviewer: str  # as stored (clean_field), so that an old row and a file line compare alike
     created_at: datetime
     position: int | None  # index of the file line holding the same decision; None: only the database has it
     decision_id: int | None = None
@@ -152,17 +187,32 @@ class _Resolved:
     achievement_id: str | None
 
     @property
+    def reviewer(self) -> str:
+        return clean_field(self.line.reviewer)
+
+    @property
+    def at(self) -> datetime:
+        return utc(self.line.created_at)
+
+    @property
+    def said(self) -> str:
+        d = self.line
+        return _said(d.action, d.value, d.reviewer, d.created_at)
+
+    @property
     def key(self) -> Key:
         d = self.line
-        return (d.action, self.commitment_id, self.achievement_id, d.value, d.reviewer, d.created_at)
+        return _key(d.action, self.commitment_id, self.achievement_id, d.value, d.reviewer, d.created_at)
 
     @property
     def slot(self) -> Slot | None:
-        if self.line.action == "status":
-            return ("status", self.commitment_id)
-        if self.line.action in LINK_ACTIONS and self.achievement_id is not None:
-            return ("link", self.commitment_id, self.achievement_id)
-        return None
+        return _slot(self.line.action, self.commitment_id, self.achievement_id)
+
+    def entry(self, position: int) -> _Entry:
+        d = self.line
+        return _Entry(
+            _effect(d.action, d.value), self.said, self.reviewer, self.at, position, live=not d.retracted
+        )
 
 
 def import_lines(
@@ -170,53 +220,62 @@ def import_lines(
 ) -> ImportResult:
     """Append the decisions of ``lines`` that the database lacks (the caller commits, or rolls back).
 
-    A line is applied unless its decision is already in the log (then only a retraction the file has
-    and the database lacks is added), its statement is not found (orphaned), or it would overrule a
-    live decision the file does not hold, which is a conflict unless both agree or the database's
-    decision is an older one by the same reviewer. ``force`` applies conflicting lines too;
-    ``dry_run`` writes nothing.
+    A line already in the log is not added again (only a retraction the file has and the database
+    lacks is); a line whose statement is not found is orphaned; a status or pair line is judged by
+    the rule of this module's docstring: applied, a conflict, or superseded. ``force`` applies
+    conflicting and outdated lines too; ``dry_run`` writes nothing.
     """
     result = ImportResult()
     resolver = _Resolver(session, lines)
     resolved: list[_Resolved | None] = [resolver.resolve(line, result) for line in lines]
     log = _Log(session)
+    new: list[tuple[int, _Resolved]] = []
+    retractions: list[tuple[int, _Resolved]] = []
     for index, item in enumerate(resolved):
         if item is not None:
             log.mark_known(item.key, index)
-    log.settle()
-
-    inserts: list[_Resolved] = []
-    retractions: list[tuple[int, _Resolved]] = []
     for index, item in enumerate(resolved):
         if item is None:
             continue
         stored = log.existing.get(item.key)
-        if stored is not None:
-            if item.line.retracted and stored.live and stored.decision_id is not None:
-                retractions.append((stored.decision_id, item))
-                log.retract(item.slot, stored)
-                result.applied += 1
-            else:
-                result.already_present += 1
-            continue
-        slot = item.slot
-        if slot is not None and not item.line.retracted:
-            verdict = log.judge(slot, index, item.line, _effect(item.line))
-            if verdict == "superseded":
-                result.superseded.append(item.line.line)
-                continue
-            if isinstance(verdict, _Entry):
-                conflict = _conflict(item, verdict, forced=force)
-                result.conflicts.append(conflict)
-                if not force:
-                    continue
-        log.add(slot, index, item)
-        inserts.append(item)
-        result.applied += 1
-
+        if stored is None:
+            new.append((index, item))
+        elif item.line.retracted and stored.live and stored.decision_id is not None:
+            stored.live = False  # before any line is judged, as a second import will see it
+            retractions.append((stored.decision_id, item))
+            result.applied += 1
+        else:
+            result.already_present += 1
+    inserts: list[_Resolved] = []
+    for index, item in new:
+        if item.key in log.existing:  # the same line twice in the file
+            result.already_present += 1
+        elif _admitted(log, index, item, result, force=force):
+            log.add(index, item)
+            inserts.append(item)
+            result.applied += 1
     if not dry_run:
         _write(session, inserts, retractions)
     return result
+
+
+def _admitted(log: _Log, index: int, item: _Resolved, result: ImportResult, *, force: bool) -> bool:
+    """Whether a line the log lacks goes in; a line left out, or forced in, is recorded in ``result``."""
+    slot = item.slot
+    if slot is None or item.line.retracted:
+        return True  # a note, or a decision in force nowhere
+    verdict, standing = log.judge(slot, index, item)
+    if verdict == "later line":
+        result.superseded.append(Superseded(item.line.line))
+        return False
+    if verdict == "older" and standing is not None and not force:
+        result.superseded.append(Superseded(item.line.line, item.said, standing.said))
+        return False
+    if verdict == "conflict" and standing is not None:
+        pair = (item.commitment_id, item.achievement_id)
+        result.conflicts.append(Conflict(item.line.line, *pair, item.said, standing.said, forced=force))
+        return force
+    return True
 
 
 def _write(session: Session, inserts: list[_Resolved], retractions: list[tuple[int, _Resolved]]) -> None:
@@ -253,51 +312,33 @@ def _retract(session: Session, decision_id: int, d: DecisionLine) -> None:
     )
 
 
-def _effect(d: DecisionLine) -> str:
-    return d.value or "" if d.action == "status" else LINK_STATE.get(d.action, "")
+def _key(action: str, cid: str, aid: str | None, value: str | None, reviewer: str, at: datetime) -> Key:
+    """A decision's key, its note and reviewer as :func:`add_decision` stores them."""
+    return (action, cid, aid, None if value is None else clean_field(value), clean_field(reviewer), utc(at))
+
+
+def _effect(action: str, value: str | None) -> str:
+    return value or "" if action == "status" else LINK_STATE.get(action, "")
 
 
 def _said(action: str, value: str | None, reviewer: str, created_at: datetime) -> str:
     what = with_label(value or "") if action == "status" else action
-    return f"{what} by {reviewer or '-'} at {iso(created_at)}"
-
-
-def _conflict(item: _Resolved, standing: _Entry, *, forced: bool) -> Conflict:
-    d = item.line
-    return Conflict(
-        line=d.line,
-        commitment_id=item.commitment_id,
-        achievement_id=item.achievement_id,
-        file_says=_said(d.action, d.value, d.reviewer, d.created_at),
-        database_says=standing.said,
-        forced=forced,
-    )
+    return f"{what} by {clean_field(reviewer) or '-'} at {iso(created_at)}"
 
 
 class _Log:
-    """The database's decision log as this import sees it: keys, and per slot the decisions in order.
-
-    ``standing`` holds, per slot, the live decision the database holds and the file does not know, which
-    the file's lines must not overrule: the one in force when the import starts (none when the decision
-    in force is one of the file's), until its own reviewer's later line in the file supersedes it.
-    """
+    """The database's decision log as this import sees it: the keys it holds, and per slot its decisions
+    in log order, the lines this import appends among them."""
 
     def __init__(self, session: Session) -> None:
         retracted = set(session.exec(select(Retraction.decision_id)).all())
         self.existing: dict[Key, _Entry] = {}
         self.slots: dict[Slot, list[_Entry]] = {}
-        self.standing: dict[Slot, _Entry] = {}
         for d in session.exec(select(Decision).order_by(col(Decision.id))).all():
-            entry = _Entry(
-                effect=d.value or "" if d.action == "status" else LINK_STATE.get(d.action, ""),
-                said=_said(d.action, d.value, d.reviewer, d.created_at),
-                reviewer=d.reviewer,
-                created_at=utc(d.created_at),
-                position=None,
-                decision_id=d.id,
-                live=d.id not in retracted,
-            )
-            key = (d.action, d.commitment_id, d.achievement_id, d.value, d.reviewer, entry.created_at)
+            said = _said(d.action, d.value, d.reviewer, d.created_at)
+            effect, reviewer, at = _effect(d.action, d.value), clean_field(d.reviewer), utc(d.created_at)
+            entry = _Entry(effect, said, reviewer, at, None, decision_id=d.id, live=d.id not in retracted)
+            key = _key(d.action, d.commitment_id, d.achievement_id, d.value, d.reviewer, d.created_at)
             self.existing.setdefault(key, entry)
             slot = _slot(d.action, d.commitment_id, d.achievement_id)
             if slot is not None:
@@ -308,53 +349,41 @@ class _Log:
         if entry is not None and entry.position is None:
             entry.position = index
 
-    def settle(self) -> None:
-        """Fix each slot's standing decision, once the file's lines are marked."""
-        for slot in self.slots:
-            self._stand(slot)
-
-    def _stand(self, slot: Slot) -> None:
-        current = self.in_force(slot)
-        if current is not None and current.position is None:
-            self.standing[slot] = current
-
-    def in_force(self, slot: Slot) -> _Entry | None:
+    def standing(self, slot: Slot) -> _Entry | None:
+        """The latest live decision on ``slot`` the file does not hold, unless a later live decision
+        overruled it (says otherwise, or is its own reviewer's, as late or later)."""
         live = [e for e in self.slots.get(slot, []) if e.live]
-        return live[-1] if live else None
+        for at in range(len(live) - 1, -1, -1):
+            entry = live[at]
+            if entry.position is None:
+                overruled = any(
+                    later.effect != entry.effect
+                    or (later.reviewer == entry.reviewer and later.created_at >= entry.created_at)
+                    for later in live[at + 1 :]
+                )
+                return None if overruled else entry
+        return None
 
-    def judge(self, slot: Slot, index: int, d: DecisionLine, effect: str) -> _Entry | str | None:
-        """None to apply the line, ``"superseded"`` when a later line of the file is already in force, or
-        the database's decision the line would overrule."""
-        current = self.in_force(slot)
-        if current is not None and current.position is not None and current.position > index:
-            return "superseded"
-        standing = self.standing.get(slot)
-        if standing is None or standing.effect == effect:
-            return None
-        if standing.reviewer == d.reviewer and standing.created_at <= d.created_at:
-            return None
-        return standing
+    def judge(self, slot: Slot, index: int, item: _Resolved) -> tuple[str, _Entry | None]:
+        """``("apply", None)``; ``("later line", …)``: a later line of the file is in force; ``("older",
+        standing)``: the standing decision says the same and is newer; ``("conflict", standing)``."""
+        live = [e for e in self.slots.get(slot, []) if e.live]
+        if live and live[-1].position is not None and live[-1].position > index:
+            return "later line", live[-1]
+        standing = self.standing(slot)
+        if standing is None or (standing.reviewer == item.reviewer and standing.created_at <= item.at):
+            return "apply", None
+        if standing.effect != _effect(item.line.action, item.line.value):
+            return "conflict", standing
+        return ("older", standing) if item.at <= standing.created_at else ("apply", None)
 
-    def add(self, slot: Slot | None, index: int, item: _Resolved) -> None:
-        """Record a line the import appends (a retracted one in force nowhere)."""
-        d = item.line
-        said = _said(d.action, d.value, d.reviewer, d.created_at)
-        entry = _Entry(_effect(d), said, d.reviewer, d.created_at, index, live=not d.retracted)
+    def add(self, index: int, item: _Resolved) -> None:
+        """Record a line the import appends."""
+        entry = item.entry(index)
         self.existing.setdefault(item.key, entry)
-        if slot is None or d.retracted:
-            return
-        standing = self.standing.get(slot)
-        if standing is not None and (
-            standing.effect != entry.effect
-            or (standing.reviewer == d.reviewer and standing.created_at <= d.created_at)
-        ):
-            del self.standing[slot]
-        self.slots.setdefault(slot, []).append(entry)
-
-    def retract(self, slot: Slot | None, entry: _Entry) -> None:
-        entry.live = False
+        slot = item.slot
         if slot is not None:
-            self._stand(slot)
+            self.slots.setdefault(slot, []).append(entry)
 
 
 def _slot(action: str, commitment_id: str, achievement_id: str | None) -> Slot | None:
@@ -378,37 +407,18 @@ class _Resolver:
 
     def resolve(self, d: DecisionLine, result: ImportResult) -> _Resolved | None:
         commitment = self._find(
-            d, Commitment, self.commitments, d.commitment_id, d.commitment_text, d.agency, d.period, result
+            d, Commitment, (d.commitment_id, d.commitment_text, d.agency, d.period), result
         )
-        if commitment is None:
-            return None
-        achievement = None
-        if d.achievement_id is not None:
-            achievement = self._find(
-                d,
-                Achievement,
-                self.achievements,
-                d.achievement_id,
-                d.achievement_text,
-                d.achievement_agency,
-                d.achievement_period,
-                result,
-            )
-            if achievement is None:
-                return None
-        return _Resolved(d, commitment, achievement)
+        if commitment is None or d.achievement_id is None:
+            return None if commitment is None else _Resolved(d, commitment, None)
+        pair = (d.achievement_id, d.achievement_text, d.achievement_agency, d.achievement_period)
+        achievement = self._find(d, Achievement, pair, result)
+        return None if achievement is None else _Resolved(d, commitment, achievement)
 
-    def _find(
-        self,
-        d: DecisionLine,
-        model: Any,
-        stored: set[str],
-        wanted: str,
-        text: str | None,
-        agency: str | None,
-        period: int | None,
-        result: ImportResult,
-    ) -> str | None:
+    def _find(self, d: DecisionLine, model: Any, statement: _Statement, result: ImportResult) -> str | None:
+        """The stored id of ``statement`` (its id, text, agency and year in the file), or None: orphaned."""
+        wanted, text, agency, period = statement
+        stored = self.commitments if model is Commitment else self.achievements
         if wanted in stored:
             return wanted
         noun = "commitment" if model is Commitment else "achievement"
@@ -461,10 +471,13 @@ def result_lines(result: ImportResult) -> list[str]:
                 f"database says {c.database_says}; {outcome}",
             )
         )
-    for line in result.superseded:
-        found.append(
-            (line, 3, f"line {line}: superseded: a later decision of the file on the same is in force")
+    for s in result.superseded:
+        why = (
+            "a later decision of the file on the same is in force"
+            if s.database_says is None
+            else f"file says {s.file_says}; database says the same later, {s.database_says}; not applied"
         )
+        found.append((s.line, 3, f"line {s.line}: superseded: {why}"))
     return [text for _line, _rank, text in sorted(found, key=lambda item: item[:2])]
 
 

@@ -1,9 +1,23 @@
 """The file format of exchanged review decisions: JSON Lines, one decision per line, as
-``tracker export-annotations`` writes it; reading a file checks every line and names the first bad one
-(``file:line``) so an import never starts on a file it cannot finish."""
+``tracker export-annotations`` writes it (:func:`render_jsonl`); reading a file checks every line and
+names the first bad one (``file:line``) so an import never starts on a file it cannot finish.
+
+Every string a database holds survives the trip: lines end at ``\\n`` only
+(:func:`tracker.files.json_lines`), not at every character :meth:`str.splitlines` breaks at, so a note
+may hold U+2028 and U+2029 (written escaped, but raw in files of older versions), a newline, a tab, an
+emoji or a lone combining mark. What no database can hold is refused, the same on SQLite and PostgreSQL: a NUL (U+0000)
+or a lone surrogate (``\\ud800`` in JSON, half of a character) in any text field stops the import at
+that line, before anything is written. The note and the reviewer's name are stored as
+:func:`tracker.textnorm.clean_field` leaves them, without control characters (U+0085 among them) or
+terminal escape sequences, as every decision is; a note with nothing left is refused as a note without
+text.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,9 +26,13 @@ from typing import Any
 from tracker.errors import InputFileError
 from tracker.files import json_lines, read_utf8
 from tracker.statuses import DECISION_ACTIONS, LINK_ACTIONS, STATUSES
+from tracker.textnorm import clean_field
 from tracker.times import utc
 
 _HINT = "one JSON object per line, as 'tracker export-annotations' writes"
+_NEVER_STORED = "no decision may hold one; nothing of the file was applied"
+#: Half of a UTF-16 pair on its own: JSON can write one (``\\ud800``), no database can store it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -37,6 +55,16 @@ class DecisionLine:
     retracted: bool = False
     retracted_by: str | None = None
     retracted_at: datetime | None = None
+
+
+#: What ``json.dumps`` leaves raw in a string but a line reader may break at (``str.splitlines``,
+#: JavaScript): written as escapes, which mean the same character in JSON.
+_LINE_SAFE = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def render_jsonl(records: Sequence[dict[str, Any]]) -> str:
+    """One JSON object per line, Chinese kept readable, every line break inside a string escaped."""
+    return "".join(json.dumps(record, ensure_ascii=False).translate(_LINE_SAFE) + "\n" for record in records)
 
 
 def read_lines(path: Path) -> list[DecisionLine]:
@@ -71,7 +99,7 @@ def _decision_line(data: Any, where: str, number: int) -> DecisionLine:
     value = fields.optional_text("value")
     if action == "status" and value not in STATUSES:
         raise InputFileError(where, f"unknown status {value!r}", "use one of " + ", ".join(STATUSES))
-    if action == "note" and not (value or "").strip():
+    if action == "note" and not clean_field(value or "").strip():
         raise InputFileError(where, "a note without text")
     retracted = data.get("retracted", False)
     if not isinstance(retracted, bool):
@@ -110,12 +138,22 @@ class _Fields:
         value = self._get(key, True)
         if not isinstance(value, str) or not (empty or value.strip()):
             raise InputFileError(self.where, f"{key!r} must be a{'' if empty else ' non-empty'} string")
-        return value
+        return self._storable(key, value)
 
     def optional_text(self, key: str, *, required: bool = False) -> str | None:
         value = self._get(key, required)
         if value is not None and not isinstance(value, str):
             raise InputFileError(self.where, f"{key!r} must be a string or null")
+        return value if value is None else self._storable(key, value)
+
+    def _storable(self, key: str, value: str) -> str:
+        """``value``, unless it holds what no database stores: a NUL or a lone surrogate."""
+        if "\x00" in value:
+            raise InputFileError(self.where, f"{key!r} holds a NUL character (U+0000)", _NEVER_STORED)
+        surrogate = _SURROGATE.search(value)
+        if surrogate is not None:
+            found = f"U+{ord(surrogate.group()):04X}"
+            raise InputFileError(self.where, f"{key!r} holds a lone surrogate ({found})", _NEVER_STORED)
         return value
 
     def optional_int(self, key: str, *, required: bool = False) -> int | None:
