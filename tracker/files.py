@@ -46,4 +46,6 @@ def json_lines(text: str, source: str, hint: str) -> Iterator[tuple[str, int, An
             data = json.loads(raw.removesuffix("\r"))
         except json.JSONDecodeError as error:
             raise InputFileError(where, f"not valid JSON ({error.msg})", hint) from error
+        except RecursionError as error:
+            raise InputFileError(where, "JSON nested too deeply", hint) from error
         yield where, number, data

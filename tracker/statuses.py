@@ -88,6 +88,9 @@ LINK_STATE: Final[dict[str, str]] = {
 #: Decisions that settle a commitment (a note alone does not).
 DECIDING_ACTIONS: Final[tuple[str, ...]] = (*LINK_ACTIONS, "status")
 
+#: The years a period (the year a plan or summary is about) may be, wherever one is typed or read.
+YEARS: Final[tuple[int, int]] = (1949, 2100)
+
 #: How the kind of a document part reads.
 PART_KIND_LABELS: Final[dict[str, str]] = {"plan": "计划", "summary": "总结"}
 

@@ -79,3 +79,40 @@ def test_a_dropped_table_is_one_line(db):
         connection.execute("DROP TABLE candidate")
     result = tracker("--db", str(db), "report")
     assert one_line(result) and "no such table" in result.stderr
+
+
+def _exported_line(db: Path, tmp_path: Path) -> dict:
+    report = json.loads(tracker("--db", str(db), "report", "--format", "json").stdout)
+    commitment = report["commitments"][0]["id"]
+    assert (
+        tracker("--db", str(db), "annotate", "status", commitment, "partial", "--reviewer", "li").returncode
+        == 0
+    )
+    exported = tmp_path / "ex.jsonl"
+    assert tracker("--db", str(db), "export-annotations", "-o", str(exported)).returncode == 0
+    return json.loads(exported.read_text(encoding="utf-8").splitlines()[0])
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"commitment_id": "c-none", "period": 10**30}, "not a year"),
+        ({"created_at": "0001-01-01T00:00:00+14:00"}, "not an ISO time"),
+    ],
+)
+def test_an_import_line_out_of_range_is_one_line(db, tmp_path, change, message):
+    line = _exported_line(db, tmp_path) | change
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    before = db.read_bytes()
+    result = tracker("--db", str(db), "import-annotations", str(bad))
+    assert one_line(result) and message in result.stderr and "bad.jsonl:1" in result.stderr
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["import-annotations", "eval"])
+def test_json_nested_too_deeply_in_a_lines_file(db, tmp_path, command):
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 100_000 + "\n", encoding="utf-8")
+    result = tracker("--db", str(db), command, str(deep))
+    assert one_line(result) and "nested too deeply" in result.stderr

@@ -20,13 +20,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.engine import Engine
 
 from tracker.errors import TrackerError, UsageError
+from tracker.statuses import YEARS
 from tracker.store.engine import make_engine, sqlite_path
 from tracker.textnorm import clean_field, shown
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
-#: The years a period may be (a plan of 1949 to 2100), for every ``--period``.
-YEAR = click.IntRange(1949, 2100)
+#: Every ``--period`` takes a year in this range.
+YEAR = click.IntRange(*YEARS)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -25,7 +25,7 @@ from typing import Any
 
 from tracker.errors import InputFileError
 from tracker.files import json_lines, read_utf8
-from tracker.statuses import DECISION_ACTIONS, LINK_ACTIONS, STATUSES
+from tracker.statuses import DECISION_ACTIONS, LINK_ACTIONS, STATUSES, YEARS
 from tracker.textnorm import clean_field
 from tracker.times import utc
 
@@ -160,11 +160,13 @@ class _Fields:
         value = self._get(key, required)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise InputFileError(self.where, f"{key!r} must be a year or null")
+        if value is not None and not YEARS[0] <= value <= YEARS[1]:
+            raise InputFileError(self.where, f"{key!r} is not a year from {YEARS[0]} to {YEARS[1]}: {value}")
         return value
 
     def time(self, key: str) -> datetime:
         value = self.text(key)
         try:
             return utc(datetime.fromisoformat(value))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # OverflowError: 0001-01-01T00:00+14:00 in UTC
             raise InputFileError(self.where, f"{key!r} is not an ISO time: {value!r}") from error
