@@ -54,7 +54,7 @@ from tracker.store.engine import (
     sqlite_path,
 )
 from tracker.store.queries import list_documents
-from tracker.textnorm import shown
+from tracker.textnorm import clean_field, each_string, shown
 
 
 @click.group(cls=TrackerGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
@@ -304,7 +304,7 @@ def eval_command(ctx: click.Context, gold: tuple[str, ...], scorer: str | None, 
         reports, detail = evaluate_scorers(session, lines, scorer)
     if as_json:
         data = {"gold": list(gold), "detail": detail.source, "runs": [r.as_dict() for r in reports]}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(each_string(data, clean_field), ensure_ascii=False, indent=2))
     else:
         render_eval(reports, Console(highlight=False), detail=detail)
 
@@ -418,7 +418,7 @@ def _print_outcome(console: Console, outcome: FileOutcome) -> None:
 
 def _echo_errors(result: LoadResult) -> None:
     for error in result.errors:
-        click.echo(f"tracker: {' '.join(str(error).split())}", err=True)
+        click.echo(f"tracker: {shown(' '.join(str(error).split()))}", err=True)
 
 
 for _command in (annotate, export_annotations, import_annotations, diff):

@@ -12,6 +12,7 @@ from tracker.cli.plumbing import TrackerGroup, emit_text, open_engine, require_s
 from tracker.review import decisions as review
 from tracker.statuses import STATUSES, with_label
 from tracker.store.engine import read_session, write_session
+from tracker.textnorm import shown
 
 
 @click.group(cls=TrackerGroup)
@@ -188,7 +189,7 @@ def import_annotations(ctx: click.Context, file: Path, dry_run: bool, force: boo
     with (read_session if dry_run else write_session)(engine) as session:
         result = import_lines(session, lines, force=force, dry_run=dry_run)
     for line in result_lines(result):
-        click.echo(line)
+        click.echo(shown(line))  # a line quotes the file's ids and texts
     click.echo(summary(result, dry_run=dry_run))
     ctx.exit(result.exit_code)
 

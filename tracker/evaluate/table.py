@@ -16,6 +16,7 @@ from rich.text import Text
 
 from tracker.evaluate.scores import TOP_K, EvalReport, Pair, Problem, Scores, SetResult
 from tracker.statuses import STATUS_STYLES, STATUSES, label
+from tracker.textnorm import shown
 
 #: Examples listed per kind (false positives, unresolved substrings …); JSON has them all.
 SHOWN = 5
@@ -103,7 +104,8 @@ def _pairs_table(title: str, pairs: Sequence[Pair]) -> Table:
     table.add_column("成效 achievement", overflow="fold", max_width=TEXT_WIDTH)
     for pair in pairs[:SHOWN]:
         table.add_row(
-            Text(f"{pair.commitment_id} {pair.commitment}"), Text(f"{pair.achievement_id} {pair.achievement}")
+            Text(shown(f"{pair.commitment_id} {pair.commitment}")),
+            Text(shown(f"{pair.achievement_id} {pair.achievement}")),
         )
     return table
 
@@ -117,7 +119,7 @@ def _problems_table(title: str, problems: Sequence[Problem]) -> Table:
     table.add_column("links\nlost", justify="right")
     for p in ordered[:SHOWN]:
         problem = f"{p.kind}: {p.reason}" if p.reason else f"{p.kind}: {p.matches} matches"
-        table.add_row(Path(p.where).name, Text(p.text), problem, str(p.lost_links))
+        table.add_row(Text(shown(Path(p.where).name)), Text(shown(p.text)), problem, str(p.lost_links))
     return table
 
 
@@ -131,7 +133,7 @@ def _status_errors_table(result: SetResult) -> Table:
     table.add_column("predicted", no_wrap=True)
     for e in errors[:SHOWN]:
         table.add_row(
-            Text(f"{e['commitment_id']} {e['commitment']}"),
+            Text(shown(f"{e['commitment_id']} {e['commitment']}")),
             f"{e['gold']} {label(e['gold'])}",
             f"{e['predicted']} {label(e['predicted'])}",
         )
@@ -158,7 +160,11 @@ def detail_renderables(report: EvalReport) -> list[RenderableType]:
             blocks.append(_status_errors_table(result))
         for found in result.non_commitments_found:
             blocks.append(
-                Text(f"{result.name}: non-commitment {found['text']!r} extracted in {found['commitment_id']}")
+                Text(
+                    shown(
+                        f"{result.name}: non-commitment {found['text']!r} extracted in {found['commitment_id']}"
+                    )
+                )
             )
         if result.unresolved:
             blocks.append(_problems_table(f"{result.name}: unresolved substrings", result.unresolved))
