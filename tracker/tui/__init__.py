@@ -1,1 +1,1 @@
-"""The review UI (Textual): a thin layer over tracker.review (what to show) and tracker.annotate (decisions)."""
+"""The review UI (Textual): a thin layer over tracker.review, reached through its desk (review/desk.py)."""
