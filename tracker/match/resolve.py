@@ -69,7 +69,11 @@ def automatic_status(
         (achievements[a].text, achievements[a].quantities) for a in sorted(linked) if a in achievements
     ]
     return auto_status(
-        commitment.id, commitment.quantities, evidence, has_summary=has_summary or bool(evidence)
+        commitment.id,
+        commitment.quantities,
+        evidence,
+        has_summary=has_summary or bool(evidence),
+        commitment_text=commitment.text,
     )
 
 
