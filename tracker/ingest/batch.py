@@ -8,8 +8,14 @@ Extraction itself lives in ``tracker.ingest.pipeline``.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import re
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -159,8 +165,41 @@ def _parse_for_pool(job: tuple[Path, str, dict[str, Any]]) -> ParsedDocument | t
 def _parse_in_parallel(
     files: Sequence[Path], shown: Sequence[str], options: dict[str, Any]
 ) -> Iterator[ParsedDocument | TrackerError]:
+    """Parse in a pool of worker processes, yielding results in file order; the workers die with this
+    process (see :func:`_die_with_parent`)."""
     workers = min(os.cpu_count() or 1, 4)
     jobs = [(file, name, options) for file, name in zip(files, shown, strict=True)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+    with pool:
         for item in pool.map(_parse_for_pool, jobs, chunksize=4):
             yield InputFileError(*item) if isinstance(item, tuple) else item
+
+
+# prctl(2) option: the signal the kernel sends this process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+#: How often a worker without prctl checks that the process that started it is still there.
+PARENT_POLL_SECONDS = 1.0
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Pool initializer: the worker ends when the ingest that started it does.
+
+    A worker waits on a pipe its siblings also hold open, so an ingest killed outright (``kill -9``,
+    the OOM killer) used to leave its workers asleep forever, each holding the parsers' memory. On
+    Linux the kernel kills the worker with its parent; elsewhere (or if prctl is refused) a daemon
+    thread notices the parent is gone, by the parent pid changing, within ``PARENT_POLL_SECONDS``.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # no usable libc: the watcher covers it
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), name="parent-watch", daemon=True).start()
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    """Poll the parent pid; once the worker has been re-parented, leave at once (no cleanup is owed:
+    a parse writes nothing, and the results had nowhere to go)."""
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)

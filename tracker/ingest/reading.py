@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import charset_normalizer
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
+from bs4.exceptions import ParserRejectedMarkup
 
 from tracker.errors import InputFileError
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+#: Larger files are refused without being read whole. The longest real plan or summary is well under
+#: 1 MB and a web page saved with its pictures inlined a few MB; the cap bounds the memory and time one
+#: file can take (a runaway file, a disk image renamed .txt) at about a minute of parsing.
+MAX_FILE_MB = 50
+MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
+#: Pages with more tags are refused before parsing: BeautifulSoup keeps about half a kilobyte and
+#: spends about 20 µs per tag, so this bounds a page at some 10 s and 300 MB, while a long real page
+#: has a few tens of thousands of tags.
+MAX_HTML_TAGS = 500_000
+_TAG_START = re.compile(r"<[a-zA-Z]")
 _CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16_le", "utf_16_be"]
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -50,16 +64,13 @@ def read_file(path: Path, display_path: str) -> RawText:
         raise InputFileError(
             display_path, f"unsupported file type '{path.suffix}'", "use .txt, .md, .html or .htm"
         )
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputFileError(display_path, f"cannot be read ({error.strerror})") from error
+    data = _read_bytes(path, display_path)
     if not data.strip():
         raise InputFileError(display_path, "file is empty")
     text, encoding = decode_bytes(data, display_path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if path.suffix.lower() in (".html", ".htm"):
-        text = html_to_text(text)
+        text = html_to_text(text, display_path)
     elif path.suffix.lower() == ".md":
         text = markdown_to_text(text)
     text = without_controls(text)
@@ -68,6 +79,46 @@ def read_file(path: Path, display_path: str) -> RawText:
             display_path, "no Chinese text found", "tracker reads Chinese plans and summaries"
         )
     return RawText(text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _read_bytes(path: Path, display_path: str) -> bytes:
+    """The file's bytes, from a regular file of at most ``MAX_FILE_BYTES``.
+
+    A FIFO would block the whole run on open, and a device (a ``.txt`` symlink to /dev/zero) never
+    ends: only regular files are read. The name is opened without blocking and checked again on the
+    open descriptor, since it may have been swapped for a FIFO after the first look; at most one byte
+    past the cap is read, so a file that grows (or a /proc file that reports no size) is refused too.
+    """
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise _not_regular(display_path)
+        with open(os.open(path, os.O_RDONLY | _NONBLOCKING), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise _not_regular(display_path)
+            if status.st_size > MAX_FILE_BYTES:
+                raise _too_large(display_path)
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise InputFileError(display_path, f"cannot be read ({error.strerror or error})") from error
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(display_path)
+    return data
+
+
+_NONBLOCKING = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _not_regular(display_path: str) -> InputFileError:
+    return InputFileError(
+        display_path, "not a regular file (a pipe, device or socket)", "give a .txt, .md, .html or .htm file"
+    )
+
+
+def _too_large(display_path: str) -> InputFileError:
+    return InputFileError(
+        display_path, f"larger than {MAX_FILE_MB} MB", "split the document or give only its text"
+    )
 
 
 def without_controls(text: str) -> str:
@@ -180,34 +231,129 @@ _BLOCK_TAGS = {
     "dt",
     "title",
 }
-_DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "button", "select"]
+_DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "button", "select"}
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, display_path: str) -> str:
     """Flatten HTML to lines of text: scripts, styles and navigation removed, one line per block.
 
     BeautifulSoup's advice about input that looks like a URL or like XML is not for our users: it
     would print a dozen lines on stderr, where the command line promises one line per problem.
+
+    Raises:
+        InputFileError: more than ``MAX_HTML_TAGS`` tags, or markup the parser rejects.
     """
+    if len(_TAG_START.findall(html)) > MAX_HTML_TAGS:
+        raise InputFileError(
+            display_path,
+            f"HTML has more than {MAX_HTML_TAGS:,} tags",
+            "save the page as text (.txt) and ingest that",
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.name in _BLOCK_TAGS:
-            tag.insert_before("\n")
-            tag.insert_after("\n")
-    text = soup.get_text()
+        try:
+            soup = _ContentsOnlySoup(_without_unclosed_markup(html), "html.parser")
+        except ParserRejectedMarkup as error:
+            raise InputFileError(
+                display_path, "HTML the parser rejects", "save the page as text (.txt) and ingest that"
+            ) from error
+    text = "".join(_block_text(soup))
     lines = [re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in text.split("\n")]
     # Block boundaries are the only line structure HTML has; blank lines there mean nothing.
     return "\n".join(line for line in lines if line)
 
 
+class _ContentsOnlySoup(BeautifulSoup):
+    """A parse tree read only through ``.contents`` (see :func:`_block_text`), so without the upkeep
+    of BeautifulSoup's ``next_element`` chain.
+
+    That upkeep walks from the element receiving a string up through every open ancestor, each time a
+    string lands after other children: quadratic in the nesting depth (``<p>一<b>二</b>三`` repeated
+    with the ``<p>`` never closed, as old pages do, took 6 s to parse at 8,000 levels and 5 minutes at
+    32,000). Parsing decisions never read the chain, so the tree's contents are the same.
+    """
+
+    def _linkage_fixer(self, el: Tag) -> None:
+        return None
+
+
+def _block_text(soup: BeautifulSoup) -> Iterator[str]:
+    """The text ``soup.get_text()`` gives once the dropped tags are decomposed and every block tag has
+    a newline inserted before and after it, in one walk of the tree.
+
+    Inserting those newlines with BeautifulSoup costs a walk of the tag's whole subtree per insert (it
+    looks for the last element inside), so deeply nested or unclosed tags took quadratic time: 8,000
+    nested ``<div>`` 6.5 s, 20,000 unclosed ``<table><tr><td>`` four and a half minutes. This walk visits each
+    element once, with an explicit stack (deep trees would exhaust recursion), and keeps the same
+    strings get_text keeps: plain text and CDATA, not comments or the text of <script>, <rt>, <template>.
+    """
+    keep = soup.interesting_string_types or Tag.MAIN_CONTENT_STRING_TYPES
+    stack: list[Iterator[object]] = [iter(soup.contents)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+        elif type(node) is str:  # a block's closing newline, pushed below its children
+            yield node
+        elif isinstance(node, Tag):
+            if node.name in _DROP_TAGS:
+                continue
+            if node.name in _BLOCK_TAGS:
+                yield "\n"
+                stack.append(iter(("\n",)))
+            stack.append(iter(node.contents))
+        elif type(node) in keep:
+            yield str(node)
+
+
+# The standard library's html.parser (3.11.7 here) re-scans to the end of the page from every construct
+# it cannot close before passing it on as text: 20,000 ``<a `` with no ``>`` after them took 41 s.
+_COMMENT_CLOSE = re.compile(r"--\s*>")
+_SECTION_CLOSE = {"brackets": re.compile(r"]\s*]\s*>"), "bracket": re.compile(r"]\s*>")}
+_SECTION_KINDS = {"temp": "brackets", "cdata": "brackets", "ignore": "brackets", "include": "brackets"}
+_SECTION_KINDS |= {"rcdata": "brackets", "if": "bracket", "else": "bracket", "endif": "bracket"}
+_SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*")
+_MARKUP_START = re.compile(r"<(?=[a-zA-Z/!?])")
+
+
+def _without_unclosed_markup(html: str) -> str:
+    """The page with ``<`` escaped where it opens markup that can never close: after the page's last
+    ``>``, a ``<!--`` after its last ``-->``, a ``<![CDATA[`` after its last ``]]>``.
+
+    html.parser would re-scan to the end from each of them (quadratic) before keeping it as text (or
+    reject an unknown ``<![name[`` section outright); escaped, it is text at once. A page whose markup
+    all closes, as every real one does, is returned unchanged, so it parses exactly as before.
+    """
+    last_gt = html.rfind(">")
+    comment_end = _last_start(_COMMENT_CLOSE, html)
+    section_end = {kind: _last_start(pattern, html) for kind, pattern in _SECTION_CLOSE.items()}
+
+    def escaped(match: re.Match[str]) -> str:
+        start = match.start()
+        if start > last_gt:
+            return "&lt;"
+        if html.startswith("<!--", start):
+            return "&lt;" if comment_end < start + 4 else "<"
+        if html.startswith("<![", start):
+            name = _SECTION_NAME.match(html, start + 3)
+            kind = _SECTION_KINDS.get(name.group().lower()) if name else None
+            return "&lt;" if kind is None or section_end[kind] < start + 3 else "<"
+        return "<"
+
+    return _MARKUP_START.sub(escaped, html)
+
+
+def _last_start(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of ``pattern`` in ``text`` starts (-1: none); its matches never overlap."""
+    last = -1
+    for match in pattern.finditer(text):
+        last = match.start()
+    return last
+
+
 _MARKDOWN_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+(?=[^\d]))")
 _MARKDOWN_INLINE = re.compile(r"(\*\*|__|\*|`)(.+?)\1")
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
 def markdown_to_text(text: str) -> str:
@@ -219,6 +365,35 @@ def markdown_to_text(text: str) -> str:
     lines = []
     for line in text.split("\n"):
         line = _MARKDOWN_LINE.sub("", line)
-        line = _MARKDOWN_LINK.sub(r"\1", line)
+        line = _without_link_targets(line)
         lines.append(_MARKDOWN_INLINE.sub(r"\2", line))
     return "\n".join(lines)
+
+
+def _without_link_targets(line: str) -> str:
+    """``[text](target)`` and ``![text](target)`` replaced by their text, in one pass.
+
+    Gives what ``re.sub(r"!?\\[([^\\]]*)\\]\\([^)]*\\)", r"\\1", line)`` gave, without its quadratic time:
+    the regex scanned from every ``[`` to the end of the line when no link followed (40,000 ``[`` took
+    8 s, 270,000 four minutes). Every ``[`` before the same first ``]`` shares that ``]``'s fate, so one look at it decides
+    them all, and no ``]`` (or no ``)``) left means no link is left.
+    """
+    out: list[str] = []
+    done = 0  # line[:done] is settled
+    start = line.find("[")
+    while start >= 0:
+        close = line.find("]", start + 1)
+        if close < 0:
+            break
+        if not line.startswith("(", close + 1):
+            start = line.find("[", close + 1)
+            continue
+        end = line.find(")", close + 2)
+        if end < 0:
+            break
+        begin = start - 1 if start > done and line[start - 1] == "!" else start
+        out += [line[done:begin], line[start + 1 : close]]
+        done = end + 1
+        start = line.find("[", done)
+    out.append(line[done:])
+    return "".join(out)
