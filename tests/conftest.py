@@ -1,5 +1,8 @@
 """Shared fixtures: a temporary database (SQLite, and PostgreSQL for the store, review and report tests),
-hand-built parsed documents, and the real seeds parsed once."""
+hand-built parsed documents, and the real seeds parsed once.
+
+A test's database is its own; one that starts prepared (the empty schema, matched documents …) is a copy
+of a template built once per backend and session (see ``backends``)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from backends import (
     PostgresBackend,
     SqliteBackend,
     open_postgres,
+    own_database,
     postgres_required,
 )
 from factories import make_document
@@ -77,6 +81,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """pytest's closing count line ("N passed, N skipped in …") always ends the output: addopts holds -q
+    already, and a -q more on the command line (-qq) would drop it. The terminal reporter writes its
+    summary after this hook; collection and progress keep the verbosity asked for."""
+    session.config.option.verbose = max(session.config.option.verbose, -1)
+
+
 @pytest.fixture(scope="session")
 def db_backend(request: pytest.FixtureRequest) -> str:
     """``sqlite`` or ``postgresql``: both in the folders of BOTH_BACKENDS, else SQLite."""
@@ -99,10 +110,16 @@ def postgres() -> Iterator[PostgresBackend]:
 
 
 @pytest.fixture(scope="session")
+def sqlite_backend(tmp_path_factory: pytest.TempPathFactory) -> SqliteBackend:
+    """SQLite, its templates in a folder of the session."""
+    return SqliteBackend(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture(scope="session")
 def backend(db_backend: str, request: pytest.FixtureRequest) -> Backend:
-    if db_backend == "postgresql":
-        return request.getfixturevalue("postgres")
-    return SqliteBackend()
+    """The backend under test. Pytest sets this up again whenever the tests switch backends; the two
+    backends themselves (``sqlite_backend``, ``postgres``) and so their templates last the session."""
+    return request.getfixturevalue("postgres" if db_backend == "postgresql" else "sqlite_backend")
 
 
 @pytest.fixture
@@ -114,9 +131,10 @@ def databases(backend: Backend, tmp_path: Path) -> Iterator[Databases]:
 
 
 @pytest.fixture
-def db_url(databases: Databases) -> str:
-    """The URL of a fresh database of the test's own."""
-    return databases.new("test")
+def db_url(databases: Databases, request: pytest.FixtureRequest) -> str:
+    """The URL of a fresh database of the test's own: with the empty schema when the test uses
+    ``engine``, else not made yet (see ``backends.own_database``)."""
+    return own_database(databases, request)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from tracker.evaluate.scoring import evaluate, evaluate_scorers
 from tracker.match.results import MatchRun, ScoredCandidate, StatusResult
 from tracker.store.decision_log import add_decision
 from tracker.store.documents import save_document
-from tracker.store.engine import read_session, write_session
+from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.models import Candidate, CommitmentStatus
 from tracker.store.queries import list_achievements, list_commitments
 
@@ -86,9 +86,9 @@ def gold() -> list[GoldLine]:
     return parse_gold(gold_text(GOLD), "gold.jsonl")
 
 
-@pytest.fixture
-def filled(engine):
-    """The rows described in the module docstring; returns (engine, commitment ids, achievement ids)."""
+def _fill(url: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The rows described in the module docstring; returns (commitment ids, achievement ids)."""
+    engine = make_engine(url)
     plan = make_document("gz_plan.txt", plan=list(PLAN.values()), plan_period=2024)
     summary = make_document("gz_summary.txt", summary=list(SUMMARY.values()), summary_period=2024)
     zs = make_document("zs.txt", summary=[SUMMARY["A1"]], summary_period=2024, agency="中山市民政局")
@@ -120,6 +120,20 @@ def filled(engine):
         session.add(CommitmentStatus(commitment_id=c["law"], status="in_progress"))
         session.add(CommitmentStatus(commitment_id=c["station"], status="no_evidence"))
         add_decision(session, commitment_id=c["station"], action="status", value="in_progress", reviewer="li")
+    engine.dispose()
+    return c, a
+
+
+@pytest.fixture
+def db_url(databases) -> str:
+    """A copy of the filled database (``_fill``, built once per backend)."""
+    return databases.copy_of(databases.backend.template("scoring", _fill))
+
+
+@pytest.fixture
+def filled(engine, backend):
+    """The rows described in the module docstring; returns (engine, commitment ids, achievement ids)."""
+    c, a = backend.template("scoring", _fill).value
     return engine, c, a
 
 

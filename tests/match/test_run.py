@@ -28,30 +28,33 @@ OUTCOME = DEV_BENCHMARK / "fs2024_outcome.txt"
 GOLD = DEV_BENCHMARK / "fs2024_gold.jsonl"
 
 
-def _built(backend, tmp_path_factory):
-    if not OUTCOME.exists():
-        pytest.skip("../shared/dev-benchmark is not beside this checkout")
-    engine = make_engine(backend.new(tmp_path_factory.mktemp("dev"), "dev"))
+def _build(url: str) -> None:
+    engine = make_engine(url)
     result = load_paths(engine, [str(SEEDS), str(OUTCOME)])
     assert not result.errors
     match_database(engine)
-    return engine
+    engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def dev_engine(backend, tmp_path_factory):
+def _built(databases, name: str):
+    """A copy of seeds + dev outcome, matched (built once per backend)."""
+    if not OUTCOME.exists():
+        pytest.skip("../shared/dev-benchmark is not beside this checkout")
+    engine = make_engine(databases.copy_of(databases.backend.template("dev", _build), name))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def dev_engine(databases):
     """Seeds + dev outcome, matched; tests may add review decisions to it."""
-    engine = _built(backend, tmp_path_factory)
-    yield engine
-    engine.dispose()
+    yield from _built(databases, "dev")
 
 
-@pytest.fixture(scope="module")
-def unreviewed_engine(backend, tmp_path_factory):
+@pytest.fixture
+def unreviewed_engine(databases):
     """The same, never reviewed: what the matcher alone achieves."""
-    engine = _built(backend, tmp_path_factory)
-    yield engine
-    engine.dispose()
+    yield from _built(databases, "unreviewed")
 
 
 def _foshan_2024(report: dict) -> dict[str, dict]:

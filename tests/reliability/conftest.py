@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from backends import seal_sqlite
 from click.testing import CliRunner
 
 from tracker.cli.main import cli
@@ -30,6 +31,7 @@ def reviewed_template(tmp_path_factory) -> Path:
         patch.delenv("TRACKER_DB", raising=False)
         result = CliRunner().invoke(cli, ["--db", "work.db", "ingest", "seeds", "dev-benchmark"])
     assert result.exit_code == 0, result.output
+    seal_sqlite(folder / "work.db")  # the copies below are file copies: no write-ahead log left aside
     return folder
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -98,21 +99,46 @@ def _expected(path: Path, shown: str) -> Expected:
     return Expected(parts, frozenset(commitments), frozenset(achievements))
 
 
-def _make_chain(root: Path, number: int, databases: Databases) -> Chain:
-    url, reference = databases.new(f"chain{number}"), databases.new(f"reference{number}")
-    kills = KILLS_PER_CHAIN[databases.name]
-    chain = Chain(root, random.Random(SEED + number), url, reference, kills)
-    generate(chain.corpus, DOCUMENTS, seed=SEED + number)
+@dataclass(frozen=True)
+class Corpus:
+    """One chain's corpus and what a clean ingest stores for each version of each file: the same on
+    every backend, so made once per session (parsing the 14 versions takes seconds)."""
+
+    folder: Path
+    versions: dict[str, tuple[bytes, bytes]]
+    expected: dict[str, Expected]
+
+
+def _make_corpus(root: Path, number: int) -> Corpus:
+    corpus = Corpus(root / "corpus", {}, {})
+    generate(corpus.folder, DOCUMENTS, seed=SEED + number)
     scratch = root / "scratch"
     scratch.mkdir()
-    for file in sorted(chain.corpus.glob("*.txt")):
+    for file in sorted(corpus.folder.glob("*.txt")):
         first = file.read_bytes()
         second = _second_version(first.decode("utf-8")).encode("utf-8")
-        chain.versions[file.name] = (first, second)
+        corpus.versions[file.name] = (first, second)
         for data in (first, second):
             probe = scratch / file.name
             probe.write_bytes(data)
-            chain.expected[hashlib.sha256(data).hexdigest()] = _expected(probe, f"corpus/{file.name}")
+            corpus.expected[hashlib.sha256(data).hexdigest()] = _expected(probe, f"corpus/{file.name}")
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def corpora(tmp_path_factory) -> list[Corpus]:
+    """Each chain's corpus in its first version, with what a clean ingest stores (never changed: each
+    run copies the folder)."""
+    return [_make_corpus(tmp_path_factory.mktemp(f"corpus{n}"), n) for n in range(CHAINS)]
+
+
+def _make_chain(root: Path, number: int, databases: Databases, corpus: Corpus) -> Chain:
+    url, reference = databases.new(f"chain{number}"), databases.new(f"reference{number}")
+    kills = KILLS_PER_CHAIN[databases.name]
+    chain = Chain(root, random.Random(SEED + number), url, reference, kills)
+    shutil.copytree(corpus.folder, chain.corpus)
+    chain.versions.update(corpus.versions)
+    chain.expected.update(corpus.expected)
     return chain
 
 
@@ -274,8 +300,8 @@ def _run_chain(chain: Chain) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
-def test_killed_ingest_leaves_whole_documents_and_a_rerun_finishes_the_job(tmp_path, databases):
-    chains = [_make_chain(tmp_path / f"chain{n}", n, databases) for n in range(CHAINS)]
+def test_killed_ingest_leaves_whole_documents_and_a_rerun_finishes_the_job(tmp_path, databases, corpora):
+    chains = [_make_chain(tmp_path / f"chain{n}", n, databases, corpora[n]) for n in range(CHAINS)]
     with ThreadPoolExecutor(CHAINS) as pool:
         for done in pool.map(_run_chain, chains):
             assert done is None

@@ -1,5 +1,5 @@
-"""Fixtures of the report tests: the reviewed database (see ``reviewed_db``), built once per session and
-backend, its full report, and a per-test copy for tests that write to it or run the CLI."""
+"""Fixtures of the report tests: the reviewed database (see ``reviewed_db``), a template built once per
+session and backend, its full report, and a per-test copy for tests that write to it or run the CLI."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from tracker.store.engine import make_engine, read_session
 
 @pytest.fixture(scope="session")
 def reviewed(backend: Backend, tmp_path_factory) -> Reviewed:
-    folder = tmp_path_factory.mktemp("report")
-    return build(folder, backend.new(folder, "reviewed"))
+    """The reviewed database (shared: read it, or take ``db_copy`` to write)."""
+    return backend.template("reviewed", lambda url: build(tmp_path_factory.mktemp("report"), url)).value
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from backends import own_database
 from factories import make_document, statement
 
 from tracker.errors import UsageError
@@ -17,7 +18,7 @@ from tracker.review.status import list_commitments
 from tracker.statuses import STATUS_LABELS
 from tracker.store.decision_log import add_decision
 from tracker.store.documents import save_document
-from tracker.store.engine import read_session, write_session
+from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.models import Candidate
 from tracker.store.queries import list_achievements
 
@@ -40,9 +41,9 @@ ACHIEVEMENT_KEYS = {
 }
 
 
-@pytest.fixture
-def filled(engine):
+def _fill(url: str) -> None:
     """A 2024 plan for 广州 with a 2024 summary, and a 2025 plan for 中山 with no summary."""
+    engine = make_engine(url)
     plan = make_document("seeds/gz_plan.txt", plan=["推进养老服务标准化建设"], plan_period=2024)
     plan.parts[0].statements.insert(
         0,
@@ -65,6 +66,21 @@ def filled(engine):
                       shared_terms=["长者饭堂", "示范点"], scorer="test")
         )  # fmt: skip
         add_decision(session, commitment_id=standard.id, action="link", achievement_id=law.id, reviewer="li")
+    engine.dispose()
+
+
+@pytest.fixture
+def db_url(databases, request) -> str:
+    """For a test that takes ``filled``, a copy of the filled database (``_fill``, built once per
+    backend); for the others, the empty one of tests/conftest.py."""
+    if "filled" in request.fixturenames:
+        return databases.copy_of(databases.backend.template("json_report", _fill))
+    return own_database(databases, request)
+
+
+@pytest.fixture
+def filled(engine):
+    """A 2024 plan for 广州 with a 2024 summary, and a 2025 plan for 中山 with no summary."""
     return engine
 
 

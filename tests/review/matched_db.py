@@ -1,6 +1,8 @@
 """A small matched database for the review tests: 广州 2024 plans against a 2024 summary, a 2023 summary
 in the plan document (evidence the matcher never offers for 2024), and 佛山 with no 2024 summary.
 
+:func:`template` builds it once per backend and session; a test takes a copy (``databases.copy_of``).
+
 Importable as ``matched_db`` from the tests in this folder (pytest puts the folder on sys.path).
 """
 
@@ -8,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backends import Backend, Template
 from factories import make_document
 from sqlalchemy.engine import Engine
 
 from tracker.review.matching import match_database
 from tracker.store.documents import save_document
-from tracker.store.engine import read_session, write_session
+from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.queries import list_achievements, list_commitments
 
 GZ, FS = "广州市民政局", "佛山市民政局"
@@ -58,3 +61,16 @@ def build(engine: Engine, *, match: bool = True) -> Ids:
             commitments={c.text: c.id for c in list_commitments(session)},
             achievements={(a.agency, a.text): a.id for a in list_achievements(session)},
         )
+
+
+def _build_at(url: str) -> Ids:
+    engine = make_engine(url)
+    try:
+        return build(engine)
+    finally:
+        engine.dispose()
+
+
+def template(backend: Backend) -> Template[Ids]:
+    """The database :func:`build` makes (matched), built once per backend and session, with its ids."""
+    return backend.template("matched", _build_at)

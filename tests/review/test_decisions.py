@@ -29,9 +29,9 @@ def runner(tmp_path, monkeypatch) -> CliRunner:
 OTHERS = ["召开工作会议", "开展培训3期", "印发通知2份"]
 
 
-@pytest.fixture
-def filled(engine):
+def _fill(url: str) -> tuple[list[str], list[str]]:
     """Two commitments and five achievements of 广州 2024; the matcher suggested the first pair."""
+    engine = make_engine(url)
     with write_session(engine) as session:
         save_document(
             session, make_document("plan.txt", plan=["建成长者饭堂示范点100个", "出台养老服务条例"])
@@ -54,7 +54,20 @@ def filled(engine):
                 state="suggested",
             )
         )
+    engine.dispose()
     return commitments, achievements
+
+
+@pytest.fixture
+def db_url(databases) -> str:
+    """A copy of the filled database (``_fill``, built once per backend)."""
+    return databases.copy_of(databases.backend.template("decisions", _fill))
+
+
+@pytest.fixture
+def filled(engine, backend):
+    """Two commitments and five achievements of 广州 2024; the matcher suggested the first pair."""
+    return backend.template("decisions", _fill).value
 
 
 def decisions(db_url: str) -> list[tuple]:

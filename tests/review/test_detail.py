@@ -16,7 +16,7 @@ from matched_db import (
     SUMMARY,
     SUMMARY_PATH,
     Ids,
-    build,
+    template,
 )
 
 from tracker.review import decisions as annotate
@@ -29,8 +29,14 @@ CANTEEN = "建成长者饭堂120个"
 
 
 @pytest.fixture
-def ids(engine) -> Ids:
-    return build(engine)
+def db_url(databases) -> str:
+    """A copy of the matched database (``matched_db``, built once per backend)."""
+    return databases.copy_of(template(databases.backend))
+
+
+@pytest.fixture
+def ids(engine, backend) -> Ids:
+    return template(backend).value
 
 
 def detail(engine, commitment_id: str):

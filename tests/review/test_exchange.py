@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from factories import make_document
-from matched_db import FS, FS_PLAN, GZ, Ids, build
+from matched_db import FS, FS_PLAN, GZ, Ids, template
 from sqlalchemy import MetaData, select
 from sqlalchemy.engine import Engine
 
@@ -44,13 +44,22 @@ def runner(tmp_path, monkeypatch) -> CliRunner:
 
 
 @pytest.fixture
-def ids(engine) -> Ids:
-    """The source database, matched."""
-    return build(engine)
+def db_url(databases) -> str:
+    """The source database: a copy of the matched one (``matched_db``, built once per backend)."""
+    return databases.copy_of(template(databases.backend))
 
 
 @pytest.fixture
-def target_url(databases) -> str:
+def ids(engine, backend) -> Ids:
+    """The source database, matched."""
+    return template(backend).value
+
+
+@pytest.fixture
+def target_url(databases, request) -> str:
+    """For a test that takes ``target``, another copy of the matched database; else an empty one."""
+    if "target" in request.fixturenames:
+        return databases.copy_of(template(databases.backend), "target")
     return databases.new("target")
 
 
@@ -58,7 +67,6 @@ def target_url(databases) -> str:
 def target(target_url) -> Engine:
     """A second database built from the same documents, with no decision yet."""
     engine = make_engine(target_url)
-    build(engine)
     yield engine
     engine.dispose()
 
@@ -333,10 +341,11 @@ def test_a_newer_decision_of_the_same_reviewer_is_no_conflict_an_older_one_is(
 
 def test_an_agreeing_decision_is_no_conflict(runner, engine, ids, db_url, target, target_url, tmp_path):
     cid = ids.c(CHARITY)
-    with write_session(engine) as session:
-        annotate.set_status(session, cid, "partial", reviewer="li")
+    # li agrees later than wang (an older agreeing line is superseded instead: test_exchange_regressions)
     with write_session(target) as session:
         annotate.set_status(session, cid, "partial", reviewer="wang")
+    with write_session(engine) as session:
+        annotate.set_status(session, cid, "partial", reviewer="li")
     export(runner, db_url, tmp_path / "li.jsonl")
     result = import_(runner, target_url, tmp_path / "li.jsonl")
     assert (result.exit_code, result.output.splitlines()[-1]) == (

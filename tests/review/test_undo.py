@@ -7,7 +7,7 @@ import getpass
 
 import pytest
 from click.testing import CliRunner
-from matched_db import Ids, build
+from matched_db import Ids, template
 from sqlmodel import func, select
 
 from tracker.cli.main import cli
@@ -25,8 +25,14 @@ DRAFT = "养老服务条例草案已提交审议"
 
 
 @pytest.fixture
-def ids(engine) -> Ids:
-    return build(engine)
+def db_url(databases) -> str:
+    """A copy of the matched database (``matched_db``, built once per backend)."""
+    return databases.copy_of(template(databases.backend))
+
+
+@pytest.fixture
+def ids(engine, backend) -> Ids:
+    return template(backend).value
 
 
 def row(engine, commitment_id: str):

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from backends import own_database
 from factories import make_document
-from matched_db import FS, FS_EARLIER, FS_PLAN, GZ, PLAN, Ids, build
+from matched_db import FS, FS_EARLIER, FS_PLAN, GZ, PLAN, Ids, build, template
 
 from tracker.review import decisions as annotate
 from tracker.review.evidence import evidence_for
@@ -23,8 +24,17 @@ DRAFT = "养老服务条例草案已提交审议"
 
 
 @pytest.fixture
-def ids(engine) -> Ids:
-    return build(engine)
+def db_url(databases, request) -> str:
+    """For a test that takes ``ids``, a copy of the matched database (``matched_db``, built once per
+    backend); for the others, the empty one of tests/conftest.py."""
+    if "ids" in request.fixturenames:
+        return databases.copy_of(template(databases.backend))
+    return own_database(databases, request)
+
+
+@pytest.fixture
+def ids(engine, backend) -> Ids:
+    return template(backend).value
 
 
 def rows(engine, ids: list[str] | None = None) -> list[ReviewRow]:
