@@ -6,6 +6,7 @@ of a template built once per backend and session (see ``backends``)."""
 
 from __future__ import annotations
 
+import getpass
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from backends import (
     own_database,
     postgres_required,
 )
+from click.testing import CliRunner
 from factories import make_document
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -86,6 +88,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     already, and a -q more on the command line (-qq) would drop it. The terminal reporter writes its
     summary after this hook; collection and progress keep the verbosity asked for."""
     session.config.option.verbose = max(session.config.option.verbose, -1)
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """The command line in a folder of the test's own, as login user ``tester``, with no TRACKER_DB."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRACKER_DB", raising=False)
+    monkeypatch.setattr(getpass, "getuser", lambda: "tester")
+    return CliRunner()
 
 
 @pytest.fixture(scope="session")

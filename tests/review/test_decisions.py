@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 
 import pytest
-from click.testing import CliRunner
 from factories import make_document
 from sqlalchemy import text
 
@@ -16,15 +14,6 @@ from tracker.store.documents import save_document
 from tracker.store.engine import make_engine, write_session
 from tracker.store.models import Candidate
 from tracker.store.queries import list_achievements, list_commitments
-
-
-@pytest.fixture
-def runner(tmp_path, monkeypatch) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("TRACKER_DB", raising=False)
-    monkeypatch.setattr(getpass, "getuser", lambda: "tester")
-    return CliRunner()
-
 
 OTHERS = ["召开工作会议", "开展培训3期", "印发通知2份"]
 

@@ -4,13 +4,11 @@ reported and not applied, statements whose ids differ are found by text, and a b
 
 from __future__ import annotations
 
-import getpass
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from factories import make_document
 from matched_db import FS, FS_PLAN, GZ, Ids, template
 from sqlalchemy import MetaData, select
@@ -33,14 +31,6 @@ DONE = "完成区级福利院改造"
 DRAFT = "养老服务条例草案已提交审议"
 CANTEEN = "建成长者饭堂120个"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def runner(tmp_path, monkeypatch) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("TRACKER_DB", raising=False)
-    monkeypatch.setattr(getpass, "getuser", lambda: "tester")
-    return CliRunner()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,14 +35,6 @@ from tracker.textnorm import clean_field
 CHARITY = "开展慈善宣传活动"
 REGULATION = "出台养老服务条例"
 DRAFT = "养老服务条例草案已提交审议"
-
-
-@pytest.fixture
-def runner(tmp_path, monkeypatch) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("TRACKER_DB", raising=False)
-    monkeypatch.setattr(getpass, "getuser", lambda: "tester")
-    return CliRunner()
 
 
 @pytest.fixture

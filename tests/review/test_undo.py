@@ -3,10 +3,7 @@ recomputed after a link decision), and the log keeps every decision beside its r
 
 from __future__ import annotations
 
-import getpass
-
 import pytest
-from click.testing import CliRunner
 from matched_db import Ids, template
 from sqlmodel import func, select
 
@@ -162,14 +159,6 @@ def test_undo_with_nothing_decided_changes_nothing(engine, ids):
 
 
 # --- tracker annotate undo -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def runner(tmp_path, monkeypatch) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("TRACKER_DB", raising=False)
-    monkeypatch.setattr(getpass, "getuser", lambda: "tester")
-    return CliRunner()
 
 
 def invoke(runner, db_url, *args):
