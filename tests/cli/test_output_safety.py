@@ -204,3 +204,16 @@ def test_a_report_to_a_full_disk_is_one_line(db, fmt):
         result = tracker("--db", str(db), "report", "--format", fmt, stdout=full)
     assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
     assert "No space left on device" in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_bidi_override_in_a_file_name_is_shown_on_ingest(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "plan\u202etxt.txt").write_text(
+        "2024年工作计划\n一、养老\n建成长者饭堂100个。\n", encoding="utf-8"
+    )
+    result = tracker(
+        "--db", str(tmp_path / "b.db"), "ingest", "--agency", "广州市民政局", str(folder), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "\u202e" not in result.stdout and "plan⟨U+202E⟩txt.txt" in result.stdout

@@ -398,14 +398,17 @@ def _print_outcome(console: Console, outcome: FileOutcome) -> None:
     if parsed is None or saved is None:
         return
     if saved.outcome == "unchanged":
-        console.print(f"{parsed.path}: unchanged, nothing to do", markup=False)
+        console.print(shown(f"{parsed.path}: unchanged, nothing to do"), markup=False)
         return
-    console.print(f"{parsed.path}  [{parsed.encoding}]  {parsed.agency}  ({saved.outcome})", markup=False)
+    console.print(
+        shown(f"{parsed.path}  [{parsed.encoding}]  {parsed.agency}  ({saved.outcome})"), markup=False
+    )
     for part in saved.parts:
         noun = "commitments" if part.kind == "plan" else "achievements"
         heading = f"  {part.heading}" if part.heading else ""
         console.print(
-            f"  {part.kind:<7} {part.period}  {part.agency}  {part.statements} {noun}{heading}", markup=False
+            shown(f"  {part.kind:<7} {part.period}  {part.agency}  {part.statements} {noun}{heading}"),
+            markup=False,
         )
     console.print(
         f"  repeated paragraphs removed: {parsed.repeated_paragraphs}, boilerplate lines removed: "
@@ -413,7 +416,7 @@ def _print_outcome(console: Console, outcome: FileOutcome) -> None:
         markup=False,
     )
     for other, count in saved.already_stated.items():
-        console.print(f"  {count} already stated in {other}", markup=False)
+        console.print(shown(f"  {count} already stated in {other}"), markup=False)
 
 
 def _echo_errors(result: LoadResult) -> None:
