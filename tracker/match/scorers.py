@@ -181,7 +181,8 @@ class TermScorer(Scorer):
 
     def explain(self, commitment: str, achievement: str) -> list[str]:
         left, right = self.weights(commitment), self.weights(achievement)
-        return sorted(left.keys() & right.keys(), key=lambda t: -left[t])
+        # Equal weights are ordered by the term itself: a set's order changes from run to run.
+        return sorted(left.keys() & right.keys(), key=lambda t: (-left[t], t))
 
 
 def _dense(rows: list[dict[str, float]], vocab: dict[str, int]) -> np.ndarray:
