@@ -29,6 +29,7 @@ def _status(*texts: str, target: str = "", commitment: str = "") -> str:
         ("按计划完成全部改造任务", "fulfilled"),  # 计划 as "the plan", not "plans to"
         ("推进中心城区长者饭堂提质扩面", "fulfilled"),  # 推进 + 中心…, not 推进中
         ("推进中小学校园社工服务", "fulfilled"),
+        ("完成“护苗”计划2025年度招募", "fulfilled"),  # 计划 closing a quoted name is part of it
         ("举行“敬老月”系列活动启动仪式", "fulfilled"),  # the ceremony took place
         ("召开慈善信托项目启动会", "fulfilled"),
         ("接待来访群众520人次", "fulfilled"),  # 待 inside 接待
@@ -84,6 +85,10 @@ def test_a_coverage_rate_below_full_coverage_is_partial() -> None:
         "地方标准已形成送审稿",
         "服务指引已形成初稿",
         "已完成施工招标,预计明年建成",
+        "起草社区养老服务管理办法",  # a text being drafted (起草并印发 is issued)
+        "养老综合体项目尚处于方案设计阶段",
+        "护理院主体结构已封顶",
+        "已完成可行性研究,明年开工",
     ],
 )
 def test_steps_before_completion_are_in_progress(text: str) -> None:
@@ -92,6 +97,14 @@ def test_steps_before_completion_are_in_progress(text: str) -> None:
 
 def test_a_means_is_no_step() -> None:
     assert _status("通过公开招标委托专业机构运营") == "fulfilled"
+    assert _status("起草并印发社区养老服务管理办法") == "fulfilled"
+
+
+def test_a_step_the_commitment_promises_is_done() -> None:
+    # a commitment to start (启动) or consult (征求意见) is kept by starting or consulting
+    assert _status("启动城乡社区规划编制", commitment="启动新一轮城乡社区规划编制") == "fulfilled"
+    assert _status("就救助办法广泛征求意见", commitment="就救助办法修订广泛征求意见") == "fulfilled"
+    assert _status("启动城乡社区规划编制", commitment="完成城乡社区规划编制") == "in_progress"
 
 
 # 4. Numbers are compared only when they count the same thing.

@@ -9,11 +9,13 @@
   and the words around the two numbers share a noun (:func:`compare_targets`). A commitment promising
   full coverage (全覆盖) has a target of 100 % for the coverage rates reported.
 - A statement reporting part of a whole done (20项任务已完成18项, 完成率86%, 其余正在推进) is ``partial``.
-- Otherwise the wording of the evidence decides: results that are still on the way (草案, 征求意见,
-  专家评审, 审议, 调研, 启动, 招标, 计划明年…, 拟于… ) are ``in_progress``; some done and some on the
-  way is ``partial``; done is ``fulfilled`` (a process commitment such as 深化婚俗改革 is fulfilled by
-  the activity reported). A cue counts as a word only: not inside a quoted name (“银龄计划”), a
-  compound (计划项目, 启动仪式, 审议通过, 接待) or a name it starts (推进中山市…).
+- Otherwise the wording of the evidence decides: results that are still on the way (草案, 起草,
+  征求意见, 专家评审, 审议, 调研, 启动, 招标, 封顶, 尚处于…阶段, 计划明年…, 拟于…, 明年开工) are
+  ``in_progress``; some done and some on the way is ``partial``; done is ``fulfilled`` (a process
+  commitment such as 深化婚俗改革 is fulfilled by the activity reported). A cue counts as a word only:
+  not inside a quoted name (“银龄计划”, “护苗”计划), a compound (计划项目, 启动仪式, 审议通过, 接待) or a
+  name it starts (推进中山市…); and a step the commitment itself names (启动…, 征求意见) is what it
+  promised, not a step before it.
 """
 
 from __future__ import annotations
@@ -34,10 +36,13 @@ UNFINISHED = re.compile(
     r"|(?<![模虚])拟|筹备|筹建|修订稿|试运行|推进中(?![\u4e00-\u9fff])|尚未|即将|将于|预计"
     r"|(?<!通过)(?<!通过公开)(?<!经)(?<!经公开)招标"
     r"|(?<![接招款优善对看期虐])待(?!遇)"
+    r"|起草(?![并和、]|出台|印发)|[仍尚](?:处于|在)|处于[\u4e00-\u9fff]{0,6}阶段|封顶|可行性研究|可研|选址"
+    r"|(?:明年|下一?年度?)(?:[上下]半年|[年]?初|[年]?底)?(?:[将要]|全面)?"
+    r"(?:开工|建成|投用|投入|印发|出台|实施|完成|开业|运营|启用|铺开|推开|交付)"
 )
 #: A quoted name is a name, not a report ("实施“银龄计划”"); a title keeps only its bracketed state
 #: (《…办法(草案)》 is a draft).
-_QUOTED = re.compile(r"《[^《》]*》|“[^“”]*”|\"[^\"]*\"|‘[^‘’]*’|'[^']*'|「[^「」]*」")
+_QUOTED = re.compile(r"(?:《[^《》]*》|“[^“”]*”|\"[^\"]*\"|‘[^‘’]*’|'[^']*'|「[^「」]*」)(?:计划|行动|工程)?")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 #: The rest of a whole still on the way ("其余正在跟进办理", "尚有2个未完工", "其余结转明年"): some of it
 #: is done ("其余均已完成" is all of it).
@@ -71,9 +76,11 @@ def _without_names(text: str) -> str:
     return _QUOTED.sub(lambda m: "".join(_BRACKETED.findall(m.group(0))) or "某", text)
 
 
-def is_unfinished(text: str) -> bool:
-    """Whether a statement reports work still on the way (a cue word outside quoted names)."""
-    return UNFINISHED.search(_without_names(text)) is not None
+def is_unfinished(text: str, promised: str = "") -> bool:
+    """Whether a statement reports work still on the way (a cue word outside quoted names). A step the
+    commitment ``promised`` itself (启动…, 开展调研) is what was promised, so it is no cue there."""
+    named = _without_names(promised)
+    return any(cue.group(0) not in named for cue in UNFINISHED.finditer(_without_names(text)))
 
 
 @dataclass(frozen=True)
@@ -278,11 +285,11 @@ def auto_status(
         return StatusResult(
             commitment_id, "partial", {"reason": "part of it reported done", "partly": partly}
         )
-    return _by_wording(commitment_id, [text for text, _q in evidence])
+    return _by_wording(commitment_id, [text for text, _q in evidence], commitment_text)
 
 
-def _by_wording(commitment_id: str, texts: Sequence[str]) -> StatusResult:
-    unfinished = [text for text in texts if is_unfinished(text)]
+def _by_wording(commitment_id: str, texts: Sequence[str], promised: str) -> StatusResult:
+    unfinished = [text for text in texts if is_unfinished(text, promised)]
     if len(unfinished) == len(texts):
         return StatusResult(commitment_id, "in_progress", {"reason": "evidence reports work under way"})
     if unfinished:
