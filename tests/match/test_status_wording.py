@@ -71,6 +71,9 @@ def test_a_coverage_rate_below_full_coverage_is_partial() -> None:
     assert _status("村(社区)儿童之家覆盖率达96%", commitment=promise) == "partial"
     assert _status("村(社区)儿童之家覆盖率达100%", commitment=promise) == "fulfilled"
     assert _status("智能终端覆盖率97%", target="自助服务终端覆盖率达到100%") == "partial"
+    # 全面推行X promises X everywhere: held against the coverage rate of X, not against any rate
+    assert _status("社区养老服务覆盖率达到98%", commitment="全面推行社区养老服务") == "partial"
+    assert _status("养老机构入住率85%", commitment="全面推行养老机构等级评定") == "fulfilled"
     # a rate that is no coverage (a time cut by 40 %) is not held against it
     assert _status("儿童之家平均办理时限压缩40%", commitment=promise) == "fulfilled"
 

@@ -7,7 +7,7 @@
   thing as a target when its unit is of the same family, it is counted per the same (a standard in
   元/人·月 or 每人每月 is no total in 万元), it counts places (镇街, 村(社区)) only if the target does,
   and the words around the two numbers share a noun (:func:`compare_targets`). A commitment promising
-  full coverage (全覆盖) has a target of 100 % for the coverage rates reported.
+  full coverage (X全覆盖, 全面推行X) has a target of 100 % for the coverage rates of X reported.
 - A statement reporting part of a whole done (20项任务已完成18项, 完成率86%, 其余正在推进) is ``partial``.
 - Otherwise the wording of the evidence decides: results that are still on the way (草案, 起草,
   征求意见, 专家评审, 审议, 调研, 启动, 招标, 封顶, 尚处于…阶段, 计划明年…, 拟于…, 明年开工) are
@@ -55,6 +55,9 @@ _DONE_OF_WHOLE = re.compile(r"[^。；;]{0,12}(?:完成|办结|解决|落实|建
 #: A commitment to cover everything: its coverage rates are held against 100 %.
 _FULL_COVERAGE = re.compile(r"全覆盖|全面覆盖|全部覆盖|全域覆盖|全面(?:推开|铺开)")
 _RATE = re.compile(r"覆盖|(?<!增长)(?<!增)率|比例|占")
+#: "全面推行X": X everywhere, held against the rates at which X covers (覆盖率, 普及率), not any rate.
+_FULL_REACH = re.compile(r"全面(?:实施|推行|实行|落实|建立|建成|开展|普及)")
+_COVERAGE_RATE = re.compile(r"覆盖|普及")
 
 # Count words that name the same kind of thing: a target in 个 is met by a figure in 家 or 处.
 _UNIT_FAMILIES = [{"个", "家", "处", "所", "座"}, {"人", "名"}, {"场", "场次", "次"}]
@@ -95,7 +98,7 @@ class _Figure:
     place: bool | None = None  # a count of places (8个镇街)
     before: str = ""  # the clause before the number
     span: tuple[int, int] | None = None
-    coverage: bool = False  # the 100 % of a promise of full coverage
+    coverage: re.Pattern[str] | None = None  # a promise of full coverage: the rates its 100 % is held against
 
 
 def _figure(quantity: dict[str, Any], statement: str = "", span: tuple[int, int] | None = None) -> _Figure:
@@ -189,12 +192,16 @@ def _comparison(target: _Figure, figures: Sequence[_Figure]) -> dict[str, Any] |
 def _targets(targets: Sequence[dict[str, Any]], commitment_text: str) -> list[_Figure]:
     """The targets read in the commitment's text, and 100 % of coverage when it promises 全覆盖."""
     figures = _figures(commitment_text, targets)
-    full = _FULL_COVERAGE.search(commitment_text)
-    if full and not any(f.unit == "%" for f in figures):
-        promise = {"quantity": 100, "unit": "%", "comparator": ">=", "text": full.group(0)}
-        before = _CLAUSE.split(commitment_text[: full.start()])[-1]
-        figures.append(_Figure(promise, "%", None, before[-16:], coverage=True))
-    return figures
+    if any(f.unit == "%" for f in figures):
+        return figures
+    if full := _FULL_COVERAGE.search(commitment_text):  # X全覆盖: X before it
+        noun, rates = _CLAUSE.split(commitment_text[: full.start()])[-1][-16:], _RATE
+    elif full := _FULL_REACH.search(commitment_text):  # 全面推行X: X after it
+        noun, rates = _CLAUSE.split(commitment_text[full.end() :])[0][:12], _COVERAGE_RATE
+    else:
+        return figures
+    promise = {"quantity": 100, "unit": "%", "comparator": ">=", "text": full.group(0)}
+    return [*figures, _Figure(promise, "%", None, noun, coverage=rates)]
 
 
 def compare_targets(
@@ -217,7 +224,7 @@ def _compare(targets: Sequence[_Figure], figures: Sequence[_Figure]) -> list[dic
     for target in targets:
         candidates = figures
         if target.coverage:  # full coverage is held against the coverage rates reported
-            candidates = [f for f in figures if f.unit == "%" and _RATE.search(f.before)]
+            candidates = [f for f in figures if f.unit == "%" and target.coverage.search(f.before)]
         comparison = _comparison(target, candidates)
         if comparison is not None:
             comparisons.append(comparison)
