@@ -130,6 +130,9 @@ def test_a_count_of_places_is_no_count_of_organisations() -> None:
         has_summary=True,
     )
     assert result.detail.get("comparisons") is None and result.status == "fulfilled"
+    for places in ("在16个街镇开展试点", "在210个村(居)开展试点"):  # other names of the same places
+        result = auto_status("c", _q("培育社区社会组织不少于300家"), [(places, _q(places))], has_summary=True)
+        assert result.detail.get("comparisons") is None
     # with it: a count of 镇街 is no count of 长者饭堂, while 镇街 meet 镇街
     assert _status("长者饭堂覆盖18个镇街", target="新建长者饭堂30个") == "fulfilled"
     assert _status("社工服务覆盖20个镇街", target="实现社工服务覆盖全市23个镇街") == "partial"
