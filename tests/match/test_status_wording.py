@@ -29,6 +29,7 @@ def _status(*texts: str, target: str = "", commitment: str = "") -> str:
         ("按计划完成全部改造任务", "fulfilled"),  # 计划 as "the plan", not "plans to"
         ("推进中心城区长者饭堂提质扩面", "fulfilled"),  # 推进 + 中心…, not 推进中
         ("推进中小学校园社工服务", "fulfilled"),
+        ("完成“护苗”计划2025年度招募", "fulfilled"),  # 计划 closing a quoted name is part of it
         ("举行“敬老月”系列活动启动仪式", "fulfilled"),  # the ceremony took place
         ("召开慈善信托项目启动会", "fulfilled"),
         ("接待来访群众520人次", "fulfilled"),  # 待 inside 接待
@@ -70,6 +71,9 @@ def test_a_coverage_rate_below_full_coverage_is_partial() -> None:
     assert _status("村(社区)儿童之家覆盖率达96%", commitment=promise) == "partial"
     assert _status("村(社区)儿童之家覆盖率达100%", commitment=promise) == "fulfilled"
     assert _status("智能终端覆盖率97%", target="自助服务终端覆盖率达到100%") == "partial"
+    # 全面推行X promises X everywhere: held against the coverage rate of X, not against any rate
+    assert _status("社区养老服务覆盖率达到98%", commitment="全面推行社区养老服务") == "partial"
+    assert _status("养老机构入住率85%", commitment="全面推行养老机构等级评定") == "fulfilled"
     # a rate that is no coverage (a time cut by 40 %) is not held against it
     assert _status("儿童之家平均办理时限压缩40%", commitment=promise) == "fulfilled"
 
@@ -84,6 +88,10 @@ def test_a_coverage_rate_below_full_coverage_is_partial() -> None:
         "地方标准已形成送审稿",
         "服务指引已形成初稿",
         "已完成施工招标,预计明年建成",
+        "起草社区养老服务管理办法",  # a text being drafted (起草并印发 is issued)
+        "养老综合体项目尚处于方案设计阶段",
+        "护理院主体结构已封顶",
+        "已完成可行性研究,明年开工",
     ],
 )
 def test_steps_before_completion_are_in_progress(text: str) -> None:
@@ -92,6 +100,14 @@ def test_steps_before_completion_are_in_progress(text: str) -> None:
 
 def test_a_means_is_no_step() -> None:
     assert _status("通过公开招标委托专业机构运营") == "fulfilled"
+    assert _status("起草并印发社区养老服务管理办法") == "fulfilled"
+
+
+def test_a_step_the_commitment_promises_is_done() -> None:
+    # a commitment to start (启动) or consult (征求意见) is kept by starting or consulting
+    assert _status("启动城乡社区规划编制", commitment="启动新一轮城乡社区规划编制") == "fulfilled"
+    assert _status("就救助办法广泛征求意见", commitment="就救助办法修订广泛征求意见") == "fulfilled"
+    assert _status("启动城乡社区规划编制", commitment="完成城乡社区规划编制") == "in_progress"
 
 
 # 4. Numbers are compared only when they count the same thing.
@@ -114,6 +130,9 @@ def test_a_count_of_places_is_no_count_of_organisations() -> None:
         has_summary=True,
     )
     assert result.detail.get("comparisons") is None and result.status == "fulfilled"
+    for places in ("在16个街镇开展试点", "在210个村(居)开展试点"):  # other names of the same places
+        result = auto_status("c", _q("培育社区社会组织不少于300家"), [(places, _q(places))], has_summary=True)
+        assert result.detail.get("comparisons") is None
     # with it: a count of 镇街 is no count of 长者饭堂, while 镇街 meet 镇街
     assert _status("长者饭堂覆盖18个镇街", target="新建长者饭堂30个") == "fulfilled"
     assert _status("社工服务覆盖20个镇街", target="实现社工服务覆盖全市23个镇街") == "partial"

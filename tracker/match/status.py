@@ -7,13 +7,15 @@
   thing as a target when its unit is of the same family, it is counted per the same (a standard in
   元/人·月 or 每人每月 is no total in 万元), it counts places (镇街, 村(社区)) only if the target does,
   and the words around the two numbers share a noun (:func:`compare_targets`). A commitment promising
-  full coverage (全覆盖) has a target of 100 % for the coverage rates reported.
+  full coverage (X全覆盖, 全面推行X) has a target of 100 % for the coverage rates of X reported.
 - A statement reporting part of a whole done (20项任务已完成18项, 完成率86%, 其余正在推进) is ``partial``.
-- Otherwise the wording of the evidence decides: results that are still on the way (草案, 征求意见,
-  专家评审, 审议, 调研, 启动, 招标, 计划明年…, 拟于… ) are ``in_progress``; some done and some on the
-  way is ``partial``; done is ``fulfilled`` (a process commitment such as 深化婚俗改革 is fulfilled by
-  the activity reported). A cue counts as a word only: not inside a quoted name (“银龄计划”), a
-  compound (计划项目, 启动仪式, 审议通过, 接待) or a name it starts (推进中山市…).
+- Otherwise the wording of the evidence decides: results that are still on the way (草案, 起草,
+  征求意见, 专家评审, 审议, 调研, 启动, 招标, 封顶, 尚处于…阶段, 计划明年…, 拟于…, 明年开工) are
+  ``in_progress``; some done and some on the way is ``partial``; done is ``fulfilled`` (a process
+  commitment such as 深化婚俗改革 is fulfilled by the activity reported). A cue counts as a word only:
+  not inside a quoted name (“银龄计划”, “护苗”计划), a compound (计划项目, 启动仪式, 审议通过, 接待) or a
+  name it starts (推进中山市…); and a step the commitment itself names (启动…, 征求意见) is what it
+  promised, not a step before it.
 """
 
 from __future__ import annotations
@@ -34,10 +36,13 @@ UNFINISHED = re.compile(
     r"|(?<![模虚])拟|筹备|筹建|修订稿|试运行|推进中(?![\u4e00-\u9fff])|尚未|即将|将于|预计"
     r"|(?<!通过)(?<!通过公开)(?<!经)(?<!经公开)招标"
     r"|(?<![接招款优善对看期虐])待(?!遇)"
+    r"|起草(?![并和、]|出台|印发)|[仍尚](?:处于|在)|处于[\u4e00-\u9fff]{0,6}阶段|封顶|可行性研究|可研|选址"
+    r"|(?:明年|下一?年度?)(?:[上下]半年|[年]?初|[年]?底)?(?:[将要]|全面)?"
+    r"(?:开工|建成|投用|投入|印发|出台|实施|完成|开业|运营|启用|铺开|推开|交付)"
 )
 #: A quoted name is a name, not a report ("实施“银龄计划”"); a title keeps only its bracketed state
 #: (《…办法(草案)》 is a draft).
-_QUOTED = re.compile(r"《[^《》]*》|“[^“”]*”|\"[^\"]*\"|‘[^‘’]*’|'[^']*'|「[^「」]*」")
+_QUOTED = re.compile(r"(?:《[^《》]*》|“[^“”]*”|\"[^\"]*\"|‘[^‘’]*’|'[^']*'|「[^「」]*」)(?:计划|行动|工程)?")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 #: The rest of a whole still on the way ("其余正在跟进办理", "尚有2个未完工", "其余结转明年"): some of it
 #: is done ("其余均已完成" is all of it).
@@ -50,6 +55,9 @@ _DONE_OF_WHOLE = re.compile(r"[^。；;]{0,12}(?:完成|办结|解决|落实|建
 #: A commitment to cover everything: its coverage rates are held against 100 %.
 _FULL_COVERAGE = re.compile(r"全覆盖|全面覆盖|全部覆盖|全域覆盖|全面(?:推开|铺开)")
 _RATE = re.compile(r"覆盖|(?<!增长)(?<!增)率|比例|占")
+#: "全面推行X": X everywhere, held against the rates at which X covers (覆盖率, 普及率), not any rate.
+_FULL_REACH = re.compile(r"全面(?:实施|推行|实行|落实|建立|建成|开展|普及)")
+_COVERAGE_RATE = re.compile(r"覆盖|普及")
 
 # Count words that name the same kind of thing: a target in 个 is met by a figure in 家 or 处.
 _UNIT_FAMILIES = [{"个", "家", "处", "所", "座"}, {"人", "名"}, {"场", "场次", "次"}]
@@ -61,19 +69,23 @@ _PER_WORD = str.maketrans("名位天", "人人日")
 #: A count of places: 8个镇街, 156个村(社区) … followed by the end of the clause or by what is done there
 #: (not 10个社区食堂, where the place names the kind of a facility).
 _PLACE = re.compile(
-    r"^(?:镇街|镇[(（]街道?[)）]|村[(（]社区[)）]|村居|街道|乡镇|行政村|社区|镇|村|区|县)"
+    r"^(?:镇街|街镇|镇[(（]街道?[)）]|村[(（](?:社区|居)[)）]|村居|街道|乡镇|行政村|社区|镇|村|区|县)"
     r"(?:$|[和及、与]|全|均|都|已|将|中|内|实现|开展|建成|设立|推开|铺开|落地|覆盖|试点|推广|完成|参与|纳入)"
 )
-_PLACE_BEFORE = re.compile(r"(?:镇街|镇[(（]街道?[)）]|村[(（]社区[)）]|村居|街道|乡镇|行政村|社区)$")
+_PLACE_BEFORE = re.compile(
+    r"(?:镇街|街镇|镇[(（]街道?[)）]|村[(（](?:社区|居)[)）]|村居|街道|乡镇|行政村|社区)$"
+)
 
 
 def _without_names(text: str) -> str:
     return _QUOTED.sub(lambda m: "".join(_BRACKETED.findall(m.group(0))) or "某", text)
 
 
-def is_unfinished(text: str) -> bool:
-    """Whether a statement reports work still on the way (a cue word outside quoted names)."""
-    return UNFINISHED.search(_without_names(text)) is not None
+def is_unfinished(text: str, promised: str = "") -> bool:
+    """Whether a statement reports work still on the way (a cue word outside quoted names). A step the
+    commitment ``promised`` itself (启动…, 开展调研) is what was promised, so it is no cue there."""
+    named = _without_names(promised)
+    return any(cue.group(0) not in named for cue in UNFINISHED.finditer(_without_names(text)))
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,7 @@ class _Figure:
     place: bool | None = None  # a count of places (8个镇街)
     before: str = ""  # the clause before the number
     span: tuple[int, int] | None = None
-    coverage: bool = False  # the 100 % of a promise of full coverage
+    coverage: re.Pattern[str] | None = None  # a promise of full coverage: the rates its 100 % is held against
 
 
 def _figure(quantity: dict[str, Any], statement: str = "", span: tuple[int, int] | None = None) -> _Figure:
@@ -182,12 +194,16 @@ def _comparison(target: _Figure, figures: Sequence[_Figure]) -> dict[str, Any] |
 def _targets(targets: Sequence[dict[str, Any]], commitment_text: str) -> list[_Figure]:
     """The targets read in the commitment's text, and 100 % of coverage when it promises 全覆盖."""
     figures = _figures(commitment_text, targets)
-    full = _FULL_COVERAGE.search(commitment_text)
-    if full and not any(f.unit == "%" for f in figures):
-        promise = {"quantity": 100, "unit": "%", "comparator": ">=", "text": full.group(0)}
-        before = _CLAUSE.split(commitment_text[: full.start()])[-1]
-        figures.append(_Figure(promise, "%", None, before[-16:], coverage=True))
-    return figures
+    if any(f.unit == "%" for f in figures):
+        return figures
+    if full := _FULL_COVERAGE.search(commitment_text):  # X全覆盖: X before it
+        noun, rates = _CLAUSE.split(commitment_text[: full.start()])[-1][-16:], _RATE
+    elif full := _FULL_REACH.search(commitment_text):  # 全面推行X: X after it
+        noun, rates = _CLAUSE.split(commitment_text[full.end() :])[0][:12], _COVERAGE_RATE
+    else:
+        return figures
+    promise = {"quantity": 100, "unit": "%", "comparator": ">=", "text": full.group(0)}
+    return [*figures, _Figure(promise, "%", None, noun, coverage=rates)]
 
 
 def compare_targets(
@@ -210,7 +226,7 @@ def _compare(targets: Sequence[_Figure], figures: Sequence[_Figure]) -> list[dic
     for target in targets:
         candidates = figures
         if target.coverage:  # full coverage is held against the coverage rates reported
-            candidates = [f for f in figures if f.unit == "%" and _RATE.search(f.before)]
+            candidates = [f for f in figures if f.unit == "%" and target.coverage.search(f.before)]
         comparison = _comparison(target, candidates)
         if comparison is not None:
             comparisons.append(comparison)
@@ -278,11 +294,11 @@ def auto_status(
         return StatusResult(
             commitment_id, "partial", {"reason": "part of it reported done", "partly": partly}
         )
-    return _by_wording(commitment_id, [text for text, _q in evidence])
+    return _by_wording(commitment_id, [text for text, _q in evidence], commitment_text)
 
 
-def _by_wording(commitment_id: str, texts: Sequence[str]) -> StatusResult:
-    unfinished = [text for text in texts if is_unfinished(text)]
+def _by_wording(commitment_id: str, texts: Sequence[str], promised: str) -> StatusResult:
+    unfinished = [text for text in texts if is_unfinished(text, promised)]
     if len(unfinished) == len(texts):
         return StatusResult(commitment_id, "in_progress", {"reason": "evidence reports work under way"})
     if unfinished:
