@@ -77,3 +77,40 @@ def test_summary_drops_problems_and_slogans() -> None:
         2024,
     )
     assert drafts == []
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "中心城区养老床位依然紧张",
+        "历史遗留问题有待解决",
+        "农村养老服务仍存在短板",
+        "基层服务能力与群众期待仍有差距",
+        "部门协同配合不够",
+        "专业社工人才亟待充实",
+    ],
+)
+def test_a_problem_statement_is_neither_commitment_nor_achievement(clause: str) -> None:
+    assert commitments_from(clause) == []
+    assert split_summary_sentence(clause, 2024) == []
+
+
+@pytest.mark.parametrize(
+    "clause",
+    ["补齐农村养老服务短板", "着力解决养老床位依然紧张的问题", "缩小城乡低保标准差距"],
+)
+def test_an_action_on_a_problem_is_still_a_commitment(clause: str) -> None:
+    assert commitments_from(clause) == [clause]
+
+
+def test_a_state_of_progress_is_not_a_problem() -> None:
+    drafts = split_summary_sentence("两个镇的公益性殡葬设施仍处于前期选址阶段", 2024)
+    assert [d.text for d in drafts] == ["两个镇的公益性殡葬设施仍处于前期选址阶段"]
+
+
+@pytest.mark.parametrize(
+    "sentence", ["为全市民政事业高质量发展作出新的更大贡献", "奋力谱写新时代民政事业新篇章"]
+)
+def test_a_closing_slogan_is_neither_commitment_nor_achievement(sentence: str) -> None:
+    assert commitments_from(sentence) == []
+    assert split_summary_sentence(sentence, 2024) == []
