@@ -114,3 +114,17 @@ def test_a_state_of_progress_is_not_a_problem() -> None:
 def test_a_closing_slogan_is_neither_commitment_nor_achievement(sentence: str) -> None:
     assert commitments_from(sentence) == []
     assert split_summary_sentence(sentence, 2024) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "市民政局将在做好救助审核服务的同时,持续推进救助服务改革",
+            ["在做好救助审核服务的同时,持续推进救助服务改革"],
+        ),
+        ("在巩固试点成果的基础上,全面推广智慧养老服务", ["在巩固试点成果的基础上,全面推广智慧养老服务"]),
+    ],
+)
+def test_a_frame_without_an_action_joins_the_action_it_frames(sentence: str, expected: list[str]) -> None:
+    assert commitments_from(sentence) == expected

@@ -37,12 +37,14 @@ _ATTACH_TO_PREVIOUS = re.compile(
     r"^(助力|从而|进而|以便|以此|以期|以确保|使|让|为(?!期)|满足|形成[^,，]*(格局|局面|氛围|合力|体系|模式)"
     r"|带动|其中|分别|占比?|同比|较上年|比上年|均(为|达|高于|低于)|惠及|涉及|受益|增幅)"
 )
-# Clauses that set the scene (means, occasion, speaker, time) for the clause after them.
+# Clauses that set the scene (means, occasion, speaker, time) for the clause after them; a frame
+# ("在做好…的同时", "我市将在…基础上") holds no action of its own.
 _ATTACH_TO_NEXT = re.compile(
     r"^(经|通过|按照|根据|依托|围绕|针对|结合|随着|对标|立足|为了|为进一步|在.{0,12}(下|中|上|方面|期间)$"
     r"|以.{1,20}(为|作为)(契机|抓手|切入口|载体|重点|引领|目标|导向|核心|主线|试点))"
     r"|(说|表示|介绍|透露|指出|强调)$"
     r"|^联合.{1,24}(部门|单位|机构)$"
+    r"|^[^,，在]{0,10}在[^,，]{1,30}(同时|基础上|过程中|前提下|背景下|之际)$"
     r"|^(截[至止])?((?:19|20)\d{2}年)?(\d{1,2}月)?(\d{1,2}日)?(上旬|中旬|下旬|底|末|上午|下午|以来)?$"
 )
 _MIN_CLAUSE = 6
@@ -77,7 +79,7 @@ def _merge(pieces: list[str]) -> list[str]:
     carry = ""
     for piece in pieces:
         text = piece if not carry else f"{carry},{piece}"
-        if len(piece) < _MIN_CLAUSE or _ATTACH_TO_NEXT.search(piece):
+        if len(piece) < _MIN_CLAUSE or _ATTACH_TO_NEXT.search(piece) or _ATTACH_TO_NEXT.search(_tidy(piece)):
             carry = text
             continue
         carry = ""
