@@ -111,7 +111,7 @@ def _tidy(text: str) -> str:
 # Verbs that open a new action: "开展…工作、推动…落实" is two commitments joined by 、.
 _ACTION_START = re.compile(
     r"^(推动|推进|加强|开展|建立|完善|健全|提升|提高|打造|深化|实施|制定|落实|促进|强化|优化|创新|探索|组织|举办"
-    r"|建设|培育|引导|支持|鼓励|加快|加大|做好|规范|构建|营造|拓展|扩大|推行|设立|完成|实现|开发|修订|出台|印发)"
+    r"|建设|培育|引导|支持|鼓励|加快|加大|做好|规范|构建|营造|拓展|扩大|推行|设立|完成|实现|开发|修订|出台|印发|发展)"
 )
 
 # Adverbials in front of a plan's verb ("进一步加强…", "持续深化…", "要积极推进…").
@@ -162,6 +162,12 @@ def commitments_from(sentence: str) -> list[str]:
     kept = [c for c in clauses(sentence) if not _is_slogan(c) and not _is_problem(c)]
     statements = [t for t in (_tidy(c) for c in _merge(kept)) if len(t) >= _MIN_STATEMENT]
     return [piece for statement in statements for piece in _split_enumerated_actions(statement)]
+
+
+def title_commitments(title: str) -> list[str]:
+    """The commitments of a paragraph's title sentence: one that names an action ("加快…体系建设。")
+    commits to it; a topic ("社会救助方面") or a slogan ("在…上走前列", "奋力…新篇章") does not."""
+    return commitments_from(title) if _acts(title) else []
 
 
 def split_summary_sentence(sentence: str, period: int) -> list[Draft]:
