@@ -41,6 +41,9 @@ from tracker.ingest.statements import commitments_from, split_summary_sentence
             "高宏伟介绍说,2024年,我市民政部门将继续坚持增进民生福祉、促进共同富裕,重点在3个方面发力,健全分层分类的社会救助体系",
             ["健全分层分类的社会救助体系"],
         ),
+        # The modal left once the subject is gone goes too; 将 before a noun is the object marker and stays.
+        ("此外,要进一步规范区划地名管理", ["进一步规范区划地名管理"]),
+        ("将符合条件的困难群众纳入救助范围", ["将符合条件的困难群众纳入救助范围"]),
         # Commas inside quotes do not cut.
         (
             "打造广州市“双监测、多维度、强服务”的低收入动态监测服务体系",

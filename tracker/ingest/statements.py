@@ -105,7 +105,9 @@ _OWN_SUBJECT = re.compile(r"^(我市|本市|我局|市民政局|[^,，]{0,6}民�
 def _tidy(text: str) -> str:
     text = _BARE_YEAR.sub("", _SPEAKER.sub("", text.strip(" ,，:：、")))
     text = _OWN_SUBJECT.sub("", _LEADING_FILLER.sub("", text.strip(" ,，:：、")))
-    return _LEADING_FILLER.sub("", text).strip(" ,，:：、")
+    text = _LEADING_FILLER.sub("", text).strip(" ,，:：、")
+    # The modal left in front of the action once its subject is gone ("此外,要进一步规范…").
+    return text[1:] if text.startswith("要") and _acts(text[1:]) else text
 
 
 # Verbs that open a new action: "开展…工作、推动…落实" is two commitments joined by 、.
