@@ -174,7 +174,7 @@ def match(ctx: click.Context, scorer: str, agency: str | None, period: int | Non
 
     Each commitment is compared with the achievements of its own agency and period. Reviewer
     decisions (confirmed or rejected links, statuses, notes) are never changed. Once reviewers have
-    decided enough pairs (20, both confirmed and rejected ones), the link decision is fitted again on
+    decided enough pairs (30, both confirmed and rejected ones), the link decision is fitted again on
     them and the run says so; --no-learn turns that off.
 
     \b

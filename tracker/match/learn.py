@@ -21,7 +21,7 @@ from tracker.match.features import BlockFeatures
 from tracker.match.model import LinkModel
 
 #: Reviewed pairs needed before the decision is fitted again (measured by benchmarks/simulate_review.py).
-MIN_REVIEWED = 20
+MIN_REVIEWED = 30
 #: ... of which at least this many confirmed and this many rejected.
 MIN_EACH = 3
 
