@@ -148,31 +148,34 @@ def _decide_block(
     rows, columns = candidate_pairs(block.parts.final)
     values = block.values(rows, columns)
     probability = model.probabilities(values)
-    whys = model.whys(values)
-    result: list[ScoredCandidate] = []
-    for row, commitment in enumerate(commitments):
-        mine = np.flatnonzero(rows == row)
-        order = mine[np.lexsort((columns[mine], -probability[mine]))]
-        rank = 0
-        for index in order.tolist():
-            p = float(probability[index])
-            link, weighs = p >= model.link_threshold, p >= model.status_threshold
-            if rank >= TOP_K and not weighs:
-                continue
+    # Each commitment's pairs, most probable first (rows come grouped and in order from candidate_pairs).
+    order = np.lexsort((columns, -probability, rows))
+    kept: list[tuple[int, int]] = []  # (pair index, rank)
+    rank, previous = 0, -1
+    for index in order.tolist():
+        if rows[index] != previous:
+            rank, previous = 0, int(rows[index])
+        if rank < TOP_K or probability[index] >= model.status_threshold:
             rank += 1
-            achievement = achievements[int(columns[index])]
-            result.append(
-                ScoredCandidate(
-                    commitment_id=commitment.id,
-                    achievement_id=achievement.id,
-                    rank=rank,
-                    score=round(100 * p, 1),
-                    state="suggested" if link else "candidate",
-                    shared_terms=tuple(engine.explain(commitment.normalized, achievement.normalized)[:8]),
-                    weighs=weighs and not link,
-                    why=whys[index],
-                )
+            kept.append((index, rank))
+    whys = model.whys(values[[index for index, _rank in kept]]) if kept else []
+    result: list[ScoredCandidate] = []
+    for (index, rank), why in zip(kept, whys, strict=True):
+        p = float(probability[index])
+        link = p >= model.link_threshold
+        commitment, achievement = commitments[int(rows[index])], achievements[int(columns[index])]
+        result.append(
+            ScoredCandidate(
+                commitment_id=commitment.id,
+                achievement_id=achievement.id,
+                rank=rank,
+                score=round(100 * p, 1),
+                state="suggested" if link else "candidate",
+                shared_terms=tuple(engine.explain(commitment.normalized, achievement.normalized)[:8]),
+                weighs=p >= model.status_threshold and not link,
+                why=why,
             )
+        )
     return result
 
 
