@@ -70,6 +70,9 @@ def test_seed_000_repeated_article_stored_once(seed_docs: dict[str, ParsedDocume
     # Stated in the body and again in the "施工图" list, each twice: four times in all.
     consult = _commitment(doc, "深入开展基层议事协商活动")
     assert consult.times_stated == 4
+    # "一方面,加快分层分类社会救助体系建设。健全…": the paragraph's title is its first commitment.
+    title = _commitment(doc, "加快分层分类社会救助体系建设")
+    assert title.text == "加快分层分类社会救助体系建设"
 
 
 def test_seed_002_end_of_year_targets_are_2021_commitments(seed_docs: dict[str, ParsedDocument]) -> None:

@@ -41,6 +41,9 @@ from tracker.ingest.statements import commitments_from, split_summary_sentence
             "高宏伟介绍说,2024年,我市民政部门将继续坚持增进民生福祉、促进共同富裕,重点在3个方面发力,健全分层分类的社会救助体系",
             ["健全分层分类的社会救助体系"],
         ),
+        # The modal left once the subject is gone goes too; 将 before a noun is the object marker and stays.
+        ("此外,要进一步规范区划地名管理", ["进一步规范区划地名管理"]),
+        ("将符合条件的困难群众纳入救助范围", ["将符合条件的困难群众纳入救助范围"]),
         # Commas inside quotes do not cut.
         (
             "打造广州市“双监测、多维度、强服务”的低收入动态监测服务体系",
@@ -77,3 +80,57 @@ def test_summary_drops_problems_and_slogans() -> None:
         2024,
     )
     assert drafts == []
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "中心城区养老床位依然紧张",
+        "历史遗留问题有待解决",
+        "农村养老服务仍存在短板",
+        "基层服务能力与群众期待仍有差距",
+        "部门协同配合不够",
+        "专业社工人才亟待充实",
+    ],
+)
+def test_a_problem_statement_is_neither_commitment_nor_achievement(clause: str) -> None:
+    assert commitments_from(clause) == []
+    assert split_summary_sentence(clause, 2024) == []
+
+
+@pytest.mark.parametrize(
+    "clause",
+    ["补齐农村养老服务短板", "着力解决养老床位依然紧张的问题", "缩小城乡低保标准差距"],
+)
+def test_an_action_on_a_problem_is_still_a_commitment(clause: str) -> None:
+    assert commitments_from(clause) == [clause]
+
+
+@pytest.mark.parametrize(
+    "sentence", ["两个镇的公益性殡葬设施仍处于前期选址阶段", "全区还不断完善救助审核机制"]
+)
+def test_a_state_of_progress_is_not_a_problem(sentence: str) -> None:
+    assert [d.text for d in split_summary_sentence(sentence, 2024)] == [sentence]
+
+
+@pytest.mark.parametrize(
+    "sentence", ["为全市民政事业高质量发展作出新的更大贡献", "奋力谱写新时代民政事业新篇章"]
+)
+def test_a_closing_slogan_is_neither_commitment_nor_achievement(sentence: str) -> None:
+    assert commitments_from(sentence) == []
+    assert split_summary_sentence(sentence, 2024) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "市民政局将在做好救助审核服务的同时,持续推进救助服务改革",
+            ["在做好救助审核服务的同时,持续推进救助服务改革"],
+        ),
+        ("在巩固试点成果的基础上,全面推广智慧养老服务", ["在巩固试点成果的基础上,全面推广智慧养老服务"]),
+        ("巩固提升试点成果的同时,全面推广智慧养老服务", ["巩固提升试点成果的同时,全面推广智慧养老服务"]),
+    ],
+)
+def test_a_frame_without_an_action_joins_the_action_it_frames(sentence: str, expected: list[str]) -> None:
+    assert commitments_from(sentence) == expected

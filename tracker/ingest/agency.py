@@ -148,7 +148,7 @@ def _place_counts(text: str) -> Counter[tuple[str, str]]:
     quarter of its mentions is dropped. A word jieba tags as a place counts double, but the tag is not
     required (jieba tags 石家庄 as a person's name, 大连 as an adverb and 保定 as a verb).
     """
-    tags = _word_tags()
+    tags = word_tags()
     levels: dict[str, Counter[str]] = {}
     for match in _PLACE.finditer(text):
         if text[match.end() : match.end() + 1] in _NOT_A_LEVEL.get(match.group(2), ""):
@@ -173,7 +173,8 @@ _FUNCTION_CHARS = re.compile(r"[的和与及等在了对向从为以将把被]")
 
 
 @lru_cache(maxsize=1)
-def _word_tags() -> dict[str, str]:
+def word_tags() -> dict[str, str]:
+    """jieba's dictionary: word -> part-of-speech tag ("ns" a place, "v" a verb, …)."""
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)

@@ -67,7 +67,11 @@ def place_sentences(
     context: tuple[str, int] | None = None
     last_section: tuple[str, ...] | None = None
     numbered_parts = _parts_with_numbered_sections(structure)
+    titles: list[SentenceUnit] = []  # lead titles waiting for the sentence after them
     for unit in structure.units:
+        if unit.lead_title:
+            titles.append(unit)
+            continue
         if unit.section[:1] != (last_section or ())[:1]:
             context = None
         last_section = unit.section
@@ -88,9 +92,12 @@ def place_sentences(
                 context = (kind, period)
         if period_override:
             period = period_override
+        waiting, titles = titles, []
         if period is None:
             continue
-        placed.append(PlacedSentence(unit=unit, kind=kind, period=period, preamble=preamble))
+        placed.extend(
+            PlacedSentence(unit=u, kind=kind, period=period, preamble=preamble) for u in waiting + [unit]
+        )
     return placed
 
 

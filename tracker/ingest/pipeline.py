@@ -11,7 +11,7 @@ from tracker.ingest.parsed import KINDS, ParsedDocument, Part, Statement
 from tracker.ingest.parts import PlacedSentence, place_sentences
 from tracker.ingest.quantities import quantities_in
 from tracker.ingest.reading import SUPPORTED_SUFFIXES, read_file
-from tracker.ingest.statements import Draft, commitments_from, split_summary_sentence
+from tracker.ingest.statements import Draft, commitments_from, split_summary_sentence, title_commitments
 from tracker.ingest.structure import analyse
 from tracker.ingest.tense import deadline_in
 from tracker.ingest.topics import OTHER, is_testable, topic_of
@@ -151,7 +151,11 @@ def _drafts(item: PlacedSentence) -> list[Draft]:
     if item.kind == "plan":
         if item.preamble:
             return []
+        if item.unit.lead_title:
+            return [Draft("plan", text) for text in title_commitments(item.unit.text)]
         return [Draft("plan", text) for text in commitments_from(item.unit.text)]
+    if item.unit.lead_title:
+        return []  # a summary's paragraph title ("基层治理扎实推进。") sums up the results after it
     return split_summary_sentence(item.unit.text, item.period)
 
 

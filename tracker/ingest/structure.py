@@ -57,6 +57,9 @@ class SentenceUnit:
     numbered_section: bool
     full_sentence: int = 0  # number of the 。-sentence: pieces of one ;-list share it
     years: list[int] = field(default_factory=list)
+    # The title sentence a paragraph opens with ("加快…建设。…"): a heading of the sentences after it,
+    # and a commitment of its own where it names an action. It is read as the sentence after it is.
+    lead_title: bool = False
 
 
 @dataclass
@@ -152,9 +155,11 @@ class _Walk:
     def add_body(self, index: int, paragraph: Paragraph, level: int | None, body: str) -> None:
         local: list[str] = []
         first = True
-        for enumerated, item in enumerated_items(body):
+        items = enumerated_items(body)
+        for enumerated, item in items:
             item_sentences = sentences_with_stops(item)
             item_title: list[str] = []
+            lead: tuple[str, int] | None = None
             if item_sentences:
                 head = item_sentences[0][0]
                 if first and level is not None and len(head) <= _MAX_INLINE_TITLE:
@@ -162,10 +167,14 @@ class _Walk:
                     item_sentences = item_sentences[1:]
                 elif len(item_sentences) > 1 and _is_lead_title(head):
                     (local if not enumerated else item_title).append(head)
+                    # The titles of a run of items in one paragraph (一是…。…二是…。…) head their items;
+                    # the title of a paragraph of its own may also be what the paragraph commits to.
+                    lead = item_sentences[0] if len(items) == 1 else None
                     item_sentences = item_sentences[1:]
             first = False
             section = tuple(self.stack[lv] for lv in sorted(self.stack)) + tuple(local) + tuple(item_title)
-            for sentence, stop in item_sentences:
+            rows = [(text, stop, False) for text, stop in item_sentences]
+            for sentence, stop, is_title in ([(*lead, True)] if lead else []) + rows:
                 self.units.append(
                     SentenceUnit(
                         text=sentence,
@@ -176,6 +185,7 @@ class _Walk:
                         part_index=len(self.part_headings) - 1 if self.part_headings else None,
                         numbered_section=self.numbered_seen,
                         years=[int(y) for y in re.findall(_YEAR, sentence)],
+                        lead_title=is_title,
                     )
                 )
             self.full_sentences += 1 + max((stop for _text, stop in item_sentences), default=0)

@@ -30,10 +30,6 @@ PAST = re.compile(
     r"(提高|提升|增|增长|增加|下降|降|达|达到|扩展|扩大)至|同比|较上年|比上年|超额完成|顺利完成|"
     r"正式(启动|揭牌|挂牌|运营|印发|出台)|了[,，。;；]|了$|去年|上年|以来|出台了|建立了|开展了|实施了"
 )
-# Statements of shortcomings and of intent in a summary: neither results nor commitments.
-PROBLEM = re.compile(
-    r"(依然|仍然|仍)(存在|有|较|不)|有待(提升|提高|加强|完善)|差距|短板|不足|薄弱|不平衡|不充分"
-)
 _Y = r"(?:(?:19|20)\d{2}\s*年)"
 DEADLINE = re.compile(
     rf"(?:{_Y}|今年|本年|年)(?:底|末)(?:前|之前)?"
