@@ -67,10 +67,14 @@ def _is_slogan(clause: str) -> bool:
 
 
 def _is_problem(clause: str) -> bool:
+    states = list(_PROBLEM_STATE.finditer(clause))
+    gap = _PROBLEM_NOUN.search(clause) is not None
+    if not states and not gap:
+        return False  # most clauses: no dictionary lookup for the action
     acting = _acts(clause) or bool(_ACTS_ON.match(_without_adverbial(clause)))
-    if any(not (acting and "的" in clause[m.end() :]) for m in _PROBLEM_STATE.finditer(clause)):
+    if any(not (acting and "的" in clause[m.end() :]) for m in states):
         return True
-    return bool(_PROBLEM_NOUN.search(clause)) and not acting
+    return gap and not acting
 
 
 def _merge(pieces: list[str]) -> list[str]:

@@ -68,13 +68,12 @@ _PER = re.compile(r"每[万千百十]?([人户名位月年日天周季])|([人�
 _PER_WORD = str.maketrans("名位天", "人人日")
 #: A count of places: 8个镇街, 156个村(社区) … followed by the end of the clause or by what is done there
 #: (not 10个社区食堂, where the place names the kind of a facility).
+_PLACE_WORDS = r"镇街|街镇|镇[(（]街道?[)）]|村[(（](?:社区|居)[)）]|村居|街道|乡镇|行政村|社区"
 _PLACE = re.compile(
-    r"^(?:镇街|街镇|镇[(（]街道?[)）]|村[(（](?:社区|居)[)）]|村居|街道|乡镇|行政村|社区|镇|村|区|县)"
+    rf"^(?:{_PLACE_WORDS}|镇|村|区|县)"
     r"(?:$|[和及、与]|全|均|都|已|将|中|内|实现|开展|建成|设立|推开|铺开|落地|覆盖|试点|推广|完成|参与|纳入)"
 )
-_PLACE_BEFORE = re.compile(
-    r"(?:镇街|街镇|镇[(（]街道?[)）]|村[(（](?:社区|居)[)）]|村居|街道|乡镇|行政村|社区)$"
-)
+_PLACE_BEFORE = re.compile(rf"(?:{_PLACE_WORDS})$")
 
 
 def _without_names(text: str) -> str:
