@@ -53,12 +53,14 @@ class Item:
 @dataclass(frozen=True)
 class ScoreParts:
     """Matrices (commitments x achievements) of one block: the text similarity of each pair's own
-    statements (``terms``, ``chars`` and their mix ``own``), lifted by sentence context (``lifted``),
+    statements (``terms``, ``chars`` and their mix ``own``), lifted by the achievement's sentence
+    (``across``) and then by the commitment's sentence too (``lifted``),
     chapter alignment (0-1), same topic (0 or 1), and the score they make (``final``, 0-100)."""
 
     terms: np.ndarray
     chars: np.ndarray
     own: np.ndarray
+    across: np.ndarray
     lifted: np.ndarray
     alignment: np.ndarray
     topic: np.ndarray
@@ -97,13 +99,14 @@ class ContextScorer(Scorer):
         left, right = [c.normalized for c in commitments], [a.normalized for a in achievements]
         terms, chars = self.terms.score_block(left, right), self.chars.score_block(left, right)
         own = TERM_SHARE * terms + (1 - TERM_SHARE) * chars
-        lifted = _sentence_context(own, achievements)
+        across = _sentence_context(own, achievements)
+        lifted = across
         if COMMITMENT_SENTENCE_SHARE:
-            lifted = _sentence_context(lifted.T, commitments, COMMITMENT_SENTENCE_SHARE).T
+            lifted = _sentence_context(across.T, commitments, COMMITMENT_SENTENCE_SHARE).T
         alignment = self._alignment(commitments, achievements)
         topic = _same_topic(commitments, achievements)
         final = np.clip(lifted + ALIGNMENT_BONUS * alignment + TOPIC_BONUS * topic, 0.0, 100.0)
-        return ScoreParts(terms, chars, own, lifted, alignment, topic, final)
+        return ScoreParts(terms, chars, own, across, lifted, alignment, topic, final)
 
     def key_terms(self, text: str, count: int) -> list[str]:
         """The ``count`` most specific content terms of ``text`` (highest weight first)."""

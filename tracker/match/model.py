@@ -28,9 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from tracker.match.features import FEATURES, NAMES, SIGNS
+from tracker.match.features import FEATURE_BY_NAME, FEATURES, NAMES, SIGNS
 
 SHIPPED = Path(__file__).with_name("link_model.json")
+#: Stored explanations hold whole thousandths (a probability of 0.873 is 873).
+WHY_SCALE = 1000
 
 
 @dataclass(frozen=True)
@@ -78,16 +80,14 @@ class LinkModel:
     def whys(self, values: np.ndarray) -> list[dict[str, Any]]:
         """The stored form of :meth:`explain` for each row of ``values``: the probability, the prior
         (log-odds with every feature at its mean), and each feature's value and part in log-odds, in
-        the order of ``names`` (:meth:`Explanation.read` sorts them; storing them unsorted and unnamed
-        keeps a run's writing cheap)."""
+        the order of ``names``, all in thousandths (:meth:`Explanation.read` sorts and scales them;
+        whole numbers, unsorted and unnamed, keep a run's writing cheap)."""
         parts = self._z(values) * np.asarray(self.weights)
-        probabilities = np.round(_sigmoid(self.bias + parts.sum(axis=1)), 3).tolist()
-        prior = round(self.bias, 3)
+        probabilities = _thousandths(_sigmoid(self.bias + parts.sum(axis=1)))
+        prior = round(self.bias * WHY_SCALE)
         return [
             {"probability": p, "prior": prior, "values": v, "parts": w}
-            for p, v, w in zip(
-                probabilities, np.round(values, 3).tolist(), np.round(parts, 3).tolist(), strict=True
-            )
+            for p, v, w in zip(probabilities, _thousandths(values), _thousandths(parts), strict=True)
         ]
 
     def refit(self, values: np.ndarray, labels: np.ndarray, *, penalty: float | None = None) -> LinkModel:
@@ -155,16 +155,20 @@ class Explanation:
             return None
         parts = sorted(
             (
-                Contribution(f.name, f.label, float(value), float(part))
+                Contribution(f.name, f.label, value / WHY_SCALE, part / WHY_SCALE)
                 for f, value, part in zip(FEATURES, why["values"], why["parts"], strict=True)
             ),
             key=lambda c: (-abs(c.weight), c.feature),
         )
-        return cls(float(why.get("probability", 0.0)), float(why.get("prior", 0.0)), tuple(parts))
+        return cls(why.get("probability", 0) / WHY_SCALE, why.get("prior", 0) / WHY_SCALE, tuple(parts))
 
     def line(self, count: int = 4) -> str:
-        """One line a reviewer reads: 关联可能 83% ← 起点 −1.9 · 章节对应 +1.0 · …"""
-        parts = " · ".join(f"{c.label} {c.weight:+.1f}" for c in self.parts[:count] if abs(c.weight) >= 0.05)
+        """One line a reviewer reads: 关联可能 83% ← 起点 −1.9 · 在该成效的各承诺中排 第1 +1.0 · …"""
+        parts = " · ".join(
+            f"{c.label} {FEATURE_BY_NAME[c.feature].shown(c.value)} {c.weight:+.1f}"
+            for c in self.parts[:count]
+            if abs(c.weight) >= 0.05
+        )
         return f"关联可能 {100 * self.probability:.0f}% ← 起点 {self.prior:+.1f}" + (
             f" · {parts}" if parts else ""
         )
@@ -173,7 +177,9 @@ class Explanation:
         return {
             "probability": self.probability,
             "prior": self.prior,
-            "contributions": [asdict(c) for c in self.parts],
+            "contributions": [
+                asdict(c) | {"shown": FEATURE_BY_NAME[c.feature].shown(c.value)} for c in self.parts
+            ],
         }
 
 
@@ -181,6 +187,10 @@ class Explanation:
 def shipped_model() -> LinkModel:
     """The model that comes with the package."""
     return LinkModel.from_dict(json.loads(SHIPPED.read_text(encoding="utf-8")))
+
+
+def _thousandths(values: np.ndarray) -> list[Any]:
+    return np.rint(np.asarray(values) * WHY_SCALE).astype(np.int64).tolist()
 
 
 def standardised(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

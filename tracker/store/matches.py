@@ -72,7 +72,7 @@ def save_matches(
             json.dumps(list(c.shared_terms), ensure_ascii=False),
             scorer,
             c.weighs,
-            json.dumps(c.why or {}, ensure_ascii=False),
+            json.dumps(c.why or {}, separators=(",", ":")),
         )
         for c in candidates
     ]

@@ -117,7 +117,8 @@ class Candidate(SQLModel, table=True):
     scorer: str = ""
     # counts for the automatic status although not suggested (the learned decision's status threshold)
     weighs: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
-    # what made the score: {"probability", "prior", "parts": [[feature, value, log-odds], ...]} (may be {})
+    # what made the score, in thousandths: {"probability", "prior", "values": [...], "parts": [...]},
+    # one value and log-odds part per feature (tracker.match.model.LinkModel.whys; may be {})
     why: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
 
 
