@@ -6,8 +6,8 @@ set (leave-one-set-out, as in ``benchmarks/link_model.py``), so everything it kn
 from the simulated reviewer. The reviewer works through the commitments in document order; for each it
 confirms every gold link and rejects every wrong candidate among the first five shown (what a
 reviewer sees on the detail screen). The decisions are refitted on exactly as ``tracker match`` does
-(:func:`tracker.match.learn.learned_model`: at least ``MIN_REVIEWED`` pairs, both kinds; weights, then
-the link threshold) and the
+(:func:`tracker.match.learn.learned_model`: at least ``MIN_REVIEWED`` pairs, both kinds; the weights,
+held towards the starting ones by ``LEARN_PENALTY``; the thresholds stay) and the
 remaining commitments' links and statuses are scored, beside the same commitments decided by the
 starting model ("as is": the rest of a set is not the whole set, so only this comparison is fair).
 
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from link_model import Pool, decide, fit_model, prepared  # noqa: E402
 from loso import GoldSet  # noqa: E402
 
-from tracker.match.learn import MIN_EACH, MIN_REVIEWED  # noqa: E402
+from tracker.match.learn import LEARN_PENALTY, MIN_EACH, MIN_REVIEWED  # noqa: E402
 from tracker.match.model import LinkModel  # noqa: E402
 from tracker.match.run import TOP_K  # noqa: E402
 
@@ -87,7 +87,7 @@ def main() -> None:
                             labels.append(pool.labels[index])
             y = np.array(labels, dtype=np.float64)
             enough = len(y) >= MIN_REVIEWED and y.sum() >= MIN_EACH and len(y) - y.sum() >= MIN_EACH
-            model = start.refit(np.array(values), y).rethreshold(np.array(values), y) if enough else start
+            model = start.refit(np.array(values), y, penalty=LEARN_PENALTY) if enough else start
             (_p, _r, f1_as_is, status_as_is) = _rest(gold_set, set_pools, start, reviewed)
             precision, recall, f1, status = _rest(gold_set, set_pools, model, reviewed)
             print(

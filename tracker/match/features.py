@@ -35,11 +35,11 @@ class Feature:
     # another, which a reviewer could not read
     sign: int = 0
     # how its value is read back: "score" (0-1 of 100 points), "share" (0-1), "rank" (log2(1 + rank)),
-    # "flag" (0/1), "length" (log(1 + characters))
+    # "flag" (0/1), "length" (log(1 + characters)), "count" (log(1 + how many))
     kind: str = "score"
 
     def shown(self, value: float) -> str:
-        """The pair's value in the words of the explanation: 42分, 占 80%, 第2, 是/否, 16字."""
+        """The pair's value in the words of the explanation: 42分, 80%, 第2, 是/否, 16字, 3个."""
         if self.kind == "share":
             return f"{100 * value:.0f}%"
         if self.kind == "rank":
@@ -48,6 +48,8 @@ class Feature:
             return "是" if value >= 0.5 else "否"
         if self.kind == "length":
             return f"{round(math.expm1(value)):d}字"
+        if self.kind == "count":
+            return f"{round(math.expm1(value)):d}个"
         return f"{100 * value:.0f}分"
 
 
@@ -70,6 +72,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("achievement_length", "成效长度", 0, "length"),
     Feature("same_unit", "数字单位一致", 1, "flag"),
     Feature("figures", "成效含数字", 0, "flag"),
+    Feature("sentence_clauses", "成效所在句的其他分句", 0, "count"),
 )
 NAMES = tuple(f.name for f in FEATURES)
 FEATURE_BY_NAME = {f.name: f for f in FEATURES}
@@ -185,9 +188,9 @@ def pair_features(
     values[:, column["inherited"]] = (parts.across[rows, columns] - parts.own[rows, columns]) / 100.0
     values[:, column["sibling"]] = (parts.lifted[rows, columns] - parts.across[rows, columns]) / 100.0
     values[:, column["row_share"]] = text / row_best
-    values[:, column["row_rank"]] = np.log2(1 + _rank_in_rows(final, rows, columns))
+    values[:, column["row_rank"]] = np.log2(1 + _rank_in_rows(parts.lifted, rows, columns))
     values[:, column["column_share"]] = text / column_best
-    values[:, column["column_rank"]] = np.log2(1 + _rank_in_rows(final.T, columns, rows))
+    values[:, column["column_rank"]] = np.log2(1 + _rank_in_rows(parts.lifted.T, columns, rows))
     values[:, column["key_own"]] = [keys.own(r, c) for r, c in pairs]
     values[:, column["key_context"]] = [keys.in_context(r, c) for r, c in pairs]
     values[:, column["alignment"]] = parts.alignment[rows, columns]
@@ -197,6 +200,11 @@ def pair_features(
     values[:, column["commitment_length"]] = left_length[rows]
     values[:, column["achievement_length"]] = right_length[columns]
     right_units = [frozenset(a.units) for a in achievements]
+    sizes: dict[tuple[str, int], int] = {}
+    for a in achievements:
+        sizes[(a.document, a.sentence)] = sizes.get((a.document, a.sentence), 0) + 1
+    clauses = np.log1p([sizes[(a.document, a.sentence)] - 1 for a in achievements])
+    values[:, column["sentence_clauses"]] = clauses[columns]
     values[:, column["same_unit"]] = [not right_units[c].isdisjoint(commitments[r].units) for r, c in pairs]
     values[:, column["figures"]] = np.array([bool(a.units) for a in achievements], dtype=np.float64)[columns]
     return values

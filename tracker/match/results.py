@@ -21,7 +21,7 @@ class ScoredCandidate:
     state: str  # "candidate" (ranked only) or "suggested" (linked by the matcher)
     shared_terms: tuple[str, ...] = ()
     weighs: bool = False  # a candidate that counts for the automatic status without being suggested
-    why: dict[str, Any] | None = None  # what made the score (:meth:`tracker.match.model.LinkModel.why`)
+    why: str | None = None  # what made the score, JSON text (:meth:`tracker.match.model.LinkModel.whys`)
 
 
 @dataclass

@@ -31,7 +31,7 @@ class RankedPair(Protocol):
     @property
     def weighs(self) -> bool: ...
     @property
-    def why(self) -> dict[str, Any] | None: ...
+    def why(self) -> str | None: ...  # JSON text
 
 
 class AutomaticStatus(Protocol):
@@ -72,7 +72,7 @@ def save_matches(
             json.dumps(list(c.shared_terms), ensure_ascii=False),
             scorer,
             c.weighs,
-            json.dumps(c.why or {}, separators=(",", ":")),
+            c.why or "{}",  # already JSON text
         )
         for c in candidates
     ]
