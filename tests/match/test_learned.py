@@ -13,7 +13,8 @@ import pytest
 
 from tracker.evaluate.gold import load_gold
 from tracker.evaluate.scoring import evaluate
-from tracker.match.features import NAMES
+from tracker.match.context import Item
+from tracker.match.features import NAMES, KeyTermCheck
 from tracker.match.learn import MIN_REVIEWED
 from tracker.match.model import SHIPPED, Explanation, LinkModel, shipped_model
 from tracker.match.results import SCORER_NAMES
@@ -215,3 +216,15 @@ def test_match_says_when_it_learned_and_no_learn_turns_it_off(runner, tmp_path) 
     assert f"fitted again on {made} reviewed pairs" in learned.output
     plain = runner.invoke(cli, ["match", "--no-learn"])
     assert plain.exit_code == 0 and "learned" not in plain.output
+
+
+def test_the_key_term_feature_is_not_found_across_sentence_and_title() -> None:
+    """The sentence ends in 党 and the section title begins with 组织: no 党组织 is mentioned."""
+    commitments = [Item("c", "同步组建党组织", "推进基层治理实践创新", "党建", 1, "plan")]
+    achievements = [
+        Item("a", "全面加强党", "自身建设 > 组织建设", "党建", 1, "summary"),
+        Item("b", "新建党组织12个", "自身建设 > 组织建设", "党建", 2, "summary"),
+    ]
+    keys = KeyTermCheck(commitments, achievements, lambda _text: ["党组织"])
+    assert not keys.in_context(0, 0) and not keys.own(0, 0)
+    assert keys.in_context(0, 1) and keys.own(0, 1)

@@ -131,7 +131,8 @@ class KeyTermCheck:
         if column not in self._contexts:
             a = self.achievements[column]
             self._contexts[column] = (
-                self._sentences[(a.document, a.sentence)] + a.section.rsplit(" > ", 1)[-1]
+                # a line break between them: no term is found across the sentence's end and the title
+                self._sentences[(a.document, a.sentence)] + "\n" + a.section.rsplit(" > ", 1)[-1]
             )
         return self._contexts[column]
 
