@@ -192,12 +192,17 @@ class GoldSet:
 
     def quick(self, rule: LinkRule) -> Scores:
         """The counts link F1 and status accuracy are taken from, under ``rule``."""
-        links = [unit.links(rule) for unit in self.units]
+        return self.counts([unit.links(rule) for unit in self.units])
+
+    def counts(self, links: list[np.ndarray], evidence: list[np.ndarray] | None = None) -> Scores:
+        """The counts of given link matrices (one per unit); ``evidence``: the pairs that count for
+        the statuses, when they are not the links."""
         tp = sum(int(np.count_nonzero(m & u.gold)) for m, u in zip(links, self.units, strict=True))
         fp = sum(int(np.count_nonzero(m & u.wrong)) for m, u in zip(links, self.units, strict=True))
-        key = b"".join(np.packbits(m).tobytes() for m in links)
+        evidence = links if evidence is None else evidence
+        key = b"".join(np.packbits(m).tobytes() for m in evidence)
         if key not in self.statuses_by_links:
-            linked = self._linked(links)
+            linked = self._linked(evidence)
             self.statuses_by_links[key] = sum(
                 self._status(cid, frozenset(linked.get(cid, ()))) == gold for cid, gold in self.status_lines
             )
@@ -211,11 +216,20 @@ class GoldSet:
 
     def evaluate(self, rule: LinkRule) -> Scores:
         """The evaluator's figures under ``rule`` (:func:`tracker.evaluate.scoring.evaluate` on a run)."""
-        links = [unit.links(rule) for unit in self.units]
+        return self.evaluate_links([unit.links(rule) for unit in self.units])
+
+    def evaluate_links(
+        self,
+        links: list[np.ndarray],
+        evidence: list[np.ndarray] | None = None,
+        ranked: dict[str, list[str]] | None = None,
+    ) -> Scores:
+        """The evaluator's figures of given link matrices (and status evidence, and ranking)."""
         pairs = {pair for unit, m in zip(self.units, links, strict=True) for pair in unit.pairs(m)}
-        automatic = automatic_statuses(self.commitments, self._linked(links), self._by_id, self.reported)
+        linked = self._linked(links if evidence is None else evidence)
+        automatic = automatic_statuses(self.commitments, linked, self._by_id, self.reported)
         statuses = {cid: result.status for cid, result in automatic.items()}
-        return self._score(Predictions(pairs, self.ranked, statuses)).scores
+        return self._score(Predictions(pairs, ranked or self.ranked, statuses)).scores
 
     def _linked(self, links: list[np.ndarray]) -> dict[str, set[str]]:
         linked: dict[str, set[str]] = {}
@@ -269,8 +283,7 @@ def score_unit(engine: Scorer, commitments: list[Row], evidence: list[Row], coun
     """Score a unit the way the matcher does, and the key-term check for each of ``counts``."""
     masks: dict[int, np.ndarray] = {}
     if isinstance(engine, ContextScorer):
-        left = [Item(r.id, r.normalized, r.section, r.topic, r.sentence, r.document_id) for r in commitments]
-        right = [Item(r.id, r.normalized, r.section, r.topic, r.sentence, r.document_id) for r in evidence]
+        left, right = [Item.of(r) for r in commitments], [Item.of(r) for r in evidence]
         scores = engine.score_items(left, right)
         everything = np.ones(scores.shape, dtype=bool)
         for count in counts:

@@ -26,7 +26,8 @@ def make_document(
     summary_period: int = 2023,
     content: str | None = None,
 ) -> ParsedDocument:
-    """A document with an optional summary part followed by an optional plan part."""
+    """A document with an optional summary part followed by an optional plan part; each statement is a
+    sentence of its own (as a list of results or tasks is written)."""
     parts = []
     if summary is not None:
         parts.append(
@@ -36,7 +37,7 @@ def make_document(
                 agency,
                 f"{summary_period}年工作总结",
                 0,
-                [statement(t, i) for i, t in enumerate(summary)],
+                [statement(t, i, sentence=i) for i, t in enumerate(summary)],
             )
         )
     if plan is not None:
@@ -47,7 +48,7 @@ def make_document(
                 agency,
                 f"{plan_period}年工作计划",
                 1,
-                [statement(t, i) for i, t in enumerate(plan)],
+                [statement(t, i, sentence=i) for i, t in enumerate(plan)],
             )
         )
     body = content if content is not None else "|".join((plan or []) + (summary or []))

@@ -153,11 +153,6 @@ def test_real_block_agrees_with_reference() -> None:
     assert suggested(scores, RULE).any()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="link.keep_key_term_links searches the sentence and the title joined into one string, so a "
-    "key term may be found across their boundary; the reference searches each on its own",
-)
 def test_key_term_is_not_found_across_sentence_and_title() -> None:
     commitments = [Item("c", "同步组建党组织", "推进基层治理实践创新", "党建", 1, PLAN_DOC)]
     achievements = [Item("a", "全面加强党", "自身建设 > 组织建设", "党建", 1, SUMMARY_DOC)]

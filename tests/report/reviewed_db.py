@@ -55,7 +55,11 @@ def build(folder: Path, url: str) -> Reviewed:
     candidates = [(r.commitment_id, r.achievement_id) for r in rows if r.state == "candidate"]
     status_commitment = suggested[0][0]
     confirmed = next(pair for pair in candidates if pair[0] != status_commitment)
-    rejected = next(pair for pair in suggested if pair[0] not in (status_commitment, confirmed[0]))
+    # a suggestion of a commitment with another one, so that rejecting it leaves a suggestion to quote
+    twice = {cid for cid, _ in suggested if sum(1 for other, _ in suggested if other == cid) >= 2}
+    rejected = next(
+        pair for pair in suggested if pair[0] in twice and pair[0] not in (status_commitment, confirmed[0])
+    )
     with write_session(engine) as session:
         annotate.set_status(session, status_commitment, "not_fulfilled", reviewer=STATUS_REVIEWER)
         annotate.add_note(session, status_commitment, NOTE, reviewer=STATUS_REVIEWER)

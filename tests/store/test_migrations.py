@@ -176,7 +176,7 @@ def schema(url: str) -> dict[str, dict[str, Any]]:
 def test_head_is_the_newest_script_and_the_history_is_one_line():
     scripts = script_directory()
     assert scripts.get_heads() == [HEAD]
-    assert [s.revision for s in scripts.walk_revisions()] == ["0002", "0001"]
+    assert [s.revision for s in scripts.walk_revisions()] == ["0003", "0002", "0001"]
 
 
 def test_a_first_schema_database_is_upgraded_with_its_decisions_intact(tmp_path):
@@ -189,7 +189,12 @@ def test_a_first_schema_database_is_upgraded_with_its_decisions_intact(tmp_path)
 
     assert stored_revision(engine) == HEAD
     assert dump(url, "decision") == old_decisions
-    assert {table: dump(url, table) for table in old_rows} == old_rows
+    # Every old row is kept as it was; the columns added since come with their defaults.
+    now = {table: dump(url, table) for table in old_rows}
+    assert {
+        table: [row[: len(old_rows[table][0])] for row in rows] for table, rows in now.items()
+    } == old_rows
+    assert [row[len(old_rows["candidate"][0]) :] for row in now["candidate"]] == [(0, "{}")]
     with read_session(engine) as session:
         rows = {row.id: row for row in load_rows(session)}
     assert (rows["c-one"].status, rows["c-one"].source, rows["c-one"].decided) == (
@@ -323,12 +328,14 @@ def test_the_migrations_build_exactly_the_models_tables(db_url):
     assert differences == []
 
 
-THIRD_REVISION = """
+#: The revision after head, which the tests below write.
+NEXT = f"{int(HEAD) + 1:04d}"
+NEXT_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "{revision}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -343,16 +350,18 @@ def downgrade():
 
 
 @pytest.fixture
-def third_revision(tmp_path, monkeypatch):
-    """A copy of the migrations with a revision 0003 whose upgrade body the test writes."""
+def next_revision(tmp_path, monkeypatch):
+    """A copy of the migrations with a revision after head whose upgrade body the test writes."""
     folder = tmp_path / "migrations"
     shutil.copytree(migrations_runner.FOLDER, folder, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(migrations_runner, "FOLDER", folder)
-    monkeypatch.setattr(engine_module, "HEAD", "0003")
+    monkeypatch.setattr(engine_module, "HEAD", NEXT)
     script_directory.cache_clear()
 
     def write(body: str) -> None:
-        (folder / "versions" / "v0003_test.py").write_text(THIRD_REVISION.format(body=body), encoding="utf-8")
+        (folder / "versions" / f"v{NEXT}_test.py").write_text(
+            NEXT_REVISION.format(revision=NEXT, head=HEAD, body=body), encoding="utf-8"
+        )
         script_directory.cache_clear()
 
     yield write
@@ -369,38 +378,38 @@ def _reviewed_database(url: str) -> None:
     engine.dispose()
 
 
-def test_a_sqlite_table_rebuild_keeps_rows_other_tables_point_at(tmp_path, third_revision):
+def test_a_sqlite_table_rebuild_keeps_rows_other_tables_point_at(tmp_path, next_revision):
     """Alembic's batch mode copies a table and drops the original; with foreign keys on, SQLite would
     refuse to drop ``decision`` while ``retraction`` points at it."""
     url = f"sqlite:///{tmp_path / 'rebuild.db'}"
     _reviewed_database(url)
     before = dump(url, "decision")
-    third_revision(
+    next_revision(
         '    with op.batch_alter_table("decision", recreate="always") as batch:\n'
         '        batch.alter_column("value", existing_type=sa.String(), nullable=True)'
     )
     engine = make_engine(url)
-    assert stored_revision(engine) == "0003"
+    assert stored_revision(engine) == NEXT
     assert dump(url, "decision") == before
     assert dump(url, "retraction")[0][0] == 3
     engine.dispose()
 
 
-def test_a_migration_that_breaks_a_foreign_key_changes_nothing(tmp_path, third_revision):
+def test_a_migration_that_breaks_a_foreign_key_changes_nothing(tmp_path, next_revision):
     url = f"sqlite:///{tmp_path / 'broken.db'}"
     _reviewed_database(url)
     before = dump(url, "decision")
-    third_revision('    op.execute("DELETE FROM decision WHERE id = 3")')
+    next_revision('    op.execute("DELETE FROM decision WHERE id = 3")')
     with pytest.raises(StoreError, match="broke a foreign key; nothing was changed"):
         make_engine(url)
     assert dump(url, "decision") == before
     assert dump(url, "alembic_version") == [(HEAD,)]
 
 
-def test_the_revision_helper_writes_the_next_numbered_migration(tmp_path, third_revision, capsys):
-    (tmp_path / "migrations" / "versions" / "v0003_test.py").unlink(missing_ok=True)
+def test_the_revision_helper_writes_the_next_numbered_migration(tmp_path, next_revision, capsys):
+    (tmp_path / "migrations" / "versions" / f"v{NEXT}_test.py").unlink(missing_ok=True)
     assert migrations_main(["revision", "-m", "add a thing"]) == 0
-    written = tmp_path / "migrations" / "versions" / "v0003_add_a_thing.py"
+    written = tmp_path / "migrations" / "versions" / f"v{NEXT}_add_a_thing.py"
     text = written.read_text(encoding="utf-8")
-    assert "revision = '0003'" in text and "down_revision = '0002'" in text
-    assert "set HEAD = '0003'" in capsys.readouterr().out
+    assert f"revision = '{NEXT}'" in text and f"down_revision = '{HEAD}'" in text
+    assert f"set HEAD = '{NEXT}'" in capsys.readouterr().out

@@ -163,27 +163,46 @@ def _echo_orphans(engine: Engine, console: Console) -> None:
 )
 @click.option("--agency", metavar="NAME", help="Only this issuing body's commitments.")
 @click.option("--period", type=YEAR, metavar="YEAR", help="Only commitments for this year.")
+@click.option(
+    "--no-learn",
+    is_flag=True,
+    help="Decide links with the shipped model only, not refitted on this database's reviewed pairs.",
+)
 @click.pass_context
-def match(ctx: click.Context, scorer: str, agency: str | None, period: int | None) -> None:
+def match(ctx: click.Context, scorer: str, agency: str | None, period: int | None, no_learn: bool) -> None:
     """Recompute ranked evidence, suggested links and automatic statuses for every commitment.
 
     Each commitment is compared with the achievements of its own agency and period. Reviewer
-    decisions (confirmed or rejected links, statuses, notes) are never changed.
+    decisions (confirmed or rejected links, statuses, notes) are never changed. Once reviewers have
+    decided enough pairs (30, both confirmed and rejected ones), the link decision is fitted again on
+    them and the run says so; --no-learn turns that off.
 
     \b
     Examples:
       tracker match
       tracker match --agency 佛山市民政局 --period 2024
       tracker match --scorer char_tfidf     # a baseline, to compare with 'tracker eval'
+      tracker match --no-learn              # the shipped link decision, whatever was reviewed
     """
     engine = open_engine(ctx, must_exist=True)
     _match_with_progress(
-        engine, Console(highlight=False, soft_wrap=True), scorer, agency=agency, period=period
+        engine,
+        Console(highlight=False, soft_wrap=True),
+        scorer,
+        agency=agency,
+        period=period,
+        learn=not no_learn,
     )
 
 
 def _match_with_progress(
-    engine: Engine, console: Console, scorer: str, *, agency: str | None = None, period: int | None = None
+    engine: Engine,
+    console: Console,
+    scorer: str,
+    *,
+    agency: str | None = None,
+    period: int | None = None,
+    learn: bool = True,
 ) -> None:
     progress = progress_bar(console, "matching")
     task: list[Any] = []
@@ -198,7 +217,9 @@ def _match_with_progress(
     try:
         from tracker.review.matching import match_database  # numpy, jieba: loaded by the commands that match
 
-        summary = match_database(engine, scorer=scorer, agency=agency, period=period, progress=on_block)
+        summary = match_database(
+            engine, scorer=scorer, agency=agency, period=period, progress=on_block, learn=learn
+        )
     finally:
         if task:
             progress.stop()
@@ -208,6 +229,12 @@ def _match_with_progress(
         f"{summary.suggested} links suggested; {counts}",
         markup=False,
     )
+    if summary.learned:
+        console.print(
+            f"学习 learned: the link decision was fitted again on {summary.learned} reviewed pairs of this "
+            "database (tracker match --no-learn: the shipped decision only)",
+            markup=False,
+        )
 
 
 #: ``report --format`` -> the renderer of the report dict (``table`` prints through rich instead).

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -40,6 +41,30 @@ class Item:
     topic: str
     sentence: int  # statements of one sentence share the number (within their document)
     document: str
+    units: tuple[str, ...] = ()  # the units of its figures (a commitment's targets)
+
+    @classmethod
+    def of(cls, row: Any) -> Item:
+        """The item of a statement row (:class:`tracker.store.queries.Row` or anything like it)."""
+        units = tuple(dict.fromkeys(q.get("unit", "") for q in row.quantities if q.get("unit")))
+        return cls(row.id, row.normalized, row.section, row.topic, row.sentence, row.document_id, units)
+
+
+@dataclass(frozen=True)
+class ScoreParts:
+    """Matrices (commitments x achievements) of one block: the text similarity of each pair's own
+    statements (``terms``, ``chars`` and their mix ``own``), lifted by the achievement's sentence
+    (``across``) and then by the commitment's sentence too (``lifted``),
+    chapter alignment (0-1), same topic (0 or 1), and the score they make (``final``, 0-100)."""
+
+    terms: np.ndarray
+    chars: np.ndarray
+    own: np.ndarray
+    across: np.ndarray
+    lifted: np.ndarray
+    alignment: np.ndarray
+    topic: np.ndarray
+    final: np.ndarray
 
 
 def chapter(section: str) -> str:
@@ -67,13 +92,21 @@ class ContextScorer(Scorer):
         return self.terms.explain(commitment, achievement)
 
     def score_items(self, commitments: Sequence[Item], achievements: Sequence[Item]) -> np.ndarray:
-        own = self.score_block([c.normalized for c in commitments], [a.normalized for a in achievements])
-        scores = _sentence_context(own, achievements)
+        return self.score_parts(commitments, achievements).final
+
+    def score_parts(self, commitments: Sequence[Item], achievements: Sequence[Item]) -> ScoreParts:
+        """The block's scores and the parts they are made of (the learned link decision reads them)."""
+        left, right = [c.normalized for c in commitments], [a.normalized for a in achievements]
+        terms, chars = self.terms.score_block(left, right), self.chars.score_block(left, right)
+        own = TERM_SHARE * terms + (1 - TERM_SHARE) * chars
+        across = _sentence_context(own, achievements)
+        lifted = across
         if COMMITMENT_SENTENCE_SHARE:
-            scores = _sentence_context(scores.T, commitments, COMMITMENT_SENTENCE_SHARE).T
-        scores += ALIGNMENT_BONUS * self._alignment(commitments, achievements)
-        scores += TOPIC_BONUS * _same_topic(commitments, achievements)
-        return np.clip(scores, 0.0, 100.0)
+            lifted = _sentence_context(across.T, commitments, COMMITMENT_SENTENCE_SHARE).T
+        alignment = self._alignment(commitments, achievements)
+        topic = _same_topic(commitments, achievements)
+        final = np.clip(lifted + ALIGNMENT_BONUS * alignment + TOPIC_BONUS * topic, 0.0, 100.0)
+        return ScoreParts(terms, chars, own, across, lifted, alignment, topic, final)
 
     def key_terms(self, text: str, count: int) -> list[str]:
         """The ``count`` most specific content terms of ``text`` (highest weight first)."""
@@ -85,8 +118,8 @@ class ContextScorer(Scorer):
         commitment's (a chapter is its title and statements, scored from their cached term weights)."""
         left = sorted({chapter(c.section) for c in commitments})
         right = sorted({chapter(a.section) for a in achievements})
-        if len(left) < 2 or len(right) < 2:
-            return np.zeros((len(commitments), len(achievements)))
+        if len(left) < 2 or len(right) < 2:  # one chapter on a side: every pair is in the chapter
+            return np.ones((len(commitments), len(achievements)))
         similarity = self.terms.score_weights(
             [self._chapter_weights(k, commitments) for k in left],
             [self._chapter_weights(k, achievements) for k in right],

@@ -98,6 +98,7 @@ def keep_key_term_links(
             forms[row] = [form for term in terms for form in (term, *compound_parts(term))]
         if column not in contexts:
             a = achievements[column]
-            contexts[column] = sentences[(a.document, a.sentence)] + a.section.rsplit(" > ", 1)[-1]
+            # a line break between them: a term is never found across the sentence's end and the title
+            contexts[column] = sentences[(a.document, a.sentence)] + "\n" + a.section.rsplit(" > ", 1)[-1]
         kept[row, column] = any(form in contexts[column] for form in forms[row])
     return kept

@@ -2,7 +2,9 @@
 
 - **The override rule** (:func:`evidence_state`, :func:`linked_achievements`): a reviewer's live link
   decision about a pair (confirmed or rejected) overrides the matcher's state of that pair (candidate or
-  suggested); the links that count are the suggested and confirmed pairs, less the rejected ones.
+  suggested); the links that count are the suggested and confirmed pairs, less the rejected ones. A
+  candidate the matcher marks ``weighs`` (close to a link, not shown as 建议) counts for the automatic
+  status as a suggested one does, unless rejected.
 - **The status rule** (:func:`resolve_status`): a commitment's status is the reviewer's when one was set,
   else the matcher's, else the fallback used before the matcher has run.
 - The automatic status of a commitment (:func:`automatic_status`) is computed from the links that count.
@@ -48,9 +50,14 @@ def linked_pairs(suggested: Iterable[PairKey], decided: Mapping[PairKey, str]) -
 
 
 def linked_achievements(candidates: Iterable[Any], decided: Mapping[PairKey, str]) -> dict[str, set[str]]:
-    """Commitment id -> the achievements linked to it, from candidates (anything with
-    ``commitment_id``, ``achievement_id`` and ``state``) and the reviewer's decisions."""
-    suggested = ((c.commitment_id, c.achievement_id) for c in candidates if c.state == "suggested")
+    """Commitment id -> the achievements that count for its status, from candidates (anything with
+    ``commitment_id``, ``achievement_id``, ``state`` and optionally ``weighs``) and the reviewer's
+    decisions."""
+    suggested = (
+        (c.commitment_id, c.achievement_id)
+        for c in candidates
+        if c.state == "suggested" or getattr(c, "weighs", False)
+    )
     linked: dict[str, set[str]] = defaultdict(set)
     for commitment_id, achievement_id in linked_pairs(suggested, decided):
         linked[commitment_id].add(achievement_id)

@@ -20,6 +20,8 @@ class ScoredCandidate:
     score: float  # 0-100
     state: str  # "candidate" (ranked only) or "suggested" (linked by the matcher)
     shared_terms: tuple[str, ...] = ()
+    weighs: bool = False  # a candidate that counts for the automatic status without being suggested
+    why: str | None = None  # what made the score, JSON text (:meth:`tracker.match.model.LinkModel.whys`)
 
 
 @dataclass
@@ -37,6 +39,7 @@ class MatchRun:
 
     scorer: str
     blocks: int = 0
+    learned: int = 0  # reviewed pairs the link decision was fitted again on (0: the shipped model)
     complete: bool = False  # covers the whole database (not one agency or period)
     candidates: list[ScoredCandidate] = field(default_factory=list)
     statuses: dict[str, StatusResult] = field(default_factory=dict)

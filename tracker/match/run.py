@@ -10,14 +10,17 @@ to the run as data (a rejected link never counts for a status, a confirmed one a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 from sqlmodel import Session
 
 from tracker.errors import UsageError
 from tracker.match.context import ContextScorer, Item
+from tracker.match.features import BlockFeatures, candidate_pairs
+from tracker.match.learn import learned_model
 from tracker.match.link import LINK_RULES, LinkRule, keep_key_term_links, suggested
+from tracker.match.model import LinkModel, shipped_model
 from tracker.match.resolve import PairKey, automatic_statuses, linked_achievements
 from tracker.match.results import DEFAULT_SCORER, SCORER_NAMES, MatchRun, ScoredCandidate, StatusResult
 from tracker.match.scorers import SCORERS, CorpusStats, Scorer
@@ -39,10 +42,6 @@ def make_scorer(name: str) -> Scorer:
     return SCORERS[name]()
 
 
-def _item(row: Row) -> Item:
-    return Item(row.id, row.normalized, row.section, row.topic, row.sentence, row.document_id)
-
-
 def compute_matches(
     session: Session,
     *,
@@ -52,15 +51,20 @@ def compute_matches(
     period: int | None = None,
     progress: Progress | None = None,
     rule: LinkRule | None = None,
+    learn: bool = True,
 ) -> MatchRun:
     """Candidates, suggested links and automatic statuses, computed in memory (nothing is written).
 
     Args:
         decided: the reviewer's link decisions in force, (commitment, achievement) -> ``confirmed`` or
             ``rejected`` (:func:`tracker.store.decision_log.reviewer_links`); they count for the statuses.
-        rule: replaces the scorer's calibrated link rule (benchmarks/calibrate.py searches with it).
+        rule: decide links by this link rule instead of the scorer's own decision (for ``weighted``
+            the learned model, else its calibrated rule); benchmarks/calibrate.py searches with it.
+        learn: fit the learned decision again on the reviewer's decisions when there are enough
+            (:data:`tracker.match.learn.MIN_REVIEWED`).
     """
     engine = make_scorer(scorer)
+    model: LinkModel | None = shipped_model() if scorer == DEFAULT_SCORER and rule is None else None
     rule = rule or LINK_RULES[scorer]
     commitments = read_rows(session, Commitment, agency, period)
     achievements = read_rows(session, Achievement, agency, period)
@@ -78,12 +82,29 @@ def compute_matches(
     for commitment in commitments:
         plans[(commitment.agency, commitment.period)].append(commitment)
     run = MatchRun(scorer=scorer, blocks=len(plans), complete=not filtered)
-    for done, (key, block_commitments) in enumerate(plans.items(), start=1):
+
+    def units() -> Iterator[tuple[list[Row], list[Row]]]:
         # A document does not report the outcome of its own targets: 002's mid-year article states
         # results so far and end-of-year targets; the evidence for those must come from a later report.
+        for key, block_commitments in plans.items():
+            for document, own in _by_document(block_commitments).items():
+                evidence = [a for a in by_block.get(key, []) if a.document_id != document]
+                if evidence:
+                    yield own, evidence
+
+    if model is not None and learn and isinstance(engine, ContextScorer):
+        model, run.learned = learned_model(model, engine, units(), decided)
+    done = 0
+    for key, block_commitments in plans.items():
         for document, own in _by_document(block_commitments).items():
             evidence = [a for a in by_block.get(key, []) if a.document_id != document]
-            run.candidates.extend(_match_block(engine, rule, own, evidence) if evidence else [])
+            if not evidence:
+                continue
+            if model is not None and isinstance(engine, ContextScorer):
+                run.candidates.extend(_decide_block(engine, model, own, evidence))
+            else:
+                run.candidates.extend(_match_block(engine, rule, own, evidence))
+        done += 1
         if progress:
             progress(done, len(plans))
     run.statuses = _statuses(session, commitments, achievements, run.candidates, decided)
@@ -118,11 +139,51 @@ def _by_document(commitments: Sequence[Row]) -> dict[str, list[Row]]:
     return groups
 
 
+def _decide_block(
+    engine: ContextScorer, model: LinkModel, commitments: Sequence[Row], achievements: Sequence[Row]
+) -> list[ScoredCandidate]:
+    """Candidates ranked by the learned decision's probability: the first ``TOP_K`` of each commitment
+    and any beyond them that it suggests or that weigh for the status; score = 100 x probability."""
+    block = BlockFeatures(engine, commitments, achievements)
+    rows, columns = candidate_pairs(block.parts.final)
+    values = block.values(rows, columns)
+    probability = model.probabilities(values)
+    # Each commitment's pairs, most probable first (rows come grouped and in order from candidate_pairs).
+    order = np.lexsort((columns, -probability, rows))
+    kept: list[tuple[int, int]] = []  # (pair index, rank)
+    rank, previous = 0, -1
+    for index in order.tolist():
+        if rows[index] != previous:
+            rank, previous = 0, int(rows[index])
+        if rank < TOP_K or probability[index] >= model.status_threshold:
+            rank += 1
+            kept.append((index, rank))
+    whys = model.whys(values[[index for index, _rank in kept]]) if kept else []
+    result: list[ScoredCandidate] = []
+    for (index, rank), why in zip(kept, whys, strict=True):
+        p = float(probability[index])
+        link = p >= model.link_threshold
+        commitment, achievement = commitments[int(rows[index])], achievements[int(columns[index])]
+        result.append(
+            ScoredCandidate(
+                commitment_id=commitment.id,
+                achievement_id=achievement.id,
+                rank=rank,
+                score=round(100 * p, 1),
+                state="suggested" if link else "candidate",
+                shared_terms=tuple(engine.explain(commitment.normalized, achievement.normalized)[:8]),
+                weighs=p >= model.status_threshold and not link,
+                why=why,
+            )
+        )
+    return result
+
+
 def _match_block(
     engine: Scorer, rule: LinkRule, commitments: Sequence[Row], achievements: Sequence[Row]
 ) -> list[ScoredCandidate]:
     if isinstance(engine, ContextScorer):
-        left, right = [_item(c) for c in commitments], [_item(a) for a in achievements]
+        left, right = [Item.of(c) for c in commitments], [Item.of(a) for a in achievements]
         scores = engine.score_items(left, right)
         links = suggested(scores, rule)
         if rule.key_terms:

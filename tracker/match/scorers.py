@@ -87,35 +87,68 @@ def _bigrams(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(Counter(grams).items())
 
 
-def _tfidf_matrix(
-    rows: list[tuple[tuple[str, int], ...]], vocab: dict[str, int], idf: np.ndarray
-) -> np.ndarray:
-    matrix = np.zeros((len(rows), len(vocab)), dtype=np.float32)
-    for i, grams in enumerate(rows):
-        columns = [vocab[gram] for gram, _count in grams]
-        matrix[i, columns] = [count for _gram, count in grams]
-    matrix *= idf
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return matrix / norms
+class _Entries:
+    """The non-zero entries of a block's texts (rows: the commitments, then the achievements) over a
+    vocabulary: row, column and value arrays, so a block is weighted and normed without dense matrices
+    over the whole vocabulary (most columns occur on one side only and never meet)."""
+
+    def __init__(self, rows: Sequence[Sequence[tuple[str, float]]]) -> None:
+        vocab: dict[str, int] = {}
+        columns: list[int] = []
+        values: list[float] = []
+        lengths: list[int] = []
+        for entries in rows:
+            lengths.append(len(entries))
+            for key, value in entries:
+                columns.append(vocab.setdefault(key, len(vocab)))
+                values.append(value)
+        self.size = len(vocab)
+        self.row = np.repeat(np.arange(len(rows)), lengths)
+        self.column = np.array(columns, dtype=np.int64)
+        self.value = np.array(values, dtype=np.float64)
+
+    def shared(self, left: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """For each entry, its column among those present in both the first ``left`` rows and the
+        rest (-1 when on one side only), and the number of such columns."""
+        on_left = np.zeros(self.size, dtype=bool)
+        on_right = np.zeros(self.size, dtype=bool)
+        first = self.row < left
+        on_left[self.column[first]] = True
+        on_right[self.column[~first]] = True
+        both = on_left & on_right
+        compact = np.full(self.size, -1, dtype=np.int64)
+        compact[both] = np.arange(int(both.sum()))
+        return first, compact[self.column], int(both.sum())
+
+    def dense(
+        self, values: np.ndarray, rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]
+    ) -> np.ndarray:
+        matrix = np.zeros((shape[0], max(1, shape[1])), dtype=np.float64)
+        keep = columns >= 0
+        matrix[rows[keep], columns[keep]] = values[keep]
+        return matrix
 
 
 class CharTfidf(Scorer):
     name = "char_tfidf"
 
     def score_block(self, commitments: Sequence[str], achievements: Sequence[str]) -> np.ndarray:
-        left = [_bigrams(t) for t in commitments]
-        right = [_bigrams(t) for t in achievements]
-        vocab: dict[str, int] = {}
-        for grams in left + right:
-            for gram, _count in grams:
-                vocab.setdefault(gram, len(vocab))
-        presence = np.zeros((len(left) + len(right), len(vocab)), dtype=np.float32)
-        for i, grams in enumerate(left + right):
-            presence[i, [vocab[gram] for gram, _count in grams]] = 1.0
-        frequency = presence.sum(axis=0)
-        idf = np.log((1 + len(left) + len(right)) / (1 + frequency)) + 1.0
-        return 100.0 * _tfidf_matrix(left, vocab, idf) @ _tfidf_matrix(right, vocab, idf).T
+        texts = [_bigrams(t) for t in commitments] + [_bigrams(t) for t in achievements]
+        left = len(commitments)
+        entries = _Entries(texts)
+        # each bigram is counted once per text (Counter items), so its column count is its document count
+        frequency = np.bincount(entries.column, minlength=entries.size)
+        idf = np.log((1 + len(texts)) / (1 + frequency)) + 1.0
+        weighted = entries.value * idf[entries.column]
+        norms = np.sqrt(np.bincount(entries.row, weights=weighted**2, minlength=len(texts)))
+        norms[norms == 0] = 1.0
+        unit = weighted / norms[entries.row]
+        first, shared, count = entries.shared(left)
+        c = entries.dense(unit[first], entries.row[first], shared[first], (left, count))
+        a = entries.dense(
+            unit[~first], entries.row[~first] - left, shared[~first], (len(achievements), count)
+        )
+        return 100.0 * c @ a.T
 
 
 def _weights(text: str, stats: CorpusStats) -> dict[str, float]:
@@ -166,37 +199,30 @@ class TermScorer(Scorer):
     def score_weights(self, left: list[dict[str, float]], right: list[dict[str, float]]) -> np.ndarray:
         """Scores between texts given as term-weight maps (lets callers score merged texts without
         segmenting them again)."""
-        vocab: dict[str, int] = {}
-        for weights in left + right:
-            for term in weights:
-                vocab.setdefault(term, len(vocab))
-        c = _dense(left, vocab)
-        a = _dense(right, vocab)
-        shared = (c > 0).astype(np.float32) @ (a > 0).astype(np.float32).T  # count only, for masking
-        coverage = (c @ (a > 0).astype(np.float32).T) / np.maximum(c.sum(axis=1, keepdims=True), 1e-9)
-        cosine = _normalised(c) @ _normalised(a).T
+        entries = _Entries([list(w.items()) for w in left + right])
+        totals = np.bincount(entries.row, weights=entries.value, minlength=len(left) + len(right))
+        norms = np.sqrt(np.bincount(entries.row, weights=entries.value**2, minlength=len(left) + len(right)))
+        norms[norms == 0] = 1.0
+        first, shared, count = entries.shared(len(left))
+        rows = entries.row
+        c = entries.dense(entries.value[first], rows[first], shared[first], (len(left), count))
+        a_present = entries.dense(
+            np.ones(int((~first).sum())), rows[~first] - len(left), shared[~first], (len(right), count)
+        )
+        a = entries.dense(
+            entries.value[~first], rows[~first] - len(left), shared[~first], (len(right), count)
+        )
+        shared_count = (c > 0).astype(np.float64) @ a_present.T  # count only, for masking
+        coverage = (c @ a_present.T) / np.maximum(totals[: len(left), None], 1e-9)
+        cosine = (c / norms[: len(left), None]) @ (a / norms[len(left) :, None]).T
         score = 100.0 * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * cosine)
-        score[shared == 0] = 0.0
+        score[shared_count == 0] = 0.0
         return score
 
     def explain(self, commitment: str, achievement: str) -> list[str]:
         left, right = self.weights(commitment), self.weights(achievement)
         # Equal weights are ordered by the term itself: a set's order changes from run to run.
         return sorted(left.keys() & right.keys(), key=lambda t: (-left[t], t))
-
-
-def _dense(rows: list[dict[str, float]], vocab: dict[str, int]) -> np.ndarray:
-    matrix = np.zeros((len(rows), max(1, len(vocab))), dtype=np.float64)
-    for i, weights in enumerate(rows):
-        for term, weight in weights.items():
-            matrix[i, vocab[term]] = weight
-    return matrix
-
-
-def _normalised(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return matrix / norms
 
 
 SCORERS: dict[str, type[Scorer]] = {

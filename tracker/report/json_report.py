@@ -260,6 +260,7 @@ def _evidence_entry(
         "state": item.state,
         "shared_terms": item.shared_terms,
         "rank": item.rank,
+        "why": why.as_dict() if (why := item.why) is not None else None,
         "decided_by": decision.reviewer if decision is not None else None,
         "decided_at": iso_utc(decision.created_at) if decision is not None else None,
     }

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from tracker.match.model import Explanation
 from tracker.match.resolve import evidence_state
 from tracker.store.decision_log import reviewer_links
 from tracker.store.models import Achievement, Candidate
@@ -36,6 +37,11 @@ class Evidence:
     @property
     def shared_terms(self) -> list[str]:
         return list(self.candidate.shared_terms) if self.candidate is not None else []
+
+    @property
+    def why(self) -> Explanation | None:
+        """What made the matcher's score (None for a hand link or a baseline scorer's candidate)."""
+        return Explanation.read(self.candidate.why) if self.candidate is not None else None
 
 
 def evidence_for(session: Session, commitment_ids: Sequence[str]) -> dict[str, list[Evidence]]:

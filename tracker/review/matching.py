@@ -45,6 +45,7 @@ class MatchSummary:
     candidates: int = 0
     suggested: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
+    learned: int = 0  # reviewed pairs the link decision was fitted again on
 
 
 def compute_run(
@@ -55,8 +56,10 @@ def compute_run(
     period: int | None = None,
     progress: Progress | None = None,
     rule: LinkRule | None = None,
+    learn: bool = True,
 ) -> MatchRun:
-    """The matcher's run in memory, with the stored link decisions counting for its statuses."""
+    """The matcher's run in memory, with the stored link decisions counting for its statuses (and,
+    with ``learn``, refitting the link decision on them once there are enough)."""
     return compute_matches(
         session,
         decided=reviewer_links(session),
@@ -65,6 +68,7 @@ def compute_run(
         period=period,
         progress=progress,
         rule=rule,
+        learn=learn,
     )
 
 
@@ -75,6 +79,7 @@ def match_database(
     agency: str | None = None,
     period: int | None = None,
     progress: Progress | None = None,
+    learn: bool = True,
 ) -> MatchSummary:
     """Recompute and store candidates, links and automatic statuses (see the module docstring).
 
@@ -84,7 +89,9 @@ def match_database(
     for _attempt in range(ATTEMPTS):
         with read_session(engine) as session:
             mark = _LogMark.read(session)
-            run = compute_run(session, scorer=scorer, agency=agency, period=period, progress=progress)
+            run = compute_run(
+                session, scorer=scorer, agency=agency, period=period, progress=progress, learn=learn
+            )
         if _write(engine, run, mark):
             return MatchSummary(
                 scorer=scorer,
@@ -93,6 +100,7 @@ def match_database(
                 candidates=len(run.candidates),
                 suggested=sum(1 for c in run.candidates if c.state == "suggested"),
                 statuses=dict(Counter(status.status for status in run.statuses.values())),
+                learned=run.learned,
             )
     raise StoreError(
         "documents kept changing while matching", "run 'tracker match' again when ingest is done"

@@ -28,6 +28,10 @@ class RankedPair(Protocol):
     def state(self) -> str: ...
     @property
     def shared_terms(self) -> tuple[str, ...]: ...
+    @property
+    def weighs(self) -> bool: ...
+    @property
+    def why(self) -> str | None: ...  # JSON text
 
 
 class AutomaticStatus(Protocol):
@@ -67,6 +71,8 @@ def save_matches(
             c.state,
             json.dumps(list(c.shared_terms), ensure_ascii=False),
             scorer,
+            c.weighs,
+            c.why or "{}",  # already JSON text
         )
         for c in candidates
     ]

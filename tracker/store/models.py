@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, Index, false
 from sqlmodel import Field, SQLModel
 
 from tracker.statuses import DECISION_ACTIONS, STATUS_SOURCES, STATUSES
@@ -115,6 +115,11 @@ class Candidate(SQLModel, table=True):
     state: str = "candidate"
     shared_terms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     scorer: str = ""
+    # counts for the automatic status although not suggested (the learned decision's status threshold)
+    weighs: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # what made the score, in thousandths: {"probability", "prior", "values": [...], "parts": [...]},
+    # one value and log-odds part per feature (tracker.match.model.LinkModel.whys; may be {})
+    why: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
 
 
 class Decision(SQLModel, table=True):

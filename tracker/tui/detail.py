@@ -184,10 +184,12 @@ class DetailScreen(Screen[None]):
         position = f"{self.index + 1}/{len(self.ids)}"
         # Repainting a Static of automatic height makes Textual lay the screen out again: skip it when
         # nothing it shows changed (moving between evidence with the same shared terms, say).
+        why = selected.evidence.why if selected is not None and not self.tracker.blind else None
         key = (
             row,
             position,
             tuple(terms),
+            why,
             self.tracker.blind,
             detail.reason,
             tuple(detail.notes),
@@ -218,6 +220,10 @@ class DetailScreen(Screen[None]):
             lines.append(_comparisons(detail.comparisons))
         if detail.reason and row.source == "auto" and not self.tracker.blind:
             lines.append(Text(f"自动判定依据 {reason_label(detail.reason)}", style="italic dim"))
+        if why is not None:
+            lines.append(
+                Text(f"为何关联 why #{selected.evidence.rank if selected else ''}: {why.line()}", style="dim")
+            )
         for note in detail.notes:
             lines.append(Text(f"备注 note · {note}", style="yellow"))
         self.query_one("#commitment", Static).update(Group(*lines))  # type: ignore[arg-type]

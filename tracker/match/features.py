@@ -1,0 +1,227 @@
+"""What the link decision reads of a (commitment, achievement) pair: explicit, named features.
+
+Each feature is a number a reviewer can read back in words (:data:`FEATURES` gives both), computed for
+the pairs the decision looks at: each commitment's best-scored candidates of its block
+(:func:`candidate_pairs`) and any pair a reviewer decided. They come from the block's score parts
+(:class:`tracker.match.context.ScoreParts`), from where the pair stands among its neighbours (a clause
+that is the best evidence of one commitment is weak evidence for its siblings), from the commitment's
+most specific terms, and from the figures and units of both statements.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tracker.match.context import ContextScorer, Item, ScoreParts
+from tracker.match.terms import compound_parts
+
+#: The commitment's most specific terms a key-term feature looks for (``ContextScorer.key_terms``).
+KEY_TERMS = 3
+#: Candidates per commitment the decision looks at (recall@10 is reported beside recall@5).
+POOL = 10
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    label: str  # what a reviewer reads in "why this link"
+    # the direction its weight must take (+1: more of it is evidence for a link, -1: against, 0: free);
+    # similar features overlap, and without this one could carry a negative weight that only corrects
+    # another, which a reviewer could not read
+    sign: int = 0
+    # how its value is read back: "score" (0-1 of 100 points), "share" (0-1), "rank" (log2(1 + rank)),
+    # "flag" (0/1), "length" (log(1 + characters)), "count" (log(1 + how many))
+    kind: str = "score"
+
+    def shown(self, value: float) -> str:
+        """The pair's value in the words of the explanation: 42分, 80%, 第2, 是/否, 16字, 3个."""
+        if self.kind == "share":
+            return f"{100 * value:.0f}%"
+        if self.kind == "rank":
+            return f"第{round(2**value):d}"  # rank 0 is the first
+        if self.kind == "flag":
+            return "是" if value >= 0.5 else "否"
+        if self.kind == "length":
+            return f"{round(math.expm1(value)):d}字"
+        if self.kind == "count":
+            return f"{round(math.expm1(value)):d}个"
+        return f"{100 * value:.0f}分"
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("score", "综合相似度", 1),
+    Feature("own", "本句自身相似度", 1),
+    Feature("terms", "共有词语", 1),
+    Feature("chars", "字面重合", 1),
+    Feature("inherited", "同句其他分句带入的分数", 1),
+    Feature("sibling", "承诺同句其他任务带入的分数", 1),
+    Feature("row_share", "相当于该承诺最佳候选", 1, "share"),
+    Feature("row_rank", "在该承诺候选中排", -1, "rank"),
+    Feature("column_share", "相当于该成效最相关的承诺", 1, "share"),
+    Feature("column_rank", "在该成效的各承诺中排", -1, "rank"),
+    Feature("key_own", "本句含承诺的关键词", 1, "flag"),
+    Feature("key_context", "同句或标题含承诺的关键词", 1, "flag"),
+    Feature("alignment", "章节对应", 1, "share"),
+    Feature("topic", "同一领域", 1, "flag"),
+    Feature("commitment_length", "承诺长度", 0, "length"),
+    Feature("achievement_length", "成效长度", 0, "length"),
+    Feature("same_unit", "数字单位一致", 1, "flag"),
+    Feature("figures", "成效含数字", 0, "flag"),
+    Feature("sentence_clauses", "成效所在句的其他分句", 0, "count"),
+)
+NAMES = tuple(f.name for f in FEATURES)
+FEATURE_BY_NAME = {f.name: f for f in FEATURES}
+SIGNS = tuple(f.sign for f in FEATURES)
+
+
+def candidate_pairs(scores: np.ndarray, count: int = POOL) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's best ``count`` columns with a score above zero, best first (ties: the earlier column
+    first): (rows, columns)."""
+    if scores.size == 0:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    take = min(count, scores.shape[1])
+    if take < scores.shape[1]:
+        pool = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+    else:
+        pool = np.broadcast_to(np.arange(scores.shape[1]), scores.shape)
+    pooled = np.take_along_axis(scores, pool, axis=1)
+    # best first, ties by column: sort the pool by (-score, column)
+    order = np.lexsort((pool, -pooled), axis=1)
+    columns = np.take_along_axis(pool, order, axis=1)
+    ordered = np.take_along_axis(pooled, order, axis=1)
+    rows = np.broadcast_to(np.arange(scores.shape[0])[:, None], columns.shape)
+    kept = ordered > 0
+    return rows[kept].astype(int), columns[kept].astype(int)
+
+
+class KeyTermCheck:
+    """Whether an achievement mentions one of a commitment's most specific terms (or a word of one:
+    "综合监管" by "…协同监管模式"), in its own clause, or in its sentence or section title."""
+
+    def __init__(
+        self,
+        commitments: Sequence[Item],
+        achievements: Sequence[Item],
+        key_terms: Callable[[str], list[str]],
+    ) -> None:
+        self.commitments, self.achievements, self.key_terms = commitments, achievements, key_terms
+        sentences: dict[tuple[str, int], str] = {}
+        for a in achievements:
+            key = (a.document, a.sentence)
+            sentences[key] = sentences.get(key, "") + a.normalized
+        self._sentences = sentences
+        self._forms: dict[int, tuple[str, ...]] = {}
+        self._contexts: dict[int, str] = {}
+
+    def forms(self, row: int) -> tuple[str, ...]:
+        """The commitment's key terms and the words they are made of, each once."""
+        if row not in self._forms:
+            terms = self.key_terms(self.commitments[row].normalized)
+            self._forms[row] = tuple(
+                dict.fromkeys(f for term in terms for f in (term, *compound_parts(term)))
+            )
+        return self._forms[row]
+
+    def context(self, column: int) -> str:
+        if column not in self._contexts:
+            a = self.achievements[column]
+            self._contexts[column] = (
+                # a line break between them: no term is found across the sentence's end and the title
+                self._sentences[(a.document, a.sentence)] + "\n" + a.section.rsplit(" > ", 1)[-1]
+            )
+        return self._contexts[column]
+
+    def own(self, row: int, column: int) -> bool:
+        return any(map(self.achievements[column].normalized.__contains__, self.forms(row)))
+
+    def in_context(self, row: int, column: int) -> bool:
+        return any(map(self.context(column).__contains__, self.forms(row)))
+
+
+class BlockFeatures:
+    """A block scored once, from which the features of any of its pairs are read (rows: anything with
+    what :meth:`tracker.match.context.Item.of` reads)."""
+
+    def __init__(
+        self, engine: ContextScorer, commitments: Sequence[Any], achievements: Sequence[Any]
+    ) -> None:
+        self.commitments = [Item.of(c) for c in commitments]
+        self.achievements = [Item.of(a) for a in achievements]
+        self.parts = engine.score_parts(self.commitments, self.achievements)
+        self.keys = KeyTermCheck(
+            self.commitments, self.achievements, lambda text: engine.key_terms(text, KEY_TERMS)
+        )
+
+    def values(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        return pair_features(self.parts, self.commitments, self.achievements, self.keys, rows, columns)
+
+
+def pair_features(
+    parts: ScoreParts,
+    commitments: Sequence[Item],
+    achievements: Sequence[Item],
+    keys: KeyTermCheck,
+    rows: np.ndarray,
+    columns: np.ndarray,
+) -> np.ndarray:
+    """The features (pairs x :data:`FEATURES`) of the pairs (``rows[i]``, ``columns[i]``) of a block."""
+    values = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
+    if len(rows) == 0:
+        return values
+    final = parts.final
+    score = final[rows, columns]
+    # shares of the text score (without the chapter and topic bonus): among candidates that share no
+    # text with the commitment, the best is no better than the rest
+    text = parts.lifted[rows, columns]
+    row_best = np.maximum(parts.lifted.max(axis=1), 1e-9)[rows]
+    column_best = np.maximum(parts.lifted.max(axis=0), 1e-9)[columns]
+    pairs = list(zip(rows.tolist(), columns.tolist(), strict=True))
+    column = {name: k for k, name in enumerate(NAMES)}
+    values[:, column["score"]] = score / 100.0
+    values[:, column["own"]] = parts.own[rows, columns] / 100.0
+    values[:, column["terms"]] = parts.terms[rows, columns] / 100.0
+    values[:, column["chars"]] = parts.chars[rows, columns] / 100.0
+    values[:, column["inherited"]] = (parts.across[rows, columns] - parts.own[rows, columns]) / 100.0
+    values[:, column["sibling"]] = (parts.lifted[rows, columns] - parts.across[rows, columns]) / 100.0
+    values[:, column["row_share"]] = text / row_best
+    values[:, column["row_rank"]] = np.log2(1 + _rank_in_rows(parts.lifted, rows, columns))
+    values[:, column["column_share"]] = text / column_best
+    values[:, column["column_rank"]] = np.log2(1 + _rank_in_rows(parts.lifted.T, columns, rows))
+    values[:, column["key_own"]] = [keys.own(r, c) for r, c in pairs]
+    values[:, column["key_context"]] = [keys.in_context(r, c) for r, c in pairs]
+    values[:, column["alignment"]] = parts.alignment[rows, columns]
+    values[:, column["topic"]] = parts.topic[rows, columns]
+    left_length = np.log1p([len(c.normalized) for c in commitments])
+    right_length = np.log1p([len(a.normalized) for a in achievements])
+    values[:, column["commitment_length"]] = left_length[rows]
+    values[:, column["achievement_length"]] = right_length[columns]
+    right_units = [frozenset(a.units) for a in achievements]
+    sizes: dict[tuple[str, int], int] = {}
+    for a in achievements:
+        sizes[(a.document, a.sentence)] = sizes.get((a.document, a.sentence), 0) + 1
+    clauses = np.log1p([sizes[(a.document, a.sentence)] - 1 for a in achievements])
+    values[:, column["sentence_clauses"]] = clauses[columns]
+    values[:, column["same_unit"]] = [not right_units[c].isdisjoint(commitments[r].units) for r, c in pairs]
+    values[:, column["figures"]] = np.array([bool(a.units) for a in achievements], dtype=np.float64)[columns]
+    return values
+
+
+def _rank_in_rows(scores: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Each pair's rank within its row of ``scores`` (0: the best; ties share the better rank): how
+    many of its row score more."""
+    ranks = np.zeros(len(rows), dtype=np.float64)
+    values = scores[rows, columns]
+    step = max(1, _RANK_CELLS // max(1, scores.shape[1]))  # pairs compared at once, memory bounded
+    for start in range(0, len(rows), step):
+        part = slice(start, start + step)
+        ranks[part] = (scores[rows[part]] > values[part, None]).sum(axis=1)
+    return ranks
+
+
+#: Cells compared at once when ranking pairs (about 16 MB of booleans and scores).
+_RANK_CELLS = 1 << 20
