@@ -5,7 +5,8 @@ commitment recomputed at once after a reviewer's link decision."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
@@ -18,17 +19,31 @@ from tracker.store.models import Achievement, Candidate, Commitment, CommitmentS
 from tracker.store.queries import has_report, read_rows, summary_documents
 
 
-def current_statuses(session: Session, commitments: Sequence[Commitment]) -> dict[str, StatusView]:
-    """The status of each commitment and who set it."""
-    reviewed = reviewer_statuses(session)
-    automatic = {row.commitment_id: row.status for row in session.exec(select(CommitmentStatus)).all()}
-    summaries = summary_documents(session)
-    return {
-        c.id: resolve_status(
-            c.id, has_report(summaries, c.agency, c.period, c.document_id), reviewed, automatic
-        )
-        for c in commitments
-    }
+@dataclass(frozen=True)
+class StatusBook:
+    """What every status is read from, read once: the reviewers' statuses, the matcher's, and which
+    agency-years another document reports on."""
+
+    reviewed: Mapping[str, str]
+    automatic: Mapping[str, str]
+    summaries: dict[tuple[str, int], set[str]]
+
+    @classmethod
+    def read(cls, session: Session) -> StatusBook:
+        automatic = {row.commitment_id: row.status for row in session.exec(select(CommitmentStatus)).all()}
+        return cls(reviewer_statuses(session), automatic, summary_documents(session))
+
+    def of(self, commitment: Commitment) -> StatusView:
+        reported = has_report(self.summaries, commitment.agency, commitment.period, commitment.document_id)
+        return resolve_status(commitment.id, reported, self.reviewed, self.automatic)
+
+
+def current_statuses(
+    session: Session, commitments: Sequence[Commitment], book: StatusBook | None = None
+) -> dict[str, StatusView]:
+    """The status of each commitment and who set it (``book``: the statuses already read)."""
+    book = book or StatusBook.read(session)
+    return {c.id: book.of(c) for c in commitments}
 
 
 def list_commitments(

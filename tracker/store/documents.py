@@ -31,6 +31,7 @@ from tracker.store.models import (
     Commitment,
     CommitmentStatus,
     Document,
+    HistoryCandidate,
     Part,
     utcnow,
 )
@@ -256,6 +257,15 @@ def _delete_extracted(session: Session, doc_id: str) -> None:
             or_(
                 col(Candidate.commitment_id).in_(commitment_ids),
                 col(Candidate.achievement_id).in_(achievement_ids),
+            )
+        )
+    )
+    session.exec(
+        delete(HistoryCandidate).where(
+            or_(
+                col(HistoryCandidate.commitment_id).in_(commitment_ids),
+                col(HistoryCandidate.other_id).in_(commitment_ids),
+                col(HistoryCandidate.other_id).in_(achievement_ids),
             )
         )
     )

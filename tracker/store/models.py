@@ -122,6 +122,27 @@ class Candidate(SQLModel, table=True):
     why: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
 
 
+class HistoryCandidate(SQLModel, table=True):
+    """What came before a commitment, as the matcher scored it: an achievement of its agency's summary
+    for the year before (``prior_evidence``: the plan carries that work on) or a commitment of one of
+    its agency's earlier plans (``prior_commitment``: promised before), ranked per commitment and
+    relation, score 0-100. ``other_id`` names an achievement or a commitment, by ``relation``."""
+
+    __tablename__ = "history_candidate"
+    __table_args__ = (
+        _one_of("state", ("candidate", "suggested"), "ck_history_candidate_state"),
+        _one_of("relation", ("prior_evidence", "prior_commitment"), "ck_history_candidate_relation"),
+    )
+
+    commitment_id: str = Field(foreign_key="commitment.id", primary_key=True)
+    relation: str = Field(primary_key=True)
+    other_id: str = Field(primary_key=True, index=True)
+    period: int  # the year of the other statement
+    rank: int
+    score: float
+    state: str = "candidate"
+
+
 class Decision(SQLModel, table=True):
     """One entry of the append-only review log; never updated, never deleted by ingest or match.
 

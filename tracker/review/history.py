@@ -1,0 +1,228 @@
+"""A commitment's history as everyone shows it: new, continuing, repeated or chronic, with what came
+before it, and the earlier commitments that were dropped (SPEC "History").
+
+The matcher stores the pairs (:mod:`tracker.match.history`); what they mean depends on the current
+status of the earlier commitments, which a reviewer may change at any time, so it is read here, at the
+moment it is shown. The JSON report, the other reports and the review UI all read history through here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from tracker.match.history import (
+    COUNTERPART_SCORE,
+    PRIOR_COMMITMENT,
+    PRIOR_EVIDENCE,
+    target_change,
+    target_vs_last_actual,
+)
+from tracker.review.status import StatusBook
+from tracker.store.models import Achievement, Commitment, HistoryCandidate
+from tracker.store.queries import in_chunks, rows_by_id
+
+#: History kinds, in the order reports list them, with the labels users read.
+KINDS = ("new", "continuing", "repeated", "chronic")
+KIND_LABELS = {"new": "新增", "continuing": "延续", "repeated": "再次承诺", "chronic": "多年未兑现"}
+DROPPED_LABEL = "未再提及"
+
+
+@dataclass(frozen=True)
+class Prior:
+    """One earlier statement shown for a commitment."""
+
+    id: str
+    text: str
+    period: int
+    score: float
+    state: str  # candidate or suggested (reviewers' history decisions are to come)
+    status: str | None = None  # an earlier commitment's current status
+    target_change: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """What came before one commitment."""
+
+    kind: str
+    prior_evidence: list[Prior] = field(default_factory=list)
+    prior_commitments: list[Prior] = field(default_factory=list)
+    target_vs_last_actual: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The SPEC "History" object of the JSON report (``pace`` comes with interim reports)."""
+        return {
+            "kind": self.kind,
+            "prior_evidence": [
+                {"id": p.id, "text": p.text, "period": p.period, "score": p.score, "state": p.state}
+                for p in self.prior_evidence
+            ],
+            "prior_commitments": [
+                {
+                    "id": p.id,
+                    "text": p.text,
+                    "period": p.period,
+                    "status": p.status,
+                    "score": p.score,
+                    "state": p.state,
+                    "target_change": p.target_change,
+                }
+                for p in self.prior_commitments
+            ],
+            "target_vs_last_actual": self.target_vs_last_actual,
+            "pace": [],
+        }
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A commitment of an agency's plan for one year that its plan for the next year no longer names."""
+
+    commitment: Commitment
+    status: str
+    state: str = "suggested"
+
+    def as_dict(self) -> dict[str, Any]:
+        c = self.commitment
+        return {
+            "id": c.id,
+            "agency": c.agency,
+            "period": c.period,
+            "text": c.text,
+            "status": self.status,
+            "state": self.state,
+        }
+
+
+def _pairs(session: Session, column: Any, ids: Sequence[str]) -> list[HistoryCandidate]:
+    pairs: list[HistoryCandidate] = []
+    for chunk in in_chunks(list(dict.fromkeys(ids))):
+        query = select(HistoryCandidate).where(col(column).in_(chunk))
+        pairs.extend(session.exec(query.order_by(col(HistoryCandidate.rank))).all())
+    return pairs
+
+
+def histories(
+    session: Session, commitments: Sequence[Commitment], book: StatusBook | None = None
+) -> dict[str, History]:
+    """Commitment id -> its history (``new`` when nothing earlier was found); ``book``: the statuses,
+    when already read."""
+    pairs = _pairs(session, HistoryCandidate.commitment_id, [c.id for c in commitments])
+    earlier: dict[str, Commitment] = rows_by_id(
+        session, Commitment, {p.other_id for p in pairs if p.relation == PRIOR_COMMITMENT}
+    )
+    achievements: dict[str, Achievement] = rows_by_id(
+        session, Achievement, {p.other_id for p in pairs if p.relation == PRIOR_EVIDENCE}
+    )
+    book = book or StatusBook.read(session)
+    by_commitment: dict[str, list[HistoryCandidate]] = {}
+    for pair in pairs:
+        by_commitment.setdefault(pair.commitment_id, []).append(pair)
+    return {c.id: _history(c, by_commitment.get(c.id, []), earlier, achievements, book) for c in commitments}
+
+
+def _history(
+    commitment: Commitment,
+    pairs: Sequence[HistoryCandidate],
+    earlier: dict[str, Commitment],
+    achievements: dict[str, Achievement],
+    book: StatusBook,
+) -> History:
+    evidence = [
+        Prior(p.other_id, achievements[p.other_id].text, p.period, p.score, p.state)
+        for p in pairs
+        if p.relation == PRIOR_EVIDENCE and p.other_id in achievements
+    ]
+    promised = sorted(
+        (
+            Prior(
+                p.other_id,
+                earlier[p.other_id].text,
+                p.period,
+                p.score,
+                p.state,
+                book.of(earlier[p.other_id]).status,
+                target_change(
+                    commitment.targets, commitment.text, earlier[p.other_id].targets, earlier[p.other_id].text
+                ),
+            )
+            for p in pairs
+            if p.relation == PRIOR_COMMITMENT and p.other_id in earlier
+        ),
+        key=lambda p: (-p.score, p.id),
+    )
+    repeats = [p for p in promised if p.state == "suggested"]
+    reported = [achievements[p.id] for p in evidence if p.state == "suggested"]
+    if repeats:
+        kind = "chronic" if any(p.status != "fulfilled" for p in repeats) else "repeated"
+    elif reported:
+        kind = "continuing"
+    else:
+        kind = "new"
+    last = target_vs_last_actual(
+        commitment.targets, commitment.text, [(a.quantities, a.text, a.period) for a in reported]
+    )
+    return History(kind, evidence, promised, last)
+
+
+def dropped(
+    session: Session,
+    commitments: Sequence[Commitment],
+    book: StatusBook | None = None,
+    *,
+    period: int | None = None,
+    topic: str | None = None,
+) -> list[Dropped]:
+    """The commitments not fulfilled that the same agency's plan for the next year, when there is one,
+    no longer names: no commitment of it is their counterpart (``COUNTERPART_SCORE``). For review,
+    never a verdict: a commitment folded into another in new words may be listed.
+
+    Args:
+        commitments: every commitment of the agencies concerned, all years (the plans of the next
+            years are looked for among them).
+        period, topic: list only the dropped commitments of this year's plan, or of this topic.
+    """
+    plans = {(c.agency, c.period) for c in commitments}
+    eligible = [
+        c
+        for c in commitments
+        if (c.agency, c.period + 1) in plans
+        and (period is None or c.period == period)
+        and (topic is None or c.topic == topic)
+    ]
+    if not eligible:
+        return []
+    successors = {
+        p.other_id
+        for p in _pairs(session, HistoryCandidate.other_id, [c.id for c in eligible])
+        if p.relation == PRIOR_COMMITMENT and p.score >= COUNTERPART_SCORE
+    }
+    book = book or StatusBook.read(session)
+    statuses = {c.id: book.of(c).status for c in eligible}
+    return [
+        Dropped(c, statuses[c.id])
+        for c in eligible
+        if c.id not in successors and statuses[c.id] != "fulfilled"
+    ]
+
+
+def history_counts(session: Session, commitments: Sequence[Commitment]) -> Counter[tuple[str, int, str]]:
+    """(agency, period, kind) -> commitments of that plan, and (agency, period, "dropped") -> the
+    commitments of the plan for the year before that this plan no longer names."""
+    book = StatusBook.read(session)
+    counts: Counter[tuple[str, int, str]] = Counter()
+    found = histories(session, commitments, book)
+    for c in commitments:
+        counts[(c.agency, c.period, found[c.id].kind)] += 1
+    for d in dropped(session, commitments, book):  # the plans given are the plans looked in
+        counts[(d.commitment.agency, d.commitment.period + 1, "dropped")] += 1
+    return counts
