@@ -98,3 +98,29 @@ def test_the_json_report_carries_history_and_dropped(years):
         "target_vs_last_actual",
         "pace",
     }
+
+
+def test_reports_show_history_counts_chronic_target_changes_and_drops(years):
+    import csv
+    import io
+
+    from tracker.report.csv_report import render_csv
+    from tracker.report.html_report import render_html
+    from tracker.report.json_report import build_report
+    from tracker.report.markdown_report import render_markdown
+
+    session, _by_text = years
+    report = build_report(session)
+    md = render_markdown(report)
+    assert "## 历年对比" in md and "| 多年未兑现 | `chronic` | 1 |" in md and "| 未再提及 | `dropped` | 1 |" in md
+    assert "- 推进婚俗改革试点 —— 2023年计划：推进婚俗改革试点（未见佐证）" in md
+    assert "- 建成长者饭堂不少于200个：目标上调 不少于100个→不少于200个（2023年计划）" in md
+    assert "广州市民政局 2023年计划：开展殡葬领域突出问题专项整治（未见佐证）" in md
+    assert "- 历年：再次承诺 · 2023年计划：建成长者饭堂不少于100个（已兑现；目标上调" in md
+    rows = {r["text"]: r for r in csv.DictReader(io.StringIO(render_csv(report).lstrip("\ufeff")))}
+    canteens = rows["建成长者饭堂不少于200个"]
+    assert (canteens["history_kind"], canteens["history_label"]) == ("repeated", "再次承诺")
+    assert canteens["target_vs_last_actual"] == "不少于200个 · 2023年 120个 · +80"
+    assert canteens["prior_evidence"] == "2023年：全年建成长者饭堂120个"
+    html = render_html(report)
+    assert '<section class="panel" id="history"><h2>历年对比</h2>' in html and "未再提及 <b>1</b>" in html

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from tracker.match.context import ContextScorer, Item
+from tracker.match.context import ContextScorer
 from tracker.match.features import BlockFeatures, candidate_pairs
 from tracker.match.model import LinkModel
 from tracker.match.status import compare_targets
@@ -34,6 +34,9 @@ PRIOR_EVIDENCE = "prior_evidence"
 PRIOR_COMMITMENT = "prior_commitment"
 #: Candidates kept per commitment and relation (and every suggested one).
 HISTORY_TOP_K = 3
+#: Best-scored achievements of the year before the link decision looks at per commitment (half the
+#: matcher's pool: history costs a second pass over each agency's documents).
+HISTORY_POOL = 5
 #: Text similarity (0-100) from which an earlier commitment promised the same thing.
 REPEAT_SCORE = 55.0
 #: Text similarity from which an earlier commitment is this one's counterpart (not dropped).
@@ -98,7 +101,7 @@ def _prior_evidence(
     engine: ContextScorer, model: LinkModel, plan: Sequence[Any], evidence: Sequence[Any]
 ) -> list[HistoryPair]:
     block = BlockFeatures(engine, plan, evidence)
-    rows, columns = candidate_pairs(block.parts.final)
+    rows, columns = candidate_pairs(block.parts.final, HISTORY_POOL)
     probability = model.probabilities(block.values(rows, columns)) if len(rows) else np.zeros(0)
     return _ranked(
         PRIOR_EVIDENCE,
@@ -114,8 +117,7 @@ def _prior_evidence(
 def _prior_commitments(
     engine: ContextScorer, plan: Sequence[Any], before: Sequence[Any]
 ) -> list[HistoryPair]:
-    left, right = [Item.of(c) for c in plan], [Item.of(c) for c in before]
-    own = engine.score_parts(left, right).own
+    own = engine.score_block([c.normalized for c in plan], [c.normalized for c in before])
     rows, columns = candidate_pairs(np.where(own >= SHOWN_SCORE, own, 0.0))
     scores = own[rows, columns]
     pairs = _ranked(PRIOR_COMMITMENT, plan, before, rows, columns, scores, lambda s: s >= REPEAT_SCORE)
