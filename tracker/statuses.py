@@ -71,8 +71,27 @@ LINKED_STATES: Final[tuple[str, ...]] = ("confirmed", "suggested")
 #: Evidence states only a reviewer sets.
 DECIDED_STATES: Final[frozenset[str]] = frozenset({"confirmed", "rejected"})
 
+#: Review actions about a commitment's history: a continuation, a repetition or a drop confirmed or
+#: rejected (``value`` names which: one of :data:`HISTORY_RELATIONS`; ``achievement_id`` the earlier
+#: statement, an achievement or a commitment, none for a drop).
+HISTORY_ACTIONS: Final[tuple[str, ...]] = ("history_confirm", "history_reject")
+
+#: What a history decision is about: prior evidence (延续), a prior commitment (再次承诺), a drop (未再提及).
+HISTORY_RELATIONS: Final[tuple[str, ...]] = ("prior_evidence", "prior_commitment", "dropped")
+
+#: The state a history action leaves its relation in.
+HISTORY_STATE: Final[dict[str, str]] = {"history_confirm": "confirmed", "history_reject": "rejected"}
+
 #: Actions of the append-only review log.
-DECISION_ACTIONS: Final[tuple[str, ...]] = ("confirm", "reject", "link", "unlink", "status", "note")
+DECISION_ACTIONS: Final[tuple[str, ...]] = (
+    "confirm",
+    "reject",
+    "link",
+    "unlink",
+    "status",
+    "note",
+    *HISTORY_ACTIONS,
+)
 
 #: Review actions about one (commitment, achievement) pair.
 LINK_ACTIONS: Final[tuple[str, ...]] = ("confirm", "reject", "link", "unlink")

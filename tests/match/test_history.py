@@ -112,7 +112,11 @@ def test_reports_show_history_counts_chronic_target_changes_and_drops(years):
     session, _by_text = years
     report = build_report(session)
     md = render_markdown(report)
-    assert "## 历年对比" in md and "| 多年未兑现 | `chronic` | 1 |" in md and "| 未再提及 | `dropped` | 1 |" in md
+    assert (
+        "## 历年对比" in md
+        and "| 多年未兑现 | `chronic` | 1 |" in md
+        and "| 未再提及 | `dropped` | 1 |" in md
+    )
     assert "- 推进婚俗改革试点 —— 2023年计划：推进婚俗改革试点（未见佐证）" in md
     assert "- 建成长者饭堂不少于200个：目标上调 不少于100个→不少于200个（2023年计划）" in md
     assert "广州市民政局 2023年计划：开展殡葬领域突出问题专项整治（未见佐证）" in md
@@ -124,3 +128,117 @@ def test_reports_show_history_counts_chronic_target_changes_and_drops(years):
     assert canteens["prior_evidence"] == "2023年：全年建成长者饭堂120个"
     html = render_html(report)
     assert '<section class="panel" id="history"><h2>历年对比</h2>' in html and "未再提及 <b>1</b>" in html
+
+
+def _kinds(engine) -> dict[tuple[int, str], str]:
+    with read_session(engine) as session:
+        commitments = list_commitments(session)
+        found = histories(session, commitments)
+        return {(c.period, c.text): found[c.id].kind for c in commitments}
+
+
+def _dropped(engine) -> list[tuple[str, str]]:
+    with read_session(engine) as session:
+        return [(d.commitment.text, d.state) for d in dropped(session, list_commitments(session))]
+
+
+def _ids(engine) -> dict[tuple[int, str], str]:
+    with read_session(engine) as session:
+        return {(c.period, c.text): c.id for c in list_commitments(session)}
+
+
+@pytest.fixture
+def reviewed_years(tmp_path, engine):
+    """The three documents, matched, and a reviewer who rejects the canteens' repetition, confirms
+    the reform's, and says the funeral campaign was not dropped (it was folded into another)."""
+    from tracker.review.decisions import decide_history
+    from tracker.store.engine import write_session
+
+    paths = [
+        _write(tmp_path, "plan2023.txt", "2023年工作计划", PLAN_2023),
+        _write(tmp_path, "summary2023.txt", "2023年工作总结", SUMMARY_2023),
+        _write(tmp_path, "plan2024.txt", "2024年工作计划", PLAN_2024),
+    ]
+    assert not load_paths(engine, paths).errors
+    match_database(engine)
+    ids = _ids(engine)
+    with write_session(engine) as session:
+        canteens, before = ids[(2024, "建成长者饭堂不少于200个")], ids[(2023, "建成长者饭堂不少于100个")]
+        decide_history(session, "history_reject", canteens, "prior_commitment", before, reviewer="li")
+        funeral = ids[(2023, "开展殡葬领域突出问题专项整治")]
+        decide_history(session, "history_reject", funeral, "dropped", None, reviewer="li")
+    return paths
+
+
+AFTER_REVIEW = {
+    (2024, "建成长者饭堂不少于200个"): "continuing",  # the repetition rejected: last year's work remains
+    (2024, "推进婚俗改革试点"): "chronic",
+    (2024, "开展慈善文化进校园活动"): "new",
+}
+
+
+def test_a_reviewers_history_decisions_count_over_the_matchers(engine, reviewed_years):
+    kinds = _kinds(engine)
+    assert {key: kinds[key] for key in AFTER_REVIEW} == AFTER_REVIEW
+    assert _dropped(engine) == []
+
+
+def test_history_decisions_survive_matching_again_and_ingesting_again(tmp_path, engine, reviewed_years):
+    match_database(engine)
+    assert {k: _kinds(engine)[k] for k in AFTER_REVIEW} == AFTER_REVIEW
+    # the 2024 plan edited and ingested again: its unchanged statements keep their ids and decisions
+    plan = tmp_path / "plan2024.txt"
+    plan.write_text(plan.read_text(encoding="utf-8") + "加强殡葬服务管理。\n", encoding="utf-8")
+    assert not load_paths(engine, reviewed_years).errors
+    match_database(engine)
+    assert {k: _kinds(engine)[k] for k in AFTER_REVIEW} == AFTER_REVIEW
+    assert _dropped(engine) == []
+
+
+def test_history_decisions_go_through_export_and_import(databases, engine, reviewed_years):
+    from tracker.review.exchange import export_records, import_lines
+    from tracker.review.exchange_lines import parse_lines, render_jsonl
+    from tracker.store.engine import make_engine, write_session
+
+    with read_session(engine) as session:
+        text = render_jsonl(export_records(session))
+    assert '"action": "history_reject"' in text and '"value": "prior_commitment"' in text
+    other = make_engine(databases.new("history-target"))
+    try:
+        assert not load_paths(other, reviewed_years).errors
+        match_database(other)
+        assert _kinds(other)[(2024, "建成长者饭堂不少于200个")] == "repeated"
+        with write_session(other) as session:
+            result = import_lines(session, parse_lines(text))
+        assert (result.applied, result.conflicts, result.orphaned) == (2, [], [])
+        assert {k: _kinds(other)[k] for k in AFTER_REVIEW} == AFTER_REVIEW
+        assert _dropped(other) == []
+        with write_session(other) as session:  # a second import adds nothing
+            assert import_lines(session, parse_lines(text)).already_present == 2
+    finally:
+        other.dispose()
+
+
+def test_annotate_history_from_the_command_line(runner, db_url, engine, reviewed_years):
+    from tracker.cli.main import cli
+
+    ids = _ids(engine)
+    school = ids[(2024, "开展慈善文化进校园活动")]
+    meeting = None
+    with read_session(engine) as session:
+        from tracker.store.queries import list_achievements
+
+        meeting = next(a.id for a in list_achievements(session) if a.text == "召开全市民政工作会议")
+    result = runner.invoke(
+        cli, ["--db", db_url, "annotate", "history", "confirm", school, meeting, "--reviewer", "wang"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"confirmed prior_evidence {school} ← {meeting}" in result.output
+    assert _kinds(engine)[(2024, "开展慈善文化进校园活动")] == "continuing"  # a hand tie counts
+    bad = runner.invoke(
+        cli, ["--db", db_url, "annotate", "history", "reject", school, "--relation", "prior_commitment"]
+    )
+    assert bad.exit_code != 0 and "names an earlier statement" in bad.output
+    undo = runner.invoke(cli, ["--db", db_url, "annotate", "undo", "--reviewer", "wang"])
+    assert undo.exit_code == 0 and "took back history_confirm" in undo.output
+    assert _kinds(engine)[(2024, "开展慈善文化进校园活动")] == "new"

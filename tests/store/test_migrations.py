@@ -176,7 +176,7 @@ def schema(url: str) -> dict[str, dict[str, Any]]:
 def test_head_is_the_newest_script_and_the_history_is_one_line():
     scripts = script_directory()
     assert scripts.get_heads() == [HEAD]
-    assert [s.revision for s in scripts.walk_revisions()] == ["0004", "0003", "0002", "0001"]
+    assert [s.revision for s in scripts.walk_revisions()] == ["0005", "0004", "0003", "0002", "0001"]
 
 
 def test_a_first_schema_database_is_upgraded_with_its_decisions_intact(tmp_path):

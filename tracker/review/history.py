@@ -23,6 +23,8 @@ from tracker.match.history import (
     target_vs_last_actual,
 )
 from tracker.review.status import StatusBook
+from tracker.statuses import LINKED_STATES
+from tracker.store.decision_log import reviewer_history
 from tracker.store.models import Achievement, Commitment, HistoryCandidate
 from tracker.store.queries import in_chunks, rows_by_id
 
@@ -30,6 +32,8 @@ from tracker.store.queries import in_chunks, rows_by_id
 KINDS = ("new", "continuing", "repeated", "chronic")
 KIND_LABELS = {"new": "新增", "continuing": "延续", "repeated": "再次承诺", "chronic": "多年未兑现"}
 DROPPED_LABEL = "未再提及"
+#: The relation a reviewer's decision on a drop names.
+DROPPED = "dropped"
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,8 @@ class Prior:
     id: str
     text: str
     period: int
-    score: float
-    state: str  # candidate or suggested (reviewers' history decisions are to come)
+    score: float | None  # None: tied by a reviewer, not scored by the matcher
+    state: str  # candidate, suggested, confirmed or rejected
     status: str | None = None  # an earlier commitment's current status
     target_change: dict[str, Any] | None = None
 
@@ -89,7 +93,7 @@ class Dropped:
 
     commitment: Commitment
     status: str
-    state: str = "suggested"
+    state: str = "suggested"  # the matcher's listing, or a reviewer's confirmation
 
     def as_dict(self) -> dict[str, Any]:
         c = self.commitment
@@ -123,11 +127,37 @@ def histories(
     achievements: dict[str, Achievement] = rows_by_id(
         session, Achievement, {p.other_id for p in pairs if p.relation == PRIOR_EVIDENCE}
     )
+    decided = reviewer_history(session, [c.id for c in commitments])
+    stored = {(p.commitment_id, p.relation, p.other_id) for p in pairs}
+    # an earlier statement a reviewer tied to the commitment by hand, with no pair of the matcher's
+    by_hand = [key for key, state in decided.items() if state == "confirmed" and key not in stored and key[2]]
+    earlier.update(rows_by_id(session, Commitment, {o for _c, r, o in by_hand if r == PRIOR_COMMITMENT}))
+    achievements.update(rows_by_id(session, Achievement, {o for _c, r, o in by_hand if r == PRIOR_EVIDENCE}))
+    for cid, relation, other in by_hand:
+        statement = earlier.get(other) if relation == PRIOR_COMMITMENT else achievements.get(other)
+        if statement is not None:
+            pairs.append(_by_hand(cid, relation, other, statement.period))
     book = book or StatusBook.read(session)
     by_commitment: dict[str, list[HistoryCandidate]] = {}
     for pair in pairs:
         by_commitment.setdefault(pair.commitment_id, []).append(pair)
-    return {c.id: _history(c, by_commitment.get(c.id, []), earlier, achievements, book) for c in commitments}
+    return {
+        c.id: _history(c, by_commitment.get(c.id, []), earlier, achievements, book, decided)
+        for c in commitments
+    }
+
+
+def _by_hand(commitment_id: str, relation: str, other_id: str, period: int) -> HistoryCandidate:
+    """The pair of a reviewer's tie the matcher never scored (score -1: shown as none)."""
+    return HistoryCandidate(
+        commitment_id=commitment_id,
+        relation=relation,
+        other_id=other_id,
+        period=period,
+        rank=0,
+        score=-1.0,
+        state="candidate",
+    )
 
 
 def _history(
@@ -136,9 +166,13 @@ def _history(
     earlier: dict[str, Commitment],
     achievements: dict[str, Achievement],
     book: StatusBook,
+    decided: dict[tuple[str, str, str], str],
 ) -> History:
+    def state(p: HistoryCandidate) -> str:
+        return decided.get((p.commitment_id, p.relation, p.other_id), p.state)
+
     evidence = [
-        Prior(p.other_id, achievements[p.other_id].text, p.period, p.score, p.state)
+        Prior(p.other_id, achievements[p.other_id].text, p.period, _score(p), state(p))
         for p in pairs
         if p.relation == PRIOR_EVIDENCE and p.other_id in achievements
     ]
@@ -148,8 +182,8 @@ def _history(
                 p.other_id,
                 earlier[p.other_id].text,
                 p.period,
-                p.score,
-                p.state,
+                _score(p),
+                state(p),
                 book.of(earlier[p.other_id]).status,
                 target_change(
                     commitment.targets, commitment.text, earlier[p.other_id].targets, earlier[p.other_id].text
@@ -158,10 +192,10 @@ def _history(
             for p in pairs
             if p.relation == PRIOR_COMMITMENT and p.other_id in earlier
         ),
-        key=lambda p: (-p.score, p.id),
+        key=lambda p: (p.state != "confirmed", -(p.score or 0.0), p.id),
     )
-    repeats = [p for p in promised if p.state == "suggested"]
-    reported = [achievements[p.id] for p in evidence if p.state == "suggested"]
+    repeats = [p for p in promised if p.state in LINKED_STATES]
+    reported = [achievements[p.id] for p in evidence if p.state in LINKED_STATES]
     if repeats:
         kind = "chronic" if any(p.status != "fulfilled" for p in repeats) else "repeated"
     elif reported:
@@ -172,6 +206,11 @@ def _history(
         commitment.targets, commitment.text, [(a.quantities, a.text, a.period) for a in reported]
     )
     return History(kind, evidence, promised, last)
+
+
+def _score(pair: HistoryCandidate) -> float | None:
+    """The matcher's score, None for a pair only a reviewer made."""
+    return None if pair.score < 0 else pair.score
 
 
 def dropped(
@@ -207,12 +246,15 @@ def dropped(
         if p.relation == PRIOR_COMMITMENT and p.score >= COUNTERPART_SCORE
     }
     book = book or StatusBook.read(session)
-    statuses = {c.id: book.of(c).status for c in eligible}
-    return [
-        Dropped(c, statuses[c.id])
-        for c in eligible
-        if c.id not in successors and statuses[c.id] != "fulfilled"
-    ]
+    decided = reviewer_history(session, [c.id for c in eligible])
+    result = []
+    for c in eligible:
+        verdict = decided.get((c.id, DROPPED, ""))
+        status = book.of(c).status
+        listed = c.id not in successors and status != "fulfilled"
+        if verdict == "confirmed" or (listed and verdict is None):
+            result.append(Dropped(c, status, verdict or "suggested"))
+    return result
 
 
 def history_counts(session: Session, commitments: Sequence[Commitment]) -> Counter[tuple[str, int, str]]:
