@@ -112,7 +112,11 @@ def test_reports_show_history_counts_chronic_target_changes_and_drops(years):
     session, _by_text = years
     report = build_report(session)
     md = render_markdown(report)
-    assert "## 历年对比" in md and "| 多年未兑现 | `chronic` | 1 |" in md and "| 未再提及 | `dropped` | 1 |" in md
+    assert (
+        "## 历年对比" in md
+        and "| 多年未兑现 | `chronic` | 1 |" in md
+        and "| 未再提及 | `dropped` | 1 |" in md
+    )
     assert "- 推进婚俗改革试点 —— 2023年计划：推进婚俗改革试点（未见佐证）" in md
     assert "- 建成长者饭堂不少于200个：目标上调 不少于100个→不少于200个（2023年计划）" in md
     assert "广州市民政局 2023年计划：开展殡葬领域突出问题专项整治（未见佐证）" in md
