@@ -137,4 +137,5 @@ REASON_LABELS: Final[dict[str, str]] = {
     "evidence reports work under way": "佐证显示仍在推进",
     "part reported done, part under way": "部分完成、部分推进中",
     "evidence reports it done": "佐证显示已完成",
+    "interim reports only": "仅见年内进展报告，年度尚未结束",
 }

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from tracker.match.pace import VERDICT_LABELS
 from tracker.statuses import (
     EVIDENCE_STATE_LABELS,
     LINKED_STATES,
@@ -236,6 +237,21 @@ def last_actual_text(c: dict[str, Any]) -> str:
     """Each target beside last year's figure: "不少于500家 · 2023年 486家 · +14"."""
     items = (c.get("history") or {}).get("target_vs_last_actual", [])
     return "；".join(f"{k['target']} · {k['period']}年 {k['last_actual']} · {k['gap']:+g}" for k in items)
+
+
+PACE_TITLE = "序时进度"
+
+
+def pace_text(c: dict[str, Any]) -> str:
+    """Each interim figure against its target and the year gone: "序时进度 2021-06-26 80小时以上/一百小时
+    80%（序时48%，超序时）"."""
+    items = (c.get("history") or {}).get("pace", [])
+    shown = [
+        f"{p['date']} {p['actual']}/{p['target']} {p['ratio']:.0%}"
+        f"（序时{p['elapsed']:.0%}，{VERDICT_LABELS.get(p['verdict'], p['verdict'])}）"
+        for p in items
+    ]
+    return f"{PACE_TITLE} " + "；".join(shown) if shown else ""
 
 
 def dropped_text(d: dict[str, Any]) -> str:

@@ -50,6 +50,7 @@ COLUMNS: tuple[str, ...] = (
     "prior_commitments",
     "prior_evidence",
     "target_vs_last_actual",
+    "pace",
 )
 
 
@@ -101,6 +102,7 @@ def _row(c: dict[str, Any]) -> list[Any]:
         "prior_commitments": common.prior_commitments_text(c),
         "prior_evidence": common.prior_evidence_text(c),
         "target_vs_last_actual": common.last_actual_text(c),
+        "pace": common.pace_text(c),
     }
     return [_cell(values[column]) for column in COLUMNS]
 

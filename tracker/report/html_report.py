@@ -246,6 +246,7 @@ def _card(number: int, c: dict[str, Any]) -> str:
             common.prior_commitments_text(c),
             common.prior_evidence_text(c),
             common.last_actual_text(c),
+            common.pace_text(c),
         ]
         facts.append(("历年", escape(" · ".join([kind, *[h for h in history if h]]))))
     parts = [

@@ -72,7 +72,12 @@ def render_markdown(report: dict[str, Any]) -> str:
 
 def _history_line(c: dict[str, Any]) -> str:
     kind = common.history_label(c)
-    facts = [common.prior_commitments_text(c), common.prior_evidence_text(c), common.last_actual_text(c)]
+    facts = [
+        common.prior_commitments_text(c),
+        common.prior_evidence_text(c),
+        common.last_actual_text(c),
+        common.pace_text(c),
+    ]
     shown_facts = [f for f in facts if f]
     return f"{kind}" + (f" · {' · '.join(shown_facts)}" if shown_facts else "") if kind else ""
 

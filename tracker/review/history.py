@@ -22,11 +22,13 @@ from tracker.match.history import (
     target_change,
     target_vs_last_actual,
 )
+from tracker.match.pace import Report, pace
+from tracker.match.resolve import linked_achievements
 from tracker.review.status import StatusBook
 from tracker.statuses import LINKED_STATES
-from tracker.store.decision_log import reviewer_history
+from tracker.store.decision_log import reviewer_history, reviewer_links
 from tracker.store.models import Achievement, Commitment, HistoryCandidate
-from tracker.store.queries import in_chunks, rows_by_id
+from tracker.store.queries import candidates_for, in_chunks, rows_by_id
 
 #: History kinds, in the order reports list them, with the labels users read.
 KINDS = ("new", "continuing", "repeated", "chronic")
@@ -57,13 +59,14 @@ class History:
     prior_evidence: list[Prior] = field(default_factory=list)
     prior_commitments: list[Prior] = field(default_factory=list)
     target_vs_last_actual: list[dict[str, Any]] = field(default_factory=list)
+    pace: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
         return KIND_LABELS[self.kind]
 
     def as_dict(self) -> dict[str, Any]:
-        """The SPEC "History" object of the JSON report (``pace`` comes with interim reports)."""
+        """The SPEC "History" object of the JSON report."""
         return {
             "kind": self.kind,
             "prior_evidence": [
@@ -83,7 +86,7 @@ class History:
                 for p in self.prior_commitments
             ],
             "target_vs_last_actual": self.target_vs_last_actual,
-            "pace": [],
+            "pace": self.pace,
         }
 
 
@@ -141,8 +144,11 @@ def histories(
     by_commitment: dict[str, list[HistoryCandidate]] = {}
     for pair in pairs:
         by_commitment.setdefault(pair.commitment_id, []).append(pair)
+    paces = _paces(session, commitments, book)
     return {
-        c.id: _history(c, by_commitment.get(c.id, []), earlier, achievements, book, decided)
+        c.id: _history(
+            c, by_commitment.get(c.id, []), earlier, achievements, book, decided, paces.get(c.id, [])
+        )
         for c in commitments
     }
 
@@ -160,6 +166,53 @@ def _by_hand(commitment_id: str, relation: str, other_id: str, period: int) -> H
     )
 
 
+def _paces(
+    session: Session, commitments: Sequence[Commitment], book: StatusBook
+) -> dict[str, list[dict[str, Any]]]:
+    """Commitment id -> its pace rows (:func:`tracker.match.pace.pace`), against the interim reports of
+    its year: the achievements linked to it (the links that count for its status), and those of its own
+    document's interim summary in its sentence or its section (a progress article states the work so far
+    beside the target for the year, and is never matched against its own targets)."""
+    dates = {pid: p.as_of for pid, p in book.interim.items() if p.as_of is not None}
+    if not dates:
+        return {}
+    decided = reviewer_links(session)
+    blocks = {(p.agency, p.period) for p in book.interim.values()}
+    by_hand = {cid for (cid, _aid), state in decided.items() if state == "confirmed"}
+    concerned = [c for c in commitments if (c.agency, c.period) in blocks or c.id in by_hand]
+    if not concerned:
+        return {}
+    ids = {c.id for c in concerned}
+    candidates = [x for found in candidates_for(session, sorted(ids)).values() for x in found]
+    linked = linked_achievements(candidates, {k: v for k, v in decided.items() if k[0] in ids})
+    rows: dict[str, Achievement] = rows_by_id(session, Achievement, {a for s in linked.values() for a in s})
+    own: dict[str, list[Achievement]] = {}
+    documents = sorted({c.document_id for c in concerned})
+    for chunk in in_chunks(documents):
+        for a in session.exec(select(Achievement).where(col(Achievement.document_id).in_(chunk))).all():
+            if a.part_id in dates:
+                own.setdefault(a.document_id, []).append(a)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for c in concerned:
+        mine = linked.get(c.id, set())
+        reports = [
+            Report(r.id, r.quantities, r.text, dates[r.part_id])
+            for aid in sorted(mine)
+            if (r := rows.get(aid)) is not None and r.part_id in dates
+        ]
+        reports += [
+            Report(a.id, a.quantities, a.text, dates[a.part_id], a.sentence == c.sentence)
+            for a in own.get(c.document_id, [])
+            if a.period == c.period
+            and a.id not in mine
+            and decided.get((c.id, a.id)) != "rejected"
+            and (a.sentence == c.sentence or a.section == c.section)
+        ]
+        if found := pace(c.targets, c.text, reports):
+            result[c.id] = found
+    return result
+
+
 def _history(
     commitment: Commitment,
     pairs: Sequence[HistoryCandidate],
@@ -167,6 +220,7 @@ def _history(
     achievements: dict[str, Achievement],
     book: StatusBook,
     decided: dict[tuple[str, str, str], str],
+    paced: list[dict[str, Any]],
 ) -> History:
     def state(p: HistoryCandidate) -> str:
         return decided.get((p.commitment_id, p.relation, p.other_id), p.state)
@@ -205,7 +259,7 @@ def _history(
     last = target_vs_last_actual(
         commitment.targets, commitment.text, [(a.quantities, a.text, a.period) for a in reported]
     )
-    return History(kind, evidence, promised, last)
+    return History(kind, evidence, promised, last, paced)
 
 
 def _score(pair: HistoryCandidate) -> float | None:

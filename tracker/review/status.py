@@ -6,32 +6,44 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from tracker.match.pace import is_interim
 from tracker.match.resolve import StatusView, automatic_statuses, linked_achievements, resolve_status
 from tracker.match.results import StatusResult
 from tracker.store import queries
 from tracker.store.decision_log import reviewer_links, reviewer_statuses
 from tracker.store.matches import save_statuses
 from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
-from tracker.store.queries import has_report, read_rows, summary_documents
+from tracker.store.queries import (
+    SummaryPart,
+    documents_by_block,
+    has_report,
+    read_rows,
+    summary_documents,
+    summary_parts,
+)
 
 
 @dataclass(frozen=True)
 class StatusBook:
-    """What every status is read from, read once: the reviewers' statuses, the matcher's, and which
-    agency-years another document reports on."""
+    """What every status is read from, read once: the reviewers' statuses, the matcher's, which
+    agency-years another document reports on, and which summary parts are interim reports."""
 
     reviewed: Mapping[str, str]
     automatic: Mapping[str, str]
     summaries: dict[tuple[str, int], set[str]]
+    #: part id -> the summary parts dated before their year ends (:func:`tracker.match.pace.is_interim`)
+    interim: Mapping[str, SummaryPart] = field(default_factory=dict)
 
     @classmethod
     def read(cls, session: Session) -> StatusBook:
         automatic = {row.commitment_id: row.status for row in session.exec(select(CommitmentStatus)).all()}
-        return cls(reviewer_statuses(session), automatic, summary_documents(session))
+        parts = summary_parts(session)
+        interim = {p.id: p for p in parts if is_interim(p.period, p.as_of)}
+        return cls(reviewer_statuses(session), automatic, documents_by_block(parts), interim)
 
     def of(self, commitment: Commitment) -> StatusView:
         reported = has_report(self.summaries, commitment.agency, commitment.period, commitment.document_id)

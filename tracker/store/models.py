@@ -9,6 +9,7 @@ statements they talk about and reattach by stable id when the same text is inges
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,6 +58,9 @@ class Part(SQLModel, table=True):
     agency: str
     heading: str = ""
     position: int = 0
+    # the date a summary part reports as of, or a plan part was written at (None: the text does not say);
+    # a summary part dated before its year ends is an interim report (tracker.match.pace)
+    as_of: dt.date | None = None
 
 
 class Commitment(SQLModel, table=True):
