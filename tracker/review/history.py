@@ -123,7 +123,7 @@ def histories(
     achievements: dict[str, Achievement] = rows_by_id(
         session, Achievement, {p.other_id for p in pairs if p.relation == PRIOR_EVIDENCE}
     )
-    book = book or StatusBook.read(session)
+    book = book or StatusBook.read(session, list(earlier))  # only the statuses shown
     by_commitment: dict[str, list[HistoryCandidate]] = {}
     for pair in pairs:
         by_commitment.setdefault(pair.commitment_id, []).append(pair)
@@ -206,7 +206,7 @@ def dropped(
         for p in _pairs(session, HistoryCandidate.other_id, [c.id for c in eligible])
         if p.relation == PRIOR_COMMITMENT and p.score >= COUNTERPART_SCORE
     }
-    book = book or StatusBook.read(session)
+    book = book or StatusBook.read(session, [c.id for c in eligible])
     statuses = {c.id: book.of(c).status for c in eligible}
     return [
         Dropped(c, statuses[c.id])
@@ -219,10 +219,54 @@ def history_counts(session: Session, commitments: Sequence[Commitment]) -> Count
     """(agency, period, kind) -> commitments of that plan, and (agency, period, "dropped") -> the
     commitments of the plan for the year before that this plan no longer names."""
     book = StatusBook.read(session)
+    return count_histories(
+        commitments, histories(session, commitments, book), dropped(session, commitments, book)
+    )
+
+
+def count_histories(
+    commitments: Sequence[Commitment], found: dict[str, History], gone: Sequence[Dropped]
+) -> Counter[tuple[str, int, str]]:
+    """:func:`history_counts` of histories and dropped commitments already read: each dropped
+    commitment counts for the plan of the year after it (the plan that no longer names it)."""
     counts: Counter[tuple[str, int, str]] = Counter()
-    found = histories(session, commitments, book)
     for c in commitments:
         counts[(c.agency, c.period, found[c.id].kind)] += 1
-    for d in dropped(session, commitments, book):  # the plans given are the plans looked in
+    for d in gone:
         counts[(d.commitment.agency, d.commitment.period + 1, "dropped")] += 1
     return counts
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What one plan's history could be looked for in: its agency's achievements of the year before
+    (``summary``, that year, when any is stored) and its agency's earlier plans (``plans``, their
+    years). With neither, every commitment of the plan reads ``new`` for want of anything to compare."""
+
+    summary: int | None = None
+    plans: tuple[int, ...] = ()
+
+    @property
+    def compared(self) -> bool:
+        return self.summary is not None or bool(self.plans)
+
+
+def baselines(session: Session, agency: str | None = None) -> dict[tuple[str, int], Baseline]:
+    """(agency, period) of every plan (or of ``agency``'s) -> what its history was looked for in."""
+    plans = select(Commitment.agency, Commitment.period).distinct()
+    reported = select(Achievement.agency, Achievement.period).distinct()
+    if agency is not None:
+        plans = plans.where(Commitment.agency == agency)
+        reported = reported.where(Achievement.agency == agency)
+    planned: dict[str, list[int]] = {}
+    for name, period in session.exec(plans).all():
+        planned.setdefault(name, []).append(period)
+    summaries = set(session.exec(reported).all())
+    return {
+        (name, period): Baseline(
+            period - 1 if (name, period - 1) in summaries else None,
+            tuple(sorted(p for p in periods if p < period)),
+        )
+        for name, periods in planned.items()
+        for period in periods
+    }

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from tracker.match.resolve import StatusView, automatic_statuses, linked_achievements, resolve_status
 from tracker.match.results import StatusResult
 from tracker.store import queries
-from tracker.store.decision_log import reviewer_links, reviewer_statuses
+from tracker.store.decision_log import live_decisions, reviewer_links, reviewer_statuses
 from tracker.store.matches import save_statuses
 from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
 from tracker.store.queries import has_report, read_rows, summary_documents
@@ -29,9 +29,18 @@ class StatusBook:
     summaries: dict[tuple[str, int], set[str]]
 
     @classmethod
-    def read(cls, session: Session) -> StatusBook:
-        automatic = {row.commitment_id: row.status for row in session.exec(select(CommitmentStatus)).all()}
-        return cls(reviewer_statuses(session), automatic, summary_documents(session))
+    def read(cls, session: Session, ids: Sequence[str] | None = None) -> StatusBook:
+        """Every status, or only those of the commitments ``ids`` (a few, for one commitment's view;
+        more than one ``IN`` list holds and everything is read)."""
+        if ids is None or len(set(ids)) > queries.CHUNK:
+            query = select(CommitmentStatus)
+            reviewed = reviewer_statuses(session)
+        else:
+            wanted = sorted(set(ids))
+            query = select(CommitmentStatus).where(col(CommitmentStatus.commitment_id).in_(wanted))
+            reviewed = {d.commitment_id: d.value or "" for d in live_decisions(session, ("status",), wanted)}
+        automatic = {row.commitment_id: row.status for row in session.exec(query).all()}
+        return cls(reviewed, automatic, summary_documents(session))
 
     def of(self, commitment: Commitment) -> StatusView:
         reported = has_report(self.summaries, commitment.agency, commitment.period, commitment.document_id)
