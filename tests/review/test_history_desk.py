@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tracker.review import decisions
 from tracker.review.desk import ReviewDesk
-from tracker.review.history import Baseline, history_counts
+from tracker.review.history import Baseline, histories, history_counts, history_kinds
 from tracker.review.matching import match_database
 from tracker.review.status import StatusBook
 from tracker.store.documents import load_paths
@@ -110,3 +110,13 @@ def test_the_statuses_of_a_few_commitments_read_alone_are_those_read_with_all(en
         every, few = StatusBook.read(session), StatusBook.read(session, wanted)
         assert [few.of(c) for c in rows] == [every.of(c) for c in rows]
         assert {few.of(c).status for c in rows} == {"partial", "fulfilled"}
+
+
+def test_the_kinds_read_alone_are_the_kinds_of_the_full_histories(engine, ids):
+    with write_session(engine) as session:
+        decisions.set_status(session, ids[(2023, "建成长者饭堂不少于100个")], "partial", reviewer="li")
+    with read_session(engine) as session:
+        commitments = list_commitments(session)
+        kinds = history_kinds(session, commitments)
+        assert kinds == {cid: h.kind for cid, h in histories(session, commitments).items()}
+    assert kinds[ids[(2024, "建成长者饭堂不少于200个")]] == "chronic"  # its earlier promise is partial now

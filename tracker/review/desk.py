@@ -26,7 +26,7 @@ from tracker.review.history import (
     baselines,
     count_histories,
     dropped,
-    histories,
+    history_kinds,
 )
 from tracker.review.status import StatusBook
 from tracker.review.worklist import ReviewRow, load_rows
@@ -136,14 +136,14 @@ class ReviewDesk:
                 agency = commitment.agency
             commitments = list_commitments(session, agency=agency)
             book = StatusBook.read(session, [c.id for c in commitments] if agency is not None else None)
-            found = histories(session, commitments, book)
+            kinds = history_kinds(session, commitments, book)
             gone = dropped(session, commitments, book)
             plans = baselines(session, agency)
         counts: dict[tuple[str, int], Counter[str]] = {}
-        for (name, period, kind), count in count_histories(commitments, found, gone).items():
+        for (name, period, kind), count in count_histories(commitments, kinds, gone).items():
             counts.setdefault((shown(name), period), Counter())[kind] += count
         return HistoryBoard(
-            {c.id: found[c.id].kind for c in commitments},
+            kinds,
             frozenset(d.commitment.id for d in gone),
             counts,
             {(shown(name), period): baseline for (name, period), baseline in plans.items()},

@@ -32,14 +32,14 @@ class StatusBook:
     def read(cls, session: Session, ids: Sequence[str] | None = None) -> StatusBook:
         """Every status, or only those of the commitments ``ids`` (a few, for one commitment's view;
         more than one ``IN`` list holds and everything is read)."""
+        query = select(CommitmentStatus.commitment_id, CommitmentStatus.status)  # not the details
         if ids is None or len(set(ids)) > queries.CHUNK:
-            query = select(CommitmentStatus)
             reviewed = reviewer_statuses(session)
         else:
             wanted = sorted(set(ids))
-            query = select(CommitmentStatus).where(col(CommitmentStatus.commitment_id).in_(wanted))
+            query = query.where(col(CommitmentStatus.commitment_id).in_(wanted))
             reviewed = {d.commitment_id: d.value or "" for d in live_decisions(session, ("status",), wanted)}
-        automatic = {row.commitment_id: row.status for row in session.exec(query).all()}
+        automatic = dict(session.exec(query).all())
         return cls(reviewed, automatic, summary_documents(session))
 
     def of(self, commitment: Commitment) -> StatusView:
