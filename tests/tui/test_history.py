@@ -4,14 +4,15 @@ a filter in the list, and the earlier statements in the detail (SPEC "History").
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
-from pilot import settle
+from pilot import open_detail, settle
 from rich.console import Console
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, ListView, Select, Static
 
-from tracker.review.history import history_counts
+from tracker.review.history import histories, history_counts
 from tracker.review.matching import match_database
 from tracker.store.documents import load_paths
 from tracker.store.engine import make_engine, read_session
@@ -162,6 +163,80 @@ async def test_the_list_shows_a_history_badge_and_filters_by_kind(years_db):
         assert [r.text for r in screen.shown] == ["开展殡葬领域突出问题专项整治"]
 
 
+async def test_the_detail_of_a_continuing_commitment_shows_last_years_work(review_db):
+    with read_session(make_engine(f"sqlite:///{review_db}")) as session:
+        commitments = list_commitments(session)
+        found = histories(session, commitments)
+    first = next(c for c in commitments if found[c.id].kind == "continuing")
+    reported = [p for p in found[first.id].prior_evidence if p.state == "suggested"]
+    app = _app(review_db)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        app.open_detail([first.id], 0)
+        await settle(pilot)
+        screen = app.screen
+        line = _text(screen.query_one("#commitment", Static))
+        assert f"历年 ● 延续 · 上年成效 {len(reported)} 条" in line
+        pane = screen.query_one("#history-pane")
+        assert pane.display and screen.query_one("#evidence").display  # side by side when wide
+        shown = _text(screen.query_one("#history", Static))
+        assert "类别 ● 延续" in shown and "上年成效 2023年" in shown
+        assert reported[0].text in shown.replace("\n", "").replace(" ", "")
+        assert f"建议 {reported[0].score:.0f}  2023年" in shown  # suggested first, score and year
+        assert "往年承诺" not in shown  # no earlier plan was there to compare
+
+
+async def test_the_detail_shows_earlier_commitments_their_status_and_the_target_change(years_db):
+    app = _app(years_db)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        await pilot.press("enter")  # 建成长者饭堂不少于200个
+        await settle(pilot)
+        shown = _text(app.screen.query_one("#history", Static))
+        assert "类别 ● 再次承诺" in shown
+        assert "目标 不少于200个 · 2023年 120个 · +80" in shown
+        assert re.search(r"建议 \d+  2023年  ● 已兑现  目标上调 不少于100个 → 不少于200个", shown)
+        assert "建成长者饭堂不少于100个" in shown and "全年建成长者饭堂120个" in shown
+
+
+async def test_blind_review_hides_the_history_scores_but_not_the_earlier_texts(years_db):
+    app = _app(years_db, blind=True)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = _text(app.screen.query_one("#history", Static))
+        assert "建议 ··  2023年  ● 已兑现  目标上调 不少于100个 → 不少于200个" in shown
+        assert not re.search(r"(建议|候选) \d", shown) and "全年建成长者饭堂120个" in shown
+        await pilot.press("b")
+        await settle(pilot)
+        assert re.search(r"建议 \d+  2023年  ● 已兑现", _text(app.screen.query_one("#history", Static)))
+
+
+async def test_on_a_narrow_terminal_h_shows_the_history_in_place_of_the_evidence(review_db):
+    app = _app(review_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, block_row=1)
+        screen = app.screen
+        assert not screen.query_one("#history-pane").display
+        assert "h 详情" in _text(screen.query_one("#commitment", Static))
+        await pilot.press("h")
+        await settle(pilot)
+        assert screen.query_one("#history-pane").display
+        assert not screen.query_one("#evidence-side").display
+        await pilot.press("a")  # the evidence is hidden: nothing is confirmed unseen
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1].startswith("正在显示历年")
+        assert screen.query_one("#evidence", ListView).index == 0
+        await pilot.press("h", "a")
+        await settle(pilot)
+        assert screen.query_one("#evidence", ListView).index == 1  # confirmed, on to the next
+
+
 async def test_a_status_set_on_an_earlier_plan_changes_the_later_plans_history(years_db):
     app = _app(years_db)
     async with app.run_test(size=(140, 30)) as pilot:
@@ -171,6 +246,7 @@ async def test_a_status_set_on_an_earlier_plan_changes_the_later_plans_history(y
         await settle(pilot)
         await pilot.press("j", "enter")  # 推进婚俗改革试点 (2023)
         await settle(pilot)
+        assert "2024年计划" not in _text(app.screen.query_one("#commitment", Static))  # named again
         await pilot.press("1")  # fulfilled: the 2024 promise of it is repeated now, no longer chronic
         await settle(pilot)
         await pilot.pause(HISTORY_DELAY + 0.2)
@@ -197,3 +273,6 @@ async def test_a_history_that_cannot_be_read_is_said_and_the_rest_works(review_d
         await pilot.press("down", "enter")
         await settle(pilot)
         assert "历年 读取失败" in _text(app.screen.query_one("#list-title", Static))
+        await pilot.press("enter")  # the detail reads its own history
+        await settle(pilot)
+        assert "类别 ● " in _text(app.screen.query_one("#history", Static))
