@@ -242,3 +242,20 @@ def test_annotate_history_from_the_command_line(runner, db_url, engine, reviewed
     undo = runner.invoke(cli, ["--db", db_url, "annotate", "undo", "--reviewer", "wang"])
     assert undo.exit_code == 0 and "took back history_confirm" in undo.output
     assert _kinds(engine)[(2024, "开展慈善文化进校园活动")] == "new"
+
+
+def test_next_years_targets_in_a_summary_are_no_plan_to_drop_against(tmp_path, engine):
+    """A summary's closing sentence of next year's targets is read as a one-line plan: the year's plan
+    is not compared with it, so nothing is listed as dropped."""
+    paths = [
+        _write(tmp_path, "plan2023.txt", "2023年工作计划", PLAN_2023),
+        _write(
+            tmp_path, "summary2023.txt", "2023年工作总结", [*SUMMARY_2023, "2024年将建成长者饭堂不少于300个"]
+        ),
+    ]
+    assert not load_paths(engine, paths).errors
+    match_database(engine)
+    with read_session(engine) as session:
+        commitments = list_commitments(session)
+        assert {c.period for c in commitments} == {2023, 2024}  # the sentence is a commitment of 2024
+        assert dropped(session, commitments) == []

@@ -41,6 +41,8 @@ HISTORY_POOL = 5
 REPEAT_SCORE = 55.0
 #: Text similarity from which an earlier commitment is this one's counterpart (not dropped).
 COUNTERPART_SCORE = 30.0
+#: Probability below which last year's achievement is not shown at all (5 of 100: said to be unrelated).
+SHOWN_PROBABILITY = 0.05
 #: Text similarity below which an earlier commitment is not shown at all (two promises of one agency
 #: share its boilerplate: 推进, 工作, 我市).
 SHOWN_SCORE = 15.0
@@ -103,6 +105,8 @@ def _prior_evidence(
     block = BlockFeatures(engine, plan, evidence)
     rows, columns = candidate_pairs(block.parts.final, HISTORY_POOL)
     probability = model.probabilities(block.values(rows, columns)) if len(rows) else np.zeros(0)
+    shown = probability >= SHOWN_PROBABILITY
+    rows, columns, probability = rows[shown], columns[shown], probability[shown]
     return _ranked(
         PRIOR_EVIDENCE,
         plan,
