@@ -104,15 +104,15 @@ def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None
 
 def _dropped_in(session: Session, commitment: Commitment) -> int | None:
     """The next year when the agency's plan for it exists and no longer names ``commitment``."""
-    following = session.exec(
-        select(Commitment)
-        .where(Commitment.agency == commitment.agency, Commitment.period == commitment.period + 1)
-        .limit(1)
-    ).first()
-    if following is None:
-        return None
-    # the plans given are the plans looked in: this commitment, and one of the next year's for its plan
-    return commitment.period + 1 if dropped(session, [commitment, following]) else None
+    both = session.exec(
+        select(Commitment).where(
+            Commitment.agency == commitment.agency,
+            col(Commitment.period).in_([commitment.period, commitment.period + 1]),
+        )
+    ).all()
+    # both years' plans whole: whether the next one is a plan at all depends on its size
+    listed = dropped(session, list(both), period=commitment.period)
+    return commitment.period + 1 if any(d.commitment.id == commitment.id for d in listed) else None
 
 
 def find_achievements(

@@ -209,7 +209,10 @@ class CommitmentTable(ScrollView, can_focus=True):
             "topic": Text(row.topic),
             "section": Text(row.section.rsplit(" > ", 1)[-1]),
             "text": Text(row.text),
-            "score": score_text(row.best_score, self.blind),
+            # no candidate at all: nothing was scored (手动 is for a piece of evidence a reviewer linked)
+            "score": Text("—", style="dim", justify="right")
+            if row.best_score is None and not self.blind
+            else score_text(row.best_score, self.blind),
             "reviewed": Text("✓", style="green") if row.decided else Text(""),
         }
 

@@ -140,6 +140,8 @@ async def test_the_list_shows_a_history_badge_and_filters_by_kind(years_db):
         badges = {_badge(_line(table, y)): _line(table, y) for y in (1, 2, 3)}
         assert set(badges) == {"再次", "多年", "新增"}
         assert "推进婚俗改革试点" in badges["多年"] and "开展慈善文化进校园活动" in badges["新增"]
+        # no 2024 summary, so no candidate was scored: the score reads —, never 手动 (a reviewer's link)
+        assert all(line.rstrip().endswith("—") and "手" not in line for line in badges.values())
         title = _text(screen.query_one("#list-title", Static))
         assert "历年 新增 1 再次承诺 1 多年未兑现 1" in title
         screen.query_one("#history", Select).value = "chronic"
