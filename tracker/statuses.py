@@ -71,8 +71,27 @@ LINKED_STATES: Final[tuple[str, ...]] = ("confirmed", "suggested")
 #: Evidence states only a reviewer sets.
 DECIDED_STATES: Final[frozenset[str]] = frozenset({"confirmed", "rejected"})
 
+#: Review actions about a commitment's history: a continuation, a repetition or a drop confirmed or
+#: rejected (``value`` names which: one of :data:`HISTORY_RELATIONS`; ``achievement_id`` the earlier
+#: statement, an achievement or a commitment, none for a drop).
+HISTORY_ACTIONS: Final[tuple[str, ...]] = ("history_confirm", "history_reject")
+
+#: What a history decision is about: prior evidence (延续), a prior commitment (再次承诺), a drop (未再提及).
+HISTORY_RELATIONS: Final[tuple[str, ...]] = ("prior_evidence", "prior_commitment", "dropped")
+
+#: The state a history action leaves its relation in.
+HISTORY_STATE: Final[dict[str, str]] = {"history_confirm": "confirmed", "history_reject": "rejected"}
+
 #: Actions of the append-only review log.
-DECISION_ACTIONS: Final[tuple[str, ...]] = ("confirm", "reject", "link", "unlink", "status", "note")
+DECISION_ACTIONS: Final[tuple[str, ...]] = (
+    "confirm",
+    "reject",
+    "link",
+    "unlink",
+    "status",
+    "note",
+    *HISTORY_ACTIONS,
+)
 
 #: Review actions about one (commitment, achievement) pair.
 LINK_ACTIONS: Final[tuple[str, ...]] = ("confirm", "reject", "link", "unlink")
@@ -118,4 +137,5 @@ REASON_LABELS: Final[dict[str, str]] = {
     "evidence reports work under way": "佐证显示仍在推进",
     "part reported done, part under way": "部分完成、部分推进中",
     "evidence reports it done": "佐证显示已完成",
+    "interim reports only": "仅见年内进展报告，年度尚未结束",
 }

@@ -44,7 +44,13 @@ def test_every_commitment_and_piece_of_evidence_names_its_part(report_data):
     assert report_data["commitments"]
     for c in report_data["commitments"]:
         assert c["document"] == "seeds/004_ff62929cf9cd0f9d.txt"
-        assert c["part"] == {"kind": "plan", "period": 2024, "heading": "2024年工作计划"}
+        # 发表时间:2024-02-22 dates the file, and with it the plan part
+        assert c["part"] == {
+            "kind": "plan",
+            "period": 2024,
+            "heading": "2024年工作计划",
+            "as_of": "2024-02-22",
+        }
         for e in c["evidence"]:
             assert e["document"] == "dev-benchmark/fs2024_outcome.txt"
             assert e["part"]["kind"] == "summary" and e["part"]["period"] == 2024

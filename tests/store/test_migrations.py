@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from tracker.store.migrations import HEAD
 from tracker.store.migrations import runner as migrations_runner
 from tracker.store.migrations.__main__ import main as migrations_main
 from tracker.store.migrations.runner import config, script_directory
-from tracker.store.models import Retraction
+from tracker.store.models import Part, Retraction
 
 SCHEMA_0001 = Path(__file__).resolve().parent.parent / "data" / "schema_0001.sql"
 
@@ -176,7 +176,7 @@ def schema(url: str) -> dict[str, dict[str, Any]]:
 def test_head_is_the_newest_script_and_the_history_is_one_line():
     scripts = script_directory()
     assert scripts.get_heads() == [HEAD]
-    assert [s.revision for s in scripts.walk_revisions()] == ["0003", "0002", "0001"]
+    assert [s.revision for s in scripts.walk_revisions()] == ["0006", "0005", "0004", "0003", "0002", "0001"]
 
 
 def test_a_first_schema_database_is_upgraded_with_its_decisions_intact(tmp_path):
@@ -299,6 +299,38 @@ def test_a_pre_migration_database_on_any_backend_is_upgraded(db_url):
     with Session(engine) as session:
         assert [r.decision_id for r in session.exec(select(Retraction)).all()] == [3]
     engine.dispose()
+
+
+def test_0006_gives_the_parts_of_an_older_database_no_date_and_can_go_back(db_url):
+    """Parts stored before interim reports were read have no date (each is taken for the year's
+    summary, as before) until their file is ingested again."""
+    empty_database(db_url)
+    plain = sa.create_engine(db_url)
+    with plain.begin() as connection:
+        command.upgrade(config(connection), "0005")
+        write_old_rows(connection)
+    plain.dispose()
+    old_parts = dump(db_url, "part")
+
+    engine = make_engine(db_url)
+    assert stored_revision(engine) == HEAD
+    assert [row[:-1] for row in dump(db_url, "part")] == old_parts
+    assert [row[-1] for row in dump(db_url, "part")] == [None, None]
+    with write_session(engine) as session:
+        part = session.get(Part, "p-summary")
+        assert part is not None
+        part.as_of = date(2023, 6, 30)
+        session.add(part)
+    with read_session(engine) as session:
+        assert [p.as_of for p in session.exec(select(Part).order_by(Part.id)).all()] == [
+            None,
+            date(2023, 6, 30),
+        ]
+    with engine.begin() as connection:
+        command.downgrade(config(connection), "0005")
+    engine.dispose()
+    assert dump(db_url, "part") == old_parts
+    assert dump(db_url, "decision")  # the decisions are still there
 
 
 def test_a_database_behind_head_is_upgraded_and_can_go_back(db_url):

@@ -6,6 +6,7 @@ exit code; nothing here knows how extraction, storage or reporting work.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import json
 import os
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from tracker.store.documents import FileOutcome, LoadResult
 from tracker.cli.plumbing import (
     CONTEXT_SETTINGS,
+    DATE,
     YEAR,
     Settings,
     TrackerGroup,
@@ -35,6 +37,7 @@ from tracker.cli.plumbing import (
     reviewer_option,
 )
 from tracker.cli.review import annotate, diff, export_annotations, import_annotations
+from tracker.match.pace import is_interim
 from tracker.match.results import DEFAULT_SCORER, SCORER_NAMES
 from tracker.report.csv_report import render_csv
 from tracker.report.html_report import render_html
@@ -99,6 +102,13 @@ def cli(ctx: click.Context, db: str) -> None:
     show_default=True,
     help="Treat the whole file as a plan or a summary instead of detecting its parts.",
 )
+@click.option(
+    "--date",
+    "when",
+    type=DATE,
+    metavar="YYYY-MM-DD",
+    help="Date the document reports as of, instead of the date its text states (发表时间, 截至6月底…).",
+)
 @click.option("--no-match", is_flag=True, help="Do not recompute matches and statuses after ingesting.")
 @click.pass_context
 def ingest(
@@ -107,6 +117,7 @@ def ingest(
     agency: str | None,
     period: int | None,
     kind: str,
+    when: dt.date | None,
     no_match: bool,
 ) -> None:
     """Extract commitments and achievements from files or folders (.txt, .md, .html, .htm).
@@ -115,6 +126,8 @@ def ingest(
     database as it was, the good ones go in, and the exit code is non-zero. Re-ingesting an
     unchanged file changes nothing; a changed file replaces its old rows (review decisions stay;
     those about statements that are gone are counted as orphaned and listed by report --format json).
+    A summary part dated before the last month of its year is an interim report (推进中 unless its
+    targets are met already, with 序时进度 in the reports); --date sets the date of an unchanged file too.
     Matching also runs when an earlier ingest saved documents it never matched (it was stopped, or
     given --no-match).
 
@@ -122,10 +135,13 @@ def ingest(
     Examples:
       tracker ingest seeds/
       tracker ingest 2024总结.txt --agency 中山市民政局 --period 2024 --kind summary
+      tracker ingest 上半年进展.txt --date 2021-06-30
     """
     engine = open_engine(ctx)
     console = Console(highlight=False, soft_wrap=True)
-    result = _load_with_progress(engine, list(paths), console, agency=agency, period=period, kind=kind)
+    result = _load_with_progress(
+        engine, list(paths), console, agency=agency, period=period, kind=kind, date=when
+    )
     _echo_errors(result)
     changed = any(o.saved and o.saved.outcome != "unchanged" for o in result.saved)
     # A run whose files all failed leaves the database exactly as it was, unmatched parts included.
@@ -427,6 +443,10 @@ def _print_outcome(console: Console, outcome: FileOutcome) -> None:
     if saved.outcome == "unchanged":
         console.print(shown(f"{parsed.path}: unchanged, nothing to do"), markup=False)
         return
+    if saved.outcome == "redated":
+        when = parsed.date.isoformat() if parsed.date else "-"
+        console.print(shown(f"{parsed.path}: unchanged, dated {when}"), markup=False)
+        return
     console.print(
         shown(f"{parsed.path}  [{parsed.encoding}]  {parsed.agency}  ({saved.outcome})"), markup=False
     )
@@ -434,7 +454,10 @@ def _print_outcome(console: Console, outcome: FileOutcome) -> None:
         noun = "commitments" if part.kind == "plan" else "achievements"
         heading = f"  {part.heading}" if part.heading else ""
         console.print(
-            shown(f"  {part.kind:<7} {part.period}  {part.agency}  {part.statements} {noun}{heading}"),
+            shown(
+                f"  {part.kind:<7} {part.period}  {part.agency}  {part.statements} {noun}{heading}"
+                + _dated(part.kind, part.period, part.as_of)
+            ),
             markup=False,
         )
     console.print(
@@ -444,6 +467,15 @@ def _print_outcome(console: Console, outcome: FileOutcome) -> None:
     )
     for other, count in saved.already_stated.items():
         console.print(shown(f"  {count} already stated in {other}"), markup=False)
+
+
+def _dated(kind: str, period: int, as_of: dt.date | None) -> str:
+    """ "  as of 2021-06-26 (interim)" after a dated part, nothing after an undated one."""
+    if as_of is None:
+        return ""
+    word = "as of" if kind == "summary" else "dated"
+    interim = " (interim)" if kind == "summary" and is_interim(period, as_of) else ""
+    return f"  {word} {as_of.isoformat()}{interim}"
 
 
 def _echo_errors(result: LoadResult) -> None:

@@ -4,6 +4,7 @@ progress bars and writing output to a file or stdout."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import getpass
 import os
 import re
@@ -28,6 +29,29 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 #: Every ``--period`` takes a year in this range.
 YEAR = click.IntRange(*YEARS)
+
+
+class IsoDate(click.ParamType):
+    """A day written YYYY-MM-DD, in the years ``--period`` takes."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a date; write it YYYY-MM-DD (e.g. 2021-06-30)", param, ctx)
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            self.fail(f"{text!r} is not in the years {YEARS[0]}-{YEARS[1]}", param, ctx)
+        return day
+
+
+DATE = IsoDate()
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

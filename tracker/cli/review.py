@@ -10,7 +10,7 @@ from rich.console import Console
 
 from tracker.cli.plumbing import TrackerGroup, emit_text, open_engine, require_stdout, reviewer_option
 from tracker.review import decisions as review
-from tracker.statuses import STATUSES, with_label
+from tracker.statuses import HISTORY_RELATIONS, STATUSES, with_label
 from tracker.store.engine import read_session, write_session
 from tracker.textnorm import shown
 
@@ -97,6 +97,42 @@ def annotate_note(ctx: click.Context, commitment: str, text: str, reviewer: str)
     with write_session(open_engine(ctx, must_exist=True)) as session:
         decision = review.add_note(session, commitment, text, reviewer=reviewer)
     click.echo(f"{decision.commitment_id}: note added (reviewer {reviewer or '-'})")
+
+
+@annotate.command("history")
+@click.argument("verdict", type=click.Choice(["confirm", "reject"]))
+@click.argument("commitment", metavar="COMMITMENT_ID")
+@click.argument("earlier", metavar="[EARLIER_ID]", required=False)
+@click.option(
+    "--relation",
+    type=click.Choice(list(HISTORY_RELATIONS)),
+    default="prior_evidence",
+    show_default=True,
+    help="What is decided: prior_evidence (延续: EARLIER is last year's achievement), prior_commitment "
+    "(再次承诺: EARLIER is an earlier plan's commitment), dropped (未再提及: COMMITMENT is the earlier one).",
+)
+@reviewer_option
+@click.pass_context
+def annotate_history(
+    ctx: click.Context, verdict: str, commitment: str, earlier: str | None, relation: str, reviewer: str
+) -> None:
+    """Confirm or reject what came before a commitment: a continuation, a repetition or a drop.
+
+    A confirmation counts like a suggestion and a rejection removes one, for the commitment's history
+    kind (新增, 延续, 再次承诺, 多年未兑现) and the list of drops; re-matching never changes it.
+
+    \b
+    Examples:
+      tracker annotate history confirm c-3f2a9b a-81c0 --reviewer li
+      tracker annotate history reject c-3f2a9b c-77e1 --relation prior_commitment
+      tracker annotate history reject c-77e1 --relation dropped     # it was folded into another
+    """
+    with write_session(open_engine(ctx, must_exist=True)) as session:
+        decision = review.decide_history(
+            session, f"history_{verdict}", commitment, relation, earlier, reviewer=reviewer
+        )
+    pair = f" ← {decision.achievement_id}" if decision.achievement_id else ""
+    click.echo(f"{verdict}ed {relation} {decision.commitment_id}{pair} (reviewer {reviewer or '-'})")
 
 
 @annotate.command("undo")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -52,6 +53,9 @@ class Part:
     heading: str
     position: int
     statements: list[Statement] = field(default_factory=list)
+    #: The date it reports as of (a summary) or was written at (a plan), when the text says
+    #: (:mod:`tracker.ingest.dates`); ``--date`` sets it for every part of a file.
+    as_of: dt.date | None = None
 
 
 @dataclass
@@ -66,6 +70,14 @@ class ParsedDocument:
     parts: list[Part]
     removed_lines: int = 0
     repeated_paragraphs: int = 0
+    date: dt.date | None = None  # published or signed, when a line of the file says
+    date_given: bool = False  # the date was given (``--date``), not read from the text
+
+    def redate(self, when: dt.date) -> None:
+        """Give the document and every part of it the date ``when`` (``tracker ingest --date``)."""
+        self.date, self.date_given = when, True
+        for part in self.parts:
+            part.as_of = when
 
     @property
     def commitments(self) -> list[tuple[Part, Statement]]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from tracker.errors import InputFileError
 from tracker.ingest.agency import detect_agency
 from tracker.ingest.cleaning import clean_text
+from tracker.ingest.dates import document_date, summary_as_of
 from tracker.ingest.parsed import KINDS, ParsedDocument, Part, Statement
 from tracker.ingest.parts import PlacedSentence, place_sentences
 from tracker.ingest.quantities import quantities_in
@@ -80,6 +82,9 @@ def parse_file(
             "pass --period YEAR and --kind",
         )
     parts = _build_parts(placed, found_agency, structure.part_headings, None if kind == "auto" else kind)
+    # Publication lines are page furniture, gone from the paragraphs: the date is read in the whole file.
+    published = document_date(to_simplified(raw.text))
+    _date_parts(parts, placed, structure.title, published)
     _restore_as_written(parts, cleaned.paragraphs, originals)
     if not any(part.statements for part in parts):
         raise InputFileError(
@@ -94,7 +99,26 @@ def parse_file(
         parts=[part for part in parts if part.statements],
         removed_lines=cleaned.removed_lines,
         repeated_paragraphs=cleaned.repeated_paragraphs,
+        date=published,
     )
+
+
+def _date_parts(parts: list[Part], placed: list[PlacedSentence], title: str, published: date | None) -> None:
+    """Each summary part's as-of date, from its sentences, its heading (else the title) and the date the
+    document was published; a plan part is dated when the document is."""
+    sentences: dict[tuple[str, int], list[str]] = {}
+    for item in placed:
+        sentences.setdefault((item.kind, item.period), []).append(item.unit.text)
+    for part in parts:
+        if part.kind == "plan":
+            part.as_of = published
+            continue
+        part.as_of = summary_as_of(
+            sentences.get((part.kind, part.period), []),
+            part.period,
+            heading=part.heading or title,
+            published=published,
+        )
 
 
 def _restore_as_written(parts: list[Part], simplified: list, originals: list[str]) -> None:

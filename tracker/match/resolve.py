@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tracker.match.pace import is_interim
 from tracker.match.results import StatusResult
 from tracker.match.status import auto_status
 from tracker.statuses import LINKED_STATES
@@ -70,17 +71,17 @@ def automatic_status(
     """The matcher's status of one commitment from the achievements linked to it.
 
     Evidence a reviewer linked counts even before the year's summary comes (a later report, or another
-    year's summary, can show a commitment done); without any, no summary means pending.
+    year's summary, can show a commitment done); without any, no summary means pending. Evidence that
+    comes only from interim reports (:func:`tracker.match.pace.is_interim`) is work so far.
     """
-    evidence = [
-        (achievements[a].text, achievements[a].quantities) for a in sorted(linked) if a in achievements
-    ]
+    rows = [achievements[a] for a in sorted(linked) if a in achievements]
     return auto_status(
         commitment.id,
         commitment.quantities,
-        evidence,
-        has_summary=has_summary or bool(evidence),
+        [(row.text, row.quantities) for row in rows],
+        has_summary=has_summary or bool(rows),
         commitment_text=commitment.text,
+        interim=bool(rows) and all(is_interim(row.period, row.as_of) for row in rows),
     )
 
 

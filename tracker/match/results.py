@@ -43,3 +43,5 @@ class MatchRun:
     complete: bool = False  # covers the whole database (not one agency or period)
     candidates: list[ScoredCandidate] = field(default_factory=list)
     statuses: dict[str, StatusResult] = field(default_factory=dict)
+    # what came before each commitment (tracker.match.history.HistoryPair); the learned decision only
+    history: list[Any] = field(default_factory=list)

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from tracker.errors import UsageError
 from tracker.match.context import ContextScorer, Item
 from tracker.match.features import BlockFeatures, candidate_pairs
+from tracker.match.history import compute_history
 from tracker.match.learn import learned_model
 from tracker.match.link import LINK_RULES, LinkRule, keep_key_term_links, suggested
 from tracker.match.model import LinkModel, shipped_model
@@ -69,11 +70,9 @@ def compute_matches(
     commitments = read_rows(session, Commitment, agency, period)
     achievements = read_rows(session, Achievement, agency, period)
     filtered = agency is not None or period is not None
-    everything = (
-        (read_rows(session, Commitment, None, None) + read_rows(session, Achievement, None, None))
-        if filtered
-        else commitments + achievements
-    )
+    all_commitments = read_rows(session, Commitment, None, None) if filtered else commitments
+    all_achievements = read_rows(session, Achievement, None, None) if filtered else achievements
+    everything = all_commitments + all_achievements
     engine.fit(CorpusStats.from_terms([content_terms(row.normalized) for row in everything]))
     by_block: dict[tuple[str, int], list[Row]] = defaultdict(list)
     for achievement in achievements:
@@ -108,6 +107,8 @@ def compute_matches(
         if progress:
             progress(done, len(plans))
     run.statuses = _statuses(session, commitments, achievements, run.candidates, decided)
+    if model is not None and isinstance(engine, ContextScorer):
+        run.history = compute_history(engine, model, commitments, all_commitments, all_achievements)
     return run
 
 

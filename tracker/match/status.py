@@ -16,6 +16,8 @@
   not inside a quoted name (“银龄计划”, “护苗”计划), a compound (计划项目, 启动仪式, 审议通过, 接待) or a
   name it starts (推进中山市…); and a step the commitment itself names (启动…, 征求意见) is what it
   promised, not a step before it.
+- Evidence from interim reports only (summaries dated before their year ends, :mod:`tracker.match.pace`)
+  is work so far: ``in_progress``, unless every numeric target is met already (``fulfilled``).
 """
 
 from __future__ import annotations
@@ -220,6 +222,16 @@ def compare_targets(
     return _compare(_targets(targets, commitment_text), _figures(evidence_text, evidence_quantities))
 
 
+def running_totals(targets: Sequence[dict[str, Any]], commitment_text: str = "") -> list[dict[str, Any]]:
+    """The targets that count a total reached over the year (建成100个, 服务10万人次): not a rate (%), not
+    a level counted per person or month (1200元/人·月, 每人每月…), not a ceiling (不超过…)."""
+    return [
+        f.quantity
+        for f in _figures(commitment_text, targets)
+        if f.unit != "%" and not f.per and f.quantity["comparator"] != "<="
+    ]
+
+
 def _compare(targets: Sequence[_Figure], figures: Sequence[_Figure]) -> list[dict]:
     comparisons = []
     for target in targets:
@@ -262,6 +274,7 @@ def auto_status(
     *,
     has_summary: bool,
     commitment_text: str = "",
+    interim: bool = False,
 ) -> StatusResult:
     """Status of one commitment.
 
@@ -270,7 +283,33 @@ def auto_status(
         has_summary: whether a summary of the commitment's agency and period exists.
         commitment_text: the commitment's text, when known: what its targets count and whether it
             promises full coverage.
+        interim: every piece of evidence comes from an interim report (a summary dated before its year
+            ends, :func:`tracker.match.pace.is_interim`): the work is ``in_progress`` unless its numeric
+            targets are all met already (``fulfilled``).
     """
+    result = _from_evidence(commitment_id, targets, evidence, has_summary, commitment_text)
+    if not interim or not evidence:
+        return result
+    if result.status == "fulfilled" and result.detail.get("comparisons"):
+        return StatusResult(commitment_id, "fulfilled", {**result.detail, "interim": True})
+    comparisons = result.detail.get("comparisons")
+    detail: dict[str, Any] = {"reason": INTERIM_REASON, "interim": True}
+    return StatusResult(
+        commitment_id, "in_progress", detail | ({"comparisons": comparisons} if comparisons else {})
+    )
+
+
+#: The reason of a commitment whose only evidence is interim reports.
+INTERIM_REASON = "interim reports only"
+
+
+def _from_evidence(
+    commitment_id: str,
+    targets: Sequence[dict[str, Any]],
+    evidence: Sequence[tuple[str, Sequence[dict[str, Any]]]],
+    has_summary: bool,
+    commitment_text: str,
+) -> StatusResult:
     if not has_summary:
         return StatusResult(commitment_id, "pending", {"reason": "no summary for this agency and period yet"})
     if not evidence:

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from tracker.match.pace import VERDICT_LABELS
 from tracker.statuses import (
     EVIDENCE_STATE_LABELS,
     LINKED_STATES,
@@ -174,3 +175,84 @@ def orphan_text(d: dict[str, Any]) -> str:
     missing = "，".join(_MISSING.get(m, m) for m in d.get("missing", [])) or "已不在"
     text = d.get("commitment_text") or d.get("commitment_id", "")
     return f"{action} · {d.get('reviewer') or '-'} · {date_of(d.get('created_at'))} · {missing}: {text}"
+
+
+HISTORY_TITLE = "历年对比"
+HISTORY_LABELS = {"new": "新增", "continuing": "延续", "repeated": "再次承诺", "chronic": "多年未兑现"}
+DROPPED_TITLE = "未再提及"
+DROPPED_NOTE = (
+    "上一年度计划中尚未兑现、本年度计划未再提及的承诺，供核查，并非结论：已并入其他表述的承诺也可能列出。"
+)
+_DIRECTIONS = {"up": "目标上调", "down": "目标下调", "same": "目标不变"}
+
+
+def history_label(c: dict[str, Any]) -> str:
+    history = c.get("history") or {}
+    return HISTORY_LABELS.get(history.get("kind", ""), "")
+
+
+def history_counts(commitments: Iterable[dict[str, Any]]) -> list[tuple[str, int]]:
+    """(kind, count) in the order of :data:`HISTORY_LABELS`, kinds with none left out."""
+    counts: dict[str, int] = {}
+    for c in commitments:
+        kind = (c.get("history") or {}).get("kind")
+        if kind:
+            counts[kind] = counts.get(kind, 0) + 1
+    return [(kind, counts[kind]) for kind in HISTORY_LABELS if kind in counts]
+
+
+def prior_evidence_text(c: dict[str, Any]) -> str:
+    """The work of the year before that the commitment carries on: "2023年：…；…"."""
+    items = [
+        p
+        for p in (c.get("history") or {}).get("prior_evidence", [])
+        if p["state"] in ("suggested", "confirmed")
+    ]
+    return "；".join(f"{p['period']}年：{' '.join(p['text'].split())}" for p in items)
+
+
+def prior_commitments_text(c: dict[str, Any]) -> str:
+    """The earlier promises of the same: "2023年计划：…（未见佐证；目标上调 不少于100个→不少于200个）"."""
+    parts = []
+    for p in (c.get("history") or {}).get("prior_commitments", []):
+        if p["state"] not in ("suggested", "confirmed"):
+            continue
+        facts = [label(p["status"])] if p.get("status") else []
+        if change := target_change_text(p.get("target_change")):
+            facts.append(change)
+        parts.append(
+            f"{p['period']}年计划：{' '.join(p['text'].split())}"
+            + (f"（{'；'.join(facts)}）" if facts else "")
+        )
+    return "；".join(parts)
+
+
+def target_change_text(change: dict[str, Any] | None) -> str:
+    if not change:
+        return ""
+    return f"{_DIRECTIONS.get(change['direction'], change['direction'])} {change['from']}→{change['to']}"
+
+
+def last_actual_text(c: dict[str, Any]) -> str:
+    """Each target beside last year's figure: "不少于500家 · 2023年 486家 · +14"."""
+    items = (c.get("history") or {}).get("target_vs_last_actual", [])
+    return "；".join(f"{k['target']} · {k['period']}年 {k['last_actual']} · {k['gap']:+g}" for k in items)
+
+
+PACE_TITLE = "序时进度"
+
+
+def pace_text(c: dict[str, Any]) -> str:
+    """Each interim figure against its target and the year gone: "序时进度 2021-06-26 80小时以上/一百小时
+    80%（序时48%，超序时）"."""
+    items = (c.get("history") or {}).get("pace", [])
+    shown = [
+        f"{p['date']} {p['actual']}/{p['target']} {p['ratio']:.0%}"
+        f"（序时{p['elapsed']:.0%}，{VERDICT_LABELS.get(p['verdict'], p['verdict'])}）"
+        for p in items
+    ]
+    return f"{PACE_TITLE} " + "；".join(shown) if shown else ""
+
+
+def dropped_text(d: dict[str, Any]) -> str:
+    return f"{d['agency']} {d['period']}年计划：{' '.join(d['text'].split())}（{label(d['status'])}）"

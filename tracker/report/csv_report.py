@@ -45,6 +45,12 @@ COLUMNS: tuple[str, ...] = (
     "part_heading",
     "deadline",
     "notes",
+    "history_kind",
+    "history_label",
+    "prior_commitments",
+    "prior_evidence",
+    "target_vs_last_actual",
+    "pace",
 )
 
 
@@ -91,6 +97,12 @@ def _row(c: dict[str, Any]) -> list[Any]:
         "part_heading": part.get("heading", ""),
         "deadline": c.get("deadline") or "",
         "notes": " | ".join(common.note_text(n) for n in c.get("notes", [])),
+        "history_kind": (c.get("history") or {}).get("kind", ""),
+        "history_label": common.history_label(c),
+        "prior_commitments": common.prior_commitments_text(c),
+        "prior_evidence": common.prior_evidence_text(c),
+        "target_vs_last_actual": common.last_actual_text(c),
+        "pace": common.pace_text(c),
     }
     return [_cell(values[column]) for column in COLUMNS]
 

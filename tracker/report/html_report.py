@@ -124,6 +124,7 @@ def render_html(report: dict[str, Any]) -> str:
             number += 1
             body.append(_card(number, c))
         body.append("</section>")
+    body.append(_history(commitments, report.get("dropped", [])))
     if report.get("orphaned_decisions"):
         body.append(_orphans(report["orphaned_decisions"]))
     body.append(
@@ -240,6 +241,14 @@ def _card(number: int, c: dict[str, Any]) -> str:
         facts.append(("期限", escape(c["deadline"])))
     if c["targets"] and not c.get("comparisons"):
         facts.append(("目标", escape(common.targets_text(c["targets"])) + "（总结中未见可比数字）"))
+    if kind := common.history_label(c):
+        history = [
+            common.prior_commitments_text(c),
+            common.prior_evidence_text(c),
+            common.last_actual_text(c),
+            common.pace_text(c),
+        ]
+        facts.append(("历年", escape(" · ".join([kind, *[h for h in history if h]]))))
     parts = [
         f'<article class="card" id="{escape(c["id"])}" style="--status:{_colours(c["status"])[0]}">',
         f'<div class="card-head"><span class="num">{number}.</span>{_badge(c["status"])}'
@@ -255,6 +264,37 @@ def _card(number: int, c: dict[str, Any]) -> str:
         parts.append(f'<div class="notes">备注<ul>{notes}</ul></div>')
     parts.append("</article>")
     return "".join(parts)
+
+
+def _history(commitments: list[dict[str, Any]], dropped: list[dict[str, Any]]) -> str:
+    """The year-over-year section after the cards: counts by kind, the chronic promises, the drops."""
+    counts = common.history_counts(commitments)
+    if not dropped and all(kind == "new" for kind, _n in counts):
+        return ""
+    items = "".join(f"<li>{common.HISTORY_LABELS[kind]} <b>{n}</b></li>" for kind, n in counts)
+    items += f"<li>{common.DROPPED_TITLE} <b>{len(dropped)}</b></li>"
+    parts = [
+        f'<section class="panel" id="history"><h2>{common.HISTORY_TITLE}</h2><ul class="counts">{items}</ul>'
+    ]
+    chronic = [c for c in commitments if (c.get("history") or {}).get("kind") == "chronic"]
+    if chronic:
+        rows = "".join(
+            f'<li><a href="#{escape(c["id"])}">{escape(c["text"])}</a> —— {escape(common.prior_commitments_text(c))}</li>'
+            for c in chronic
+        )
+        parts.append(
+            f"<h3>{common.HISTORY_LABELS['chronic']} <small>{len(chronic)} 条</small></h3><ul>{rows}</ul>"
+        )
+    if dropped:
+        rows = "".join(
+            f'<li>{escape(common.dropped_text(d))} <span class="id">{escape(d["id"])}</span></li>'
+            for d in dropped
+        )
+        parts.append(
+            f"<h3>{common.DROPPED_TITLE} <small>{len(dropped)} 条</small></h3>"
+            f'<p class="meta">{common.DROPPED_NOTE}</p><ul>{rows}</ul>'
+        )
+    return "".join(parts) + "</section>"
 
 
 def _orphans(orphans: list[dict[str, Any]]) -> str:

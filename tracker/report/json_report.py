@@ -18,7 +18,8 @@ from tracker.errors import UsageError
 from tracker.ingest.topics import OTHER, TOPIC_KEYWORDS
 from tracker.match.resolve import linked_pairs
 from tracker.review.evidence import Evidence, evidence_for
-from tracker.review.status import current_statuses, list_commitments
+from tracker.review.history import dropped, histories
+from tracker.review.status import StatusBook, current_statuses, list_commitments
 from tracker.statuses import DECIDED_STATES, LINK_ACTIONS, STATUSES, label
 from tracker.store.decision_log import live_decisions, orphaned_decisions, reviewer_links
 from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus, Decision
@@ -61,11 +62,13 @@ def build_report(
     commitments = list_commitments(session, agency=agency, period=period, status=status)
     if topic is not None:
         commitments = [c for c in commitments if c.topic == topic]
-    statuses = current_statuses(session, commitments)
+    book = StatusBook.read(session)
+    statuses = current_statuses(session, commitments, book)
     provenance = _provenance(session, {c.id for c in commitments})
     evidence = _evidence(session, commitments, provenance, paths, parts)
     supports = _supports(session)
     details = dict(session.exec(select(CommitmentStatus.commitment_id, CommitmentStatus.detail)).all())
+    history = histories(session, commitments, book)
 
     rows = []
     for c in commitments:
@@ -75,6 +78,7 @@ def build_report(
             _commitment(c, view.status, view.source, decision, evidence.get(c.id, []), paths, parts)
             | _detail(details.get(c.id) or {})
             | {"notes": [_note(d) for d in provenance.notes.get(c.id, [])]}
+            | {"history": history[c.id].as_dict()}
         )
     report = {
         "generated_at": _timestamp(now),
@@ -85,6 +89,17 @@ def build_report(
             for a in list_achievements(session, agency=agency, period=period)
         ],
         "orphaned_decisions": _orphans(session),
+        # the commitments of the year before the one reported that this year's plan no longer names
+        "dropped": [
+            d.as_dict()
+            for d in dropped(
+                session,
+                list_commitments(session, agency=agency),  # every year's plans: the next plan is looked in
+                book,
+                period=None if period is None else period - 1,
+                topic=topic,
+            )
+        ],
     }
     # Whatever a user or a file set reaches every format without escape sequences or control characters.
     return each_string(report, clean_field)

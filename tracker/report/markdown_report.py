@@ -57,6 +57,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         *_summary(commitments),
     ]
+    lines += _history(commitments, report.get("dropped", []))
     if not commitments:
         lines += ["", "没有符合条件的承诺。"]
     number = 0
@@ -67,6 +68,50 @@ def render_markdown(report: dict[str, Any]) -> str:
             lines += ["", *_commitment(number, c)]
     lines += _orphans(report.get("orphaned_decisions", []))
     return "\n".join(lines) + "\n"
+
+
+def _history_line(c: dict[str, Any]) -> str:
+    kind = common.history_label(c)
+    facts = [
+        common.prior_commitments_text(c),
+        common.prior_evidence_text(c),
+        common.last_actual_text(c),
+        common.pace_text(c),
+    ]
+    shown_facts = [f for f in facts if f]
+    return f"{kind}" + (f" · {' · '.join(shown_facts)}" if shown_facts else "") if kind else ""
+
+
+def _history(commitments: list[dict[str, Any]], dropped: list[dict[str, Any]]) -> list[str]:
+    """The year-over-year section: counts by kind, the chronic promises, target changes, the drops."""
+    counts = common.history_counts(commitments)
+    if not dropped and all(kind == "new" for kind, _n in counts):
+        return []
+    lines = ["", f"## {common.HISTORY_TITLE}", "", "| 类别 | 标识 | 数量 |", "|---|---|---:|"]
+    lines += [f"| {common.HISTORY_LABELS[kind]} | `{kind}` | {n} |" for kind, n in counts]
+    lines.append(f"| {common.DROPPED_TITLE} | `dropped` | {len(dropped)} |")
+    chronic = [c for c in commitments if (c.get("history") or {}).get("kind") == "chronic"]
+    if chronic:
+        lines += ["", f"### {common.HISTORY_LABELS['chronic']}（{len(chronic)} 条）", ""]
+        lines += [
+            f"- {md_escape(c['text'])} —— {md_escape(common.prior_commitments_text(c))}" for c in chronic
+        ]
+    changed = [
+        (c, p)
+        for c in commitments
+        for p in (c.get("history") or {}).get("prior_commitments", [])
+        if p["state"] in ("suggested", "confirmed") and p.get("target_change")
+    ]
+    if changed:
+        lines += ["", f"### 目标变化（{len(changed)} 条）", ""]
+        lines += [
+            f"- {md_escape(c['text'])}：{md_escape(common.target_change_text(p['target_change']))}（{p['period']}年计划）"
+            for c, p in changed
+        ]
+    if dropped:
+        lines += ["", f"### {common.DROPPED_TITLE}（{len(dropped)} 条）", "", common.DROPPED_NOTE, ""]
+        lines += [f"- {md_escape(common.dropped_text(d))} {md_code(d['id'])}" for d in dropped]
+    return lines
 
 
 def _orphans(orphans: list[dict[str, Any]]) -> list[str]:
@@ -98,6 +143,8 @@ def _commitment(number: int, c: dict[str, Any]) -> list[str]:
     ]
     if c["targets"] and not c.get("comparisons"):
         lines.append(f"- 目标：{md_escape(common.targets_text(c['targets']))}（总结中未见可比数字）")
+    if history := _history_line(c):
+        lines.append(f"- 历年：{md_escape(history)}")
     lines.append(f"- 编号：{md_code(c['id'])}")
     if c.get("comparisons"):
         lines += ["", "目标与实际：", "", "| 目标 | 报告数字 | 完成率 | 结果 |", "|---|---|---:|---|"]

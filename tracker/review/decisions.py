@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from tracker.errors import UsageError
 from tracker.review.status import refresh_statuses
-from tracker.statuses import LINK_ACTIONS
+from tracker.statuses import HISTORY_ACTIONS, HISTORY_RELATIONS, LINK_ACTIONS
 from tracker.store.decision_log import add_decision, retract_last_decision
 from tracker.store.models import Achievement, Commitment, Decision
 
@@ -67,6 +67,38 @@ def decide_pair(
     )
     refresh_statuses(session, [decision.commitment_id])
     return decision
+
+
+def decide_history(
+    session: Session, action: str, commitment: str, relation: str, earlier: str | None, *, reviewer: str
+) -> Decision:
+    """Confirm or reject a commitment's continuation (``prior_evidence``: ``earlier`` an achievement of
+    the year before), repetition (``prior_commitment``: ``earlier`` a commitment of an earlier plan) or
+    drop (``dropped``: ``commitment`` is the earlier commitment, no ``earlier``), named by id prefixes
+    (the caller commits). The matcher's history pairs are never changed: the decision counts over them."""
+    if action not in HISTORY_ACTIONS:
+        raise UsageError(f"unknown history action {action!r}", "use one of " + ", ".join(HISTORY_ACTIONS))
+    if relation not in HISTORY_RELATIONS:
+        raise UsageError(
+            f"unknown history relation {relation!r}", "use one of " + ", ".join(HISTORY_RELATIONS)
+        )
+    if (relation == "dropped") != (earlier is None):
+        raise UsageError(
+            f"a {relation} decision names {'no' if relation == 'dropped' else 'an'} earlier statement",
+            "tracker annotate history confirm C-ID A-ID --relation prior_evidence; "
+            "tracker annotate history reject C-ID --relation dropped",
+        )
+    model: type[Commitment] | type[Achievement] = (
+        Commitment if relation == "prior_commitment" else Achievement
+    )
+    return add_decision(
+        session,
+        commitment_id=resolve_id(session, Commitment, commitment),
+        achievement_id=None if earlier is None else resolve_id(session, model, earlier),
+        action=action,
+        value=relation,
+        reviewer=reviewer,
+    )
 
 
 def set_status(session: Session, commitment: str, status: str, *, reviewer: str) -> Decision:

@@ -10,6 +10,7 @@ document can never send an escape sequence to the reviewer's terminal or pose as
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.engine import Engine
@@ -18,10 +19,21 @@ from sqlmodel import Session
 from tracker.errors import UsageError
 from tracker.review import decisions
 from tracker.review.detail import CommitmentDetail, find_achievements, load_detail
+from tracker.review.history import (
+    Baseline,
+    History,
+    Prior,
+    baselines,
+    count_histories,
+    dropped,
+    history_kinds,
+)
+from tracker.review.status import StatusBook
 from tracker.review.worklist import ReviewRow, load_rows
 from tracker.store.engine import read_session, write_session
 from tracker.store.models import Achievement, Commitment, Decision
-from tracker.textnorm import shown
+from tracker.store.queries import list_commitments
+from tracker.textnorm import each_string, shown
 
 #: What a step may ask for.
 STEP_KINDS = ("confirm", "reject", "link", "status", "note", "undo")
@@ -57,6 +69,42 @@ class Taken:
     rows: list[ReviewRow] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class HistoryBoard:
+    """The history of the worklist (SPEC "History"), or of one agency's commitments (``agency``), keyed
+    as the worklist's rows are (agency in its shown form):
+
+    - ``kinds``: commitment id -> new, continuing, repeated or chronic;
+    - ``dropped``: the ids of the commitments the agency's plan for the next year no longer names;
+    - ``counts``: (agency, period) -> kind -> commitments of that plan, and ``dropped`` -> the
+      commitments of the plan for the year before that this plan no longer names;
+    - ``baselines``: (agency, period) -> what that plan's history was looked for in.
+    """
+
+    kinds: dict[str, str] = field(default_factory=dict)
+    dropped: frozenset[str] = frozenset()
+    counts: dict[tuple[str, int], Counter[str]] = field(default_factory=dict)
+    baselines: dict[tuple[str, int], Baseline] = field(default_factory=dict)
+    agency: str | None = None
+
+    def merged(self, fresh: HistoryBoard) -> HistoryBoard:
+        """This board with one agency's history read again (``fresh``, whose ``agency`` is set)."""
+        if fresh.agency is None:
+            return fresh
+        mine = set(fresh.kinds)
+
+        def others(mapping: dict[tuple[str, int], Baseline] | dict[tuple[str, int], Counter[str]]) -> dict:
+            return {key: value for key, value in mapping.items() if key[0] != fresh.agency}
+
+        return HistoryBoard(
+            {**self.kinds, **fresh.kinds},
+            frozenset(self.dropped - mine) | fresh.dropped,
+            {**others(self.counts), **fresh.counts},
+            {**others(self.baselines), **fresh.baselines},
+            self.agency,
+        )
+
+
 class ReviewDesk:
     """One reviewer's access to the review of the database behind ``engine``."""
 
@@ -75,6 +123,32 @@ class ReviewDesk:
         with read_session(self.engine) as session:
             detail = load_detail(session, commitment_id)
         return _shown_detail(detail)  # the session is closed: its rows are detached copies now
+
+    def history(self, around: str | None = None) -> HistoryBoard:
+        """The history of every commitment, or of every commitment of the agency of commitment
+        ``around`` (after a decision there: its statuses decide chronic or repeated, and dropped)."""
+        with read_session(self.engine) as session:
+            agency: str | None = None
+            if around is not None:
+                commitment = session.get(Commitment, around)
+                if commitment is None:
+                    return HistoryBoard(agency="")
+                agency = commitment.agency
+            commitments = list_commitments(session, agency=agency)
+            book = StatusBook.read(session, [c.id for c in commitments] if agency is not None else None)
+            kinds = history_kinds(session, commitments, book)
+            gone = dropped(session, commitments, book)
+            plans = baselines(session, agency)
+        counts: dict[tuple[str, int], Counter[str]] = {}
+        for (name, period, kind), count in count_histories(commitments, kinds, gone).items():
+            counts.setdefault((shown(name), period), Counter())[kind] += count
+        return HistoryBoard(
+            kinds,
+            frozenset(d.commitment.id for d in gone),
+            counts,
+            {(shown(name), period): baseline for (name, period), baseline in plans.items()},
+            shown(agency) if agency is not None else None,
+        )
 
     def find(self, agency: str, words: str) -> list[Found]:
         """Achievements of ``agency`` containing every word, for the link picker."""
@@ -143,4 +217,18 @@ def _shown_detail(detail: CommitmentDetail | None) -> CommitmentDetail | None:
     for item in detail.evidence:
         item.source = replace(item.source, path=shown(item.source.path), heading=shown(item.source.heading))
     detail.notes = [shown(note) for note in detail.notes]
+    if detail.history is not None:
+        detail.history = _shown_history(detail.history)
     return detail
+
+
+def _shown_history(history: History) -> History:
+    def prior(p: Prior) -> Prior:
+        return replace(p, text=shown(p.text), target_change=each_string(p.target_change, shown))
+
+    return replace(
+        history,
+        prior_evidence=[prior(p) for p in history.prior_evidence],
+        prior_commitments=[prior(p) for p in history.prior_commitments],
+        target_vs_last_actual=each_string(history.target_vs_last_actual, shown),
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker.review.evidence import Evidence, evidence_for
+from tracker.review.history import Baseline, History, baselines, dropped, histories
 from tracker.review.worklist import ReviewRow, load_rows
 from tracker.statuses import PART_KIND_LABELS
 from tracker.store.decision_log import live_decisions
@@ -65,6 +66,10 @@ class CommitmentDetail:
     reason: str = ""
     comparisons: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    history: History | None = None
+    baseline: Baseline = field(default_factory=Baseline)
+    #: The year of the agency's next plan when that plan no longer names this commitment (未再提及).
+    dropped_in: int | None = None
 
 
 def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None:
@@ -81,6 +86,8 @@ def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None
         f"{d.reviewer or '-'} {d.created_at:%Y-%m-%d %H:%M}: {d.value}"
         for d in live_decisions(session, ("note",), [commitment_id])
     ]
+    history = histories(session, [commitment])[commitment.id]
+    baseline = baselines(session, commitment.agency).get((commitment.agency, commitment.period), Baseline())
     return CommitmentDetail(
         row=rows[0],
         commitment=commitment,
@@ -89,7 +96,23 @@ def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None
         reason=str(detail.get("reason", "")),
         comparisons=list(detail.get("comparisons", [])),
         notes=notes,
+        history=history,
+        baseline=baseline,
+        dropped_in=_dropped_in(session, commitment),
     )
+
+
+def _dropped_in(session: Session, commitment: Commitment) -> int | None:
+    """The next year when the agency's plan for it exists and no longer names ``commitment``."""
+    both = session.exec(
+        select(Commitment).where(
+            Commitment.agency == commitment.agency,
+            col(Commitment.period).in_([commitment.period, commitment.period + 1]),
+        )
+    ).all()
+    # both years' plans whole: whether the next one is a plan at all depends on its size
+    listed = dropped(session, list(both), period=commitment.period)
+    return commitment.period + 1 if any(d.commitment.id == commitment.id for d in listed) else None
 
 
 def find_achievements(

@@ -47,7 +47,7 @@ from sqlmodel import Session, col, select
 from tracker.review.exchange_lines import DecisionLine
 from tracker.review.exchange_lines import render_jsonl as render_jsonl  # the export's writer
 from tracker.review.status import refresh_statuses
-from tracker.statuses import LINK_ACTIONS, LINK_STATE, with_label
+from tracker.statuses import HISTORY_ACTIONS, HISTORY_STATE, LINK_ACTIONS, LINK_STATE, with_label
 from tracker.store.decision_log import add_decision, add_retraction
 from tracker.store.models import Achievement, Commitment, Decision, Retraction
 from tracker.store.queries import in_chunks, rows_by_id
@@ -73,12 +73,17 @@ def export_records(session: Session, *, reviewer: str | None = None) -> list[dic
         query = query.where(Decision.reviewer == reviewer)
     decisions = list(session.exec(query).all())
     retractions = {r.decision_id: r for r in session.exec(select(Retraction)).all()}
-    commitments = rows_by_id(session, Commitment, {d.commitment_id for d in decisions})
+    earlier = {
+        d.achievement_id for d in decisions if d.achievement_id and _names_commitment(d.action, d.value)
+    }
+    commitments = rows_by_id(session, Commitment, {d.commitment_id for d in decisions} | earlier)
     achievements = rows_by_id(session, Achievement, {d.achievement_id for d in decisions if d.achievement_id})
     records = []
     for d in decisions:
         c = commitments.get(d.commitment_id)
-        a = achievements.get(d.achievement_id or "")
+        # the statement on the other side: an achievement, or an earlier commitment (a repetition)
+        other = commitments if _names_commitment(d.action, d.value) else achievements
+        a = other.get(d.achievement_id or "")
         undone = retractions.get(d.id or 0)
         records.append(
             {
@@ -206,7 +211,7 @@ class _Resolved:
 
     @property
     def slot(self) -> Slot | None:
-        return _slot(self.line.action, self.commitment_id, self.achievement_id)
+        return _slot(self.line.action, self.commitment_id, self.achievement_id, self.line.value)
 
     def entry(self, position: int) -> _Entry:
         d = self.line
@@ -317,8 +322,15 @@ def _key(action: str, cid: str, aid: str | None, value: str | None, reviewer: st
     return (action, cid, aid, None if value is None else clean_field(value), clean_field(reviewer), utc(at))
 
 
+def _names_commitment(action: str, value: str | None) -> bool:
+    """Whether a decision's second statement is a commitment (a repetition's earlier promise)."""
+    return action in HISTORY_ACTIONS and value == "prior_commitment"
+
+
 def _effect(action: str, value: str | None) -> str:
-    return value or "" if action == "status" else LINK_STATE.get(action, "")
+    if action == "status":
+        return value or ""
+    return HISTORY_STATE.get(action) or LINK_STATE.get(action, "")
 
 
 def _said(action: str, value: str | None, reviewer: str, created_at: datetime) -> str:
@@ -340,7 +352,7 @@ class _Log:
             entry = _Entry(effect, said, reviewer, at, None, decision_id=d.id, live=d.id not in retracted)
             key = _key(d.action, d.commitment_id, d.achievement_id, d.value, d.reviewer, d.created_at)
             self.existing.setdefault(key, entry)
-            slot = _slot(d.action, d.commitment_id, d.achievement_id)
+            slot = _slot(d.action, d.commitment_id, d.achievement_id, d.value)
             if slot is not None:
                 self.slots.setdefault(slot, []).append(entry)
 
@@ -386,11 +398,15 @@ class _Log:
             self.slots.setdefault(slot, []).append(entry)
 
 
-def _slot(action: str, commitment_id: str, achievement_id: str | None) -> Slot | None:
+def _slot(
+    action: str, commitment_id: str, achievement_id: str | None, value: str | None = None
+) -> Slot | None:
     if action == "status":
         return ("status", commitment_id)
     if action in LINK_ACTIONS and achievement_id is not None:
         return ("link", commitment_id, achievement_id)
+    if action in HISTORY_ACTIONS and value is not None:
+        return ("history", commitment_id, value, achievement_id or "")
     return None
 
 
@@ -399,7 +415,10 @@ class _Resolver:
 
     def __init__(self, session: Session, lines: Sequence[DecisionLine]) -> None:
         self.session = session
-        self.commitments = set(rows_by_id(session, Commitment, {d.commitment_id for d in lines}))
+        earlier = {
+            d.achievement_id for d in lines if d.achievement_id and _names_commitment(d.action, d.value)
+        }
+        self.commitments = set(rows_by_id(session, Commitment, {d.commitment_id for d in lines} | earlier))
         self.achievements = set(
             rows_by_id(session, Achievement, {d.achievement_id for d in lines if d.achievement_id})
         )
@@ -412,7 +431,8 @@ class _Resolver:
         if commitment is None or d.achievement_id is None:
             return None if commitment is None else _Resolved(d, commitment, None)
         pair = (d.achievement_id, d.achievement_text, d.achievement_agency, d.achievement_period)
-        achievement = self._find(d, Achievement, pair, result)
+        model = Commitment if _names_commitment(d.action, d.value) else Achievement
+        achievement = self._find(d, model, pair, result)
         return None if achievement is None else _Resolved(d, commitment, achievement)
 
     def _find(self, d: DecisionLine, model: Any, statement: _Statement, result: ImportResult) -> str | None:

@@ -25,7 +25,14 @@ from typing import Any
 
 from tracker.errors import InputFileError
 from tracker.files import json_lines, read_utf8
-from tracker.statuses import DECISION_ACTIONS, LINK_ACTIONS, STATUSES, YEARS
+from tracker.statuses import (
+    DECISION_ACTIONS,
+    HISTORY_ACTIONS,
+    HISTORY_RELATIONS,
+    LINK_ACTIONS,
+    STATUSES,
+    YEARS,
+)
 from tracker.textnorm import clean_field
 from tracker.times import utc
 
@@ -95,8 +102,13 @@ def _decision_line(data: Any, where: str, number: int) -> DecisionLine:
     action = fields.text("action")
     if action not in DECISION_ACTIONS:
         raise InputFileError(where, f"unknown action {action!r}", "use one of " + ", ".join(DECISION_ACTIONS))
-    pair = action in LINK_ACTIONS
     value = fields.optional_text("value")
+    if action in HISTORY_ACTIONS and value not in HISTORY_RELATIONS:
+        raise InputFileError(
+            where, f"unknown history relation {value!r}", "use one of " + ", ".join(HISTORY_RELATIONS)
+        )
+    # a link, a continuation and a repetition name a second statement; a drop does not
+    pair = action in LINK_ACTIONS or (action in HISTORY_ACTIONS and value != "dropped")
     if action == "status" and value not in STATUSES:
         raise InputFileError(where, f"unknown status {value!r}", "use one of " + ", ".join(STATUSES))
     if action == "note" and not clean_field(value or "").strip():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -25,7 +26,7 @@ from tracker.match.run import Progress, compute_matches
 from tracker.review.status import refresh_statuses
 from tracker.store.decision_log import reviewer_links
 from tracker.store.engine import read_session, write_session
-from tracker.store.matches import save_matches
+from tracker.store.matches import save_history, save_matches
 from tracker.store.models import Decision, Document, Retraction
 from tracker.store.queries import in_chunks
 
@@ -144,6 +145,9 @@ def _write(engine: Engine, run: MatchRun, mark: _LogMark) -> bool:
     candidates: dict[str, list[ScoredCandidate]] = defaultdict(list)
     for candidate in run.candidates:
         candidates[candidate.commitment_id].append(candidate)
+    history: dict[str, list[Any]] = defaultdict(list)
+    for pair in run.history:
+        history[pair.commitment_id].append(pair)
     for chunk in in_chunks(list(run.statuses), WRITE_CHUNK):
         with write_session(engine) as session:
             if _documents(session) != mark.documents:
@@ -155,6 +159,7 @@ def _write(engine: Engine, run: MatchRun, mark: _LogMark) -> bool:
                 scorer=run.scorer,
                 everything=False,
             )
+            save_history(session, [p for cid in chunk for p in history.get(cid, [])], chunk)
             changed = mark.decided_since(session, chunk)
             if changed:
                 refresh_statuses(session, changed)

@@ -5,30 +5,87 @@ commitment recomputed at once after a reviewer's link decision."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from tracker.match.pace import is_interim
 from tracker.match.resolve import StatusView, automatic_statuses, linked_achievements, resolve_status
 from tracker.match.results import StatusResult
+from tracker.statuses import HISTORY_ACTIONS, HISTORY_STATE
 from tracker.store import queries
-from tracker.store.decision_log import reviewer_links, reviewer_statuses
+from tracker.store.decision_log import live_decisions, reviewer_history, reviewer_links
 from tracker.store.matches import save_statuses
 from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
-from tracker.store.queries import has_report, read_rows, summary_documents
+from tracker.store.queries import (
+    SummaryPart,
+    documents_by_block,
+    has_report,
+    read_rows,
+    summary_documents,
+    summary_parts,
+)
 
 
-def current_statuses(session: Session, commitments: Sequence[Commitment]) -> dict[str, StatusView]:
-    """The status of each commitment and who set it."""
-    reviewed = reviewer_statuses(session)
-    automatic = {row.commitment_id: row.status for row in session.exec(select(CommitmentStatus)).all()}
-    summaries = summary_documents(session)
-    return {
-        c.id: resolve_status(
-            c.id, has_report(summaries, c.agency, c.period, c.document_id), reviewed, automatic
-        )
-        for c in commitments
-    }
+@dataclass(frozen=True)
+class StatusBook:
+    """What every status is read from, read once: the reviewers' statuses, the matcher's, which
+    agency-years another document reports on, and which summary parts are interim reports."""
+
+    reviewed: Mapping[str, str]
+    automatic: Mapping[str, str]
+    summaries: dict[tuple[str, int], set[str]]
+    #: part id -> the summary parts dated before their year ends (:func:`tracker.match.pace.is_interim`)
+    interim: Mapping[str, SummaryPart] = field(default_factory=dict)
+    #: the reviewers' history decisions in force (:func:`tracker.store.decision_log.reviewer_history`),
+    #: read with the statuses when the book holds every commitment's (``complete``)
+    history: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
+    complete: bool = False
+
+    @classmethod
+    def read(cls, session: Session, ids: Sequence[str] | None = None) -> StatusBook:
+        """Every status, or only those of the commitments ``ids`` (a few, for one commitment's view;
+        more than one ``IN`` list holds and everything is read)."""
+        query = select(CommitmentStatus.commitment_id, CommitmentStatus.status)  # not the details
+        complete = ids is None or len(set(ids)) > queries.CHUNK
+        history: dict[tuple[str, str, str], str] = {}
+        if complete:
+            reviewed: dict[str, str] = {}
+            for d in live_decisions(session, ("status", *HISTORY_ACTIONS)):  # one read of the log
+                if d.action == "status":
+                    reviewed[d.commitment_id] = d.value or ""
+                else:
+                    history[(d.commitment_id, d.value or "", d.achievement_id or "")] = HISTORY_STATE[
+                        d.action
+                    ]
+        else:
+            wanted = sorted(set(ids or ()))
+            query = query.where(col(CommitmentStatus.commitment_id).in_(wanted))
+            reviewed = {d.commitment_id: d.value or "" for d in live_decisions(session, ("status",), wanted)}
+        automatic = dict(session.exec(query).all())
+        parts = summary_parts(session)
+        interim = {p.id: p for p in parts if is_interim(p.period, p.as_of)}
+        return cls(reviewed, automatic, documents_by_block(parts), interim, history, complete)
+
+    def history_decisions(
+        self, session: Session, commitment_ids: Sequence[str]
+    ) -> Mapping[tuple[str, str, str], str]:
+        """The reviewers' history decisions on these commitments: from the book when it holds them all,
+        else read."""
+        return self.history if self.complete else reviewer_history(session, commitment_ids)
+
+    def of(self, commitment: Commitment) -> StatusView:
+        reported = has_report(self.summaries, commitment.agency, commitment.period, commitment.document_id)
+        return resolve_status(commitment.id, reported, self.reviewed, self.automatic)
+
+
+def current_statuses(
+    session: Session, commitments: Sequence[Commitment], book: StatusBook | None = None
+) -> dict[str, StatusView]:
+    """The status of each commitment and who set it (``book``: the statuses already read)."""
+    book = book or StatusBook.read(session)
+    return {c.id: book.of(c) for c in commitments}
 
 
 def list_commitments(

@@ -15,7 +15,15 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from tracker.errors import StoreError
-from tracker.statuses import DECISION_ACTIONS, LINK_ACTIONS, LINK_STATE, STATUSES
+from tracker.statuses import (
+    DECISION_ACTIONS,
+    HISTORY_ACTIONS,
+    HISTORY_RELATIONS,
+    HISTORY_STATE,
+    LINK_ACTIONS,
+    LINK_STATE,
+    STATUSES,
+)
 from tracker.store.models import Achievement, Commitment, Decision, Retraction, utcnow
 from tracker.textnorm import clean_field
 
@@ -43,6 +51,16 @@ def add_decision(
         raise StoreError(f"unknown review action {action!r}", "use one of " + ", ".join(DECISION_ACTIONS))
     if action == "status" and value not in STATUSES:
         raise StoreError(f"unknown status {value!r}", "use one of " + ", ".join(STATUSES))
+    if action in HISTORY_ACTIONS:
+        if value not in HISTORY_RELATIONS:
+            raise StoreError(
+                f"unknown history relation {value!r}", "use one of " + ", ".join(HISTORY_RELATIONS)
+            )
+        if (value == "dropped") != (achievement_id is None):
+            raise StoreError(
+                f"a {value} decision names {'no' if value == 'dropped' else 'an'} earlier statement",
+                "a drop is decided on the earlier commitment alone; a continuation or repetition on a pair",
+            )
     commitment = lock_commitment(session, commitment_id)
     decision = Decision(
         commitment_id=commitment_id,
@@ -93,9 +111,16 @@ def orphaned_decisions(session: Session) -> list[Decision]:
     """
     retracted = select(Retraction.decision_id)
     gone_commitment = col(Decision.commitment_id).not_in(select(Commitment.id))
+    # the second statement: an achievement, or for a repetition decision an earlier commitment
+    repetition = and_(
+        col(Decision.action).in_(list(HISTORY_ACTIONS)), col(Decision.value) == "prior_commitment"
+    )
     gone_achievement = and_(
         col(Decision.achievement_id).is_not(None),
-        col(Decision.achievement_id).not_in(select(Achievement.id)),
+        or_(
+            and_(~repetition, col(Decision.achievement_id).not_in(select(Achievement.id))),
+            and_(repetition, col(Decision.achievement_id).not_in(select(Commitment.id))),
+        ),
     )
     query = (
         select(Decision)
@@ -119,6 +144,17 @@ def reviewer_links(
         (d.commitment_id, d.achievement_id): LINK_STATE[d.action]
         for d in live_decisions(session, LINK_ACTIONS, commitment_ids)
         if d.achievement_id is not None
+    }
+
+
+def reviewer_history(
+    session: Session, commitment_ids: Sequence[str] | None = None
+) -> dict[tuple[str, str, str], str]:
+    """(commitment, relation, earlier statement or "" for a drop) -> ``confirmed`` or ``rejected``: the
+    reviewers' history decisions in force (the latest live one on each)."""
+    return {
+        (d.commitment_id, d.value or "", d.achievement_id or ""): HISTORY_STATE[d.action]
+        for d in live_decisions(session, HISTORY_ACTIONS, commitment_ids)
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,12 +32,14 @@ from tracker.store.models import (
     Commitment,
     CommitmentStatus,
     Document,
+    HistoryCandidate,
     Part,
     utcnow,
 )
-from tracker.store.queries import in_chunks
+from tracker.store.queries import in_chunks, parts_by_document
 
-Outcome = Literal["inserted", "replaced", "unchanged"]
+#: ``redated``: an unchanged file given another date (``--date``): only its parts' dates changed.
+Outcome = Literal["inserted", "replaced", "unchanged", "redated"]
 
 
 @dataclass
@@ -48,6 +51,7 @@ class PartSummary:
     agency: str
     heading: str
     statements: int
+    as_of: date | None = None
 
 
 @dataclass
@@ -90,11 +94,14 @@ def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
         document_id=doc_id,
         path=parsed.path,
         outcome="inserted",
-        parts=[PartSummary(p.kind, p.period, p.agency, p.heading, len(p.statements)) for p in parsed.parts],
+        parts=[
+            PartSummary(p.kind, p.period, p.agency, p.heading, len(p.statements), p.as_of)
+            for p in parsed.parts
+        ],
     )
     existing = session.get(Document, doc_id)
     if existing is not None and existing.sha256 == parsed.sha256:
-        result.outcome = "unchanged"
+        result.outcome = "redated" if parsed.date_given and _redate(session, doc_id, parsed) else "unchanged"
         result.commitments, result.achievements = _owned_counts(session, doc_id)
         return result
     # The agency-years this document reports on, before and after: the automatic statuses there were
@@ -119,6 +126,24 @@ def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
     session.flush()
     result.commitments, result.achievements = _owned_counts(session, doc_id)
     return result
+
+
+def _redate(session: Session, doc_id: str, parsed: ParsedDocument) -> bool:
+    """Give the stored parts of an unchanged document the dates of ``parsed``; whether any changed. The
+    automatic statuses of the agency-years its summary parts report on go until the next match (an
+    interim report counts differently from the year's summary)."""
+    stored = {part.id: part for part in parts_by_document(session, doc_id)}
+    changed = [
+        (part, ppart.as_of)
+        for index, ppart in enumerate(parsed.parts)
+        if (part := stored.get(ids.part_id(doc_id, index))) is not None and part.as_of != ppart.as_of
+    ]
+    for part, as_of in changed:
+        part.as_of = as_of
+        session.add(part)
+    _clear_statuses(session, {(part.agency, part.period) for part, _ in changed if part.kind == "summary"})
+    session.flush()
+    return bool(changed)
 
 
 def _describe(document: Document, parsed: ParsedDocument) -> None:
@@ -152,6 +177,7 @@ def _statement_rows(
             agency=agency,
             heading=ppart.heading,
             position=ppart.position,
+            as_of=ppart.as_of,
         )
         session.add(part)
         plan = ppart.kind == "plan"
@@ -259,6 +285,15 @@ def _delete_extracted(session: Session, doc_id: str) -> None:
             )
         )
     )
+    session.exec(
+        delete(HistoryCandidate).where(
+            or_(
+                col(HistoryCandidate.commitment_id).in_(commitment_ids),
+                col(HistoryCandidate.other_id).in_(commitment_ids),
+                col(HistoryCandidate.other_id).in_(achievement_ids),
+            )
+        )
+    )
     session.exec(delete(CommitmentStatus).where(col(CommitmentStatus.commitment_id).in_(commitment_ids)))
     session.exec(delete(Commitment).where(col(Commitment.document_id) == doc_id))
     session.exec(delete(Achievement).where(col(Achievement.document_id) == doc_id))
@@ -307,6 +342,7 @@ def load_paths(
     agency: str | None = None,
     period: int | None = None,
     kind: str = "auto",
+    date: date | None = None,
     base: Path | None = None,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
@@ -317,6 +353,8 @@ def load_paths(
 
     Args:
         agency, period, kind, base, parse, collect: as :func:`tracker.ingest.batch.parse_paths` takes them.
+        date: the date of every file and of each part of it, instead of the dates its text states
+            (``tracker ingest --date``; an unchanged file given another date gets only that).
         on_start: called once with the number of files found, before the first is parsed.
         on_file: called after each file with its outcome (for progress bars and printing).
 
@@ -331,6 +369,8 @@ def load_paths(
     if on_start is not None:
         on_start(len(batch.names))
     for name, document in zip(batch.names, batch.parsed, strict=True):
+        if date is not None and isinstance(document, ParsedDocument):
+            document.redate(date)
         outcome = _save_one(engine, name, document)
         result.outcomes.append(outcome)
         if on_file is not None:

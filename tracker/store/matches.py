@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from sqlalchemy import insert
 from sqlmodel import Session, col, delete
 
-from tracker.store.models import Candidate, CommitmentStatus
+from tracker.store.models import Candidate, CommitmentStatus, HistoryCandidate
 from tracker.store.queries import in_chunks
 
 
@@ -94,6 +94,47 @@ def save_matches(
             cursor.executemany(str(statement), params)
         finally:
             cursor.close()
+
+
+class HistoryLink(Protocol):
+    """One history pair (``tracker.match.history.HistoryPair``)."""
+
+    @property
+    def commitment_id(self) -> str: ...
+    @property
+    def relation(self) -> str: ...
+    @property
+    def other_id(self) -> str: ...
+    @property
+    def period(self) -> int: ...
+    @property
+    def rank(self) -> int: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def state(self) -> str: ...
+
+
+def save_history(session: Session, pairs: Sequence[HistoryLink], commitment_ids: Sequence[str]) -> None:
+    """Replace the history pairs of these commitments (the matcher's; decisions are never touched)."""
+    for chunk in in_chunks(list(commitment_ids)):
+        session.exec(delete(HistoryCandidate).where(col(HistoryCandidate.commitment_id).in_(chunk)))  # type: ignore[call-overload]
+    if pairs:
+        session.execute(
+            insert(HistoryCandidate.__table__),  # type: ignore[attr-defined]
+            [
+                {
+                    "commitment_id": p.commitment_id,
+                    "relation": p.relation,
+                    "other_id": p.other_id,
+                    "period": p.period,
+                    "rank": p.rank,
+                    "score": p.score,
+                    "state": p.state,
+                }
+                for p in pairs
+            ],
+        )
 
 
 def save_statuses(session: Session, statuses: Iterable[AutomaticStatus]) -> None:

@@ -9,6 +9,7 @@ statements they talk about and reattach by stable id when the same text is inges
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,6 +58,9 @@ class Part(SQLModel, table=True):
     agency: str
     heading: str = ""
     position: int = 0
+    # the date a summary part reports as of, or a plan part was written at (None: the text does not say);
+    # a summary part dated before its year ends is an interim report (tracker.match.pace)
+    as_of: dt.date | None = None
 
 
 class Commitment(SQLModel, table=True):
@@ -120,6 +124,27 @@ class Candidate(SQLModel, table=True):
     # what made the score, in thousandths: {"probability", "prior", "values": [...], "parts": [...]},
     # one value and log-odds part per feature (tracker.match.model.LinkModel.whys; may be {})
     why: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
+
+
+class HistoryCandidate(SQLModel, table=True):
+    """What came before a commitment, as the matcher scored it: an achievement of its agency's summary
+    for the year before (``prior_evidence``: the plan carries that work on) or a commitment of one of
+    its agency's earlier plans (``prior_commitment``: promised before), ranked per commitment and
+    relation, score 0-100. ``other_id`` names an achievement or a commitment, by ``relation``."""
+
+    __tablename__ = "history_candidate"
+    __table_args__ = (
+        _one_of("state", ("candidate", "suggested"), "ck_history_candidate_state"),
+        _one_of("relation", ("prior_evidence", "prior_commitment"), "ck_history_candidate_relation"),
+    )
+
+    commitment_id: str = Field(foreign_key="commitment.id", primary_key=True)
+    relation: str = Field(primary_key=True)
+    other_id: str = Field(primary_key=True, index=True)
+    period: int  # the year of the other statement
+    rank: int
+    score: float
+    state: str = "candidate"
 
 
 class Decision(SQLModel, table=True):

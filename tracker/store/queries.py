@@ -6,6 +6,7 @@ and the rules that combine the two live in :mod:`tracker.match.resolve` and :mod
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -54,11 +55,16 @@ def parts_by_document(session: Session, document_id: str) -> list[Part]:
 
 
 def part_facts(session: Session) -> dict[str, dict[str, Any]]:
-    """Part id -> ``{"kind", "period", "heading"}`` of every part."""
-    query = select(Part.id, Part.kind, Part.period, Part.heading)
+    """Part id -> ``{"kind", "period", "heading", "as_of"}`` of every part (``as_of`` ISO or None)."""
+    query = select(Part.id, Part.kind, Part.period, Part.heading, Part.as_of)  # type: ignore[call-overload]
     return {
-        pid: {"kind": kind, "period": period, "heading": heading}
-        for pid, kind, period, heading in session.exec(query).all()
+        pid: {
+            "kind": kind,
+            "period": period,
+            "heading": heading,
+            "as_of": as_of.isoformat() if as_of is not None else None,
+        }
+        for pid, kind, period, heading, as_of in session.exec(query).all()
     }
 
 
@@ -112,14 +118,34 @@ def list_candidates(session: Session) -> list[Candidate]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SummaryPart:
+    """Where a summary part sits and the date it reports as of."""
+
+    id: str
+    agency: str
+    period: int
+    document_id: str
+    as_of: dt.date | None
+
+
+def summary_parts(session: Session) -> list[SummaryPart]:
+    """Every summary part, in one query."""
+    query = select(Part.id, Part.agency, Part.period, Part.document_id, Part.as_of)  # type: ignore[call-overload]
+    return [SummaryPart(*row) for row in session.exec(query.where(Part.kind == "summary")).all()]
+
+
+def documents_by_block(parts: Iterable[SummaryPart]) -> dict[tuple[str, int], set[str]]:
+    """(agency, period) -> the documents holding one of ``parts`` for it."""
+    result: dict[tuple[str, int], set[str]] = {}
+    for part in parts:
+        result.setdefault((part.agency, part.period), set()).add(part.document_id)
+    return result
+
+
 def summary_documents(session: Session) -> dict[tuple[str, int], set[str]]:
     """(agency, period) -> the documents holding a summary part for it."""
-    result: dict[tuple[str, int], set[str]] = {}
-    for agency, period, document in session.exec(
-        select(Part.agency, Part.period, Part.document_id).where(Part.kind == "summary")
-    ).all():
-        result.setdefault((agency, period), set()).add(document)
-    return result
+    return documents_by_block(summary_parts(session))
 
 
 def has_report(
@@ -145,6 +171,7 @@ class Row:
     sentence: int
     text: str
     quantities: list[dict]  # a commitment's targets, an achievement's figures
+    as_of: dt.date | None = None  # the date of its document part (tracker.ingest.dates)
 
 
 def read_rows(
@@ -154,20 +181,26 @@ def read_rows(
     period: int | None,
     ids: Sequence[str] | None = None,
 ) -> list[Row]:
-    """The matching columns of ``model``'s statements in document order (optionally filtered)."""
+    """The matching columns of ``model``'s statements in document order (optionally filtered), with the
+    date of their part."""
     figures = model.targets if model is Commitment else model.quantities  # type: ignore[union-attr]
-    query = select(  # type: ignore[call-overload]  # ten columns: more than sqlmodel's typed overloads
-        model.id,
-        model.agency,
-        model.period,
-        model.document_id,
-        model.normalized,
-        model.section,
-        model.topic,
-        model.sentence,
-        model.text,
-        figures,
-    ).order_by(model.document_id, model.position)
+    query = (
+        select(  # type: ignore[call-overload]  # eleven columns: more than sqlmodel's typed overloads
+            model.id,
+            model.agency,
+            model.period,
+            model.document_id,
+            model.normalized,
+            model.section,
+            model.topic,
+            model.sentence,
+            model.text,
+            figures,
+            Part.as_of,
+        )
+        .join(Part, col(Part.id) == col(model.part_id))
+        .order_by(model.document_id, model.position)
+    )
     if agency is not None:
         query = query.where(model.agency == agency)
     if period is not None:

@@ -18,14 +18,26 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.message_pump import MessagePump
+from textual.timer import Timer
 
-from tracker.review.desk import ReviewDesk, Step
+from tracker.review.desk import HistoryBoard, ReviewDesk, Step
 from tracker.review.worklist import ReviewRow, refreshed
-from tracker.tui.messages import AchievementsFound, Decided, DetailLoaded, RowsLoaded, WorkerFailed
+from tracker.tui.messages import (
+    AchievementsFound,
+    Decided,
+    DetailLoaded,
+    HistoryLoaded,
+    RowsLoaded,
+    WorkerFailed,
+)
 
 NOT_SAVED = "未保存 not saved"
 NOT_READ = "读取失败 cannot read the database"
 NOT_FOUND = "搜索失败 search failed"
+NO_HISTORY = "历年读取失败 cannot read the history"
+#: Seconds after the last decision before the history of its agency is read again (a reviewer setting
+#: ten statuses in a row causes one read, not ten).
+HISTORY_DELAY = 0.4
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,14 @@ class TrackerApp(App[None]):
         self.rows: list[ReviewRow] = []
         self.rows_version = 0  # raised whenever ``rows`` changes; screens redraw when it moved
         self.loaded = False
+        # The history (kinds, dropped, counts) comes in a worker of its own after the rows; None until
+        # it is read. A decision on an earlier plan can change it (chronic or repeated, dropped): the
+        # agency's history is read again shortly after (``_history_stale``).
+        self.history: HistoryBoard | None = None
+        self.history_failed = False
+        self._history_stale: dict[str, str] = {}  # agency -> a commitment of it decided on
+        self._latest_plan: dict[str, int] = {}  # agency -> the year of its latest plan
+        self._history_timer: Timer | None = None
         self.theme = "textual-dark"
         self._queue: deque[_Job] = deque()
         self._queue_lock = threading.Lock()
@@ -87,19 +107,65 @@ class TrackerApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def reload(self) -> None:
-        """Read the whole worklist again (another reviewer's decisions appear)."""
+        """Read the whole worklist again (another reviewer's decisions appear), then its history."""
         try:
             rows = self.desk.worklist()
         except Exception as exc:
             self.post_message(WorkerFailed(NOT_READ, exc))
+            return
+        self.post_message(RowsLoaded(rows))
+        try:
+            board = self.desk.history()
+        except Exception as exc:
+            self.post_message(WorkerFailed(NO_HISTORY, exc))
         else:
-            self.post_message(RowsLoaded(rows))
+            self.post_message(HistoryLoaded(board))
+
+    @work(thread=True, group="history", exit_on_error=False)
+    def reload_history(self, around: str) -> None:
+        """Read again the history of the agency of commitment ``around``."""
+        try:
+            board = self.desk.history(around)
+        except Exception as exc:
+            self.post_message(WorkerFailed(NO_HISTORY, exc))
+        else:
+            self.post_message(HistoryLoaded(board))
 
     def on_rows_loaded(self, message: RowsLoaded) -> None:
         self.rows = message.rows
         self.rows_version += 1
         self.loaded = True
+        latest: dict[str, int] = {}
+        for row in self.rows:
+            latest[row.agency] = max(latest.get(row.agency, row.period), row.period)
+        self._latest_plan = latest
         self._broadcast()
+
+    def on_history_loaded(self, message: HistoryLoaded) -> None:
+        board = message.board
+        if board.agency is not None and self.history is None:
+            return  # the whole history is still to come
+        self.history = self.history.merged(board) if self.history is not None else board
+        self.history_failed = False
+        self.rows_version += 1
+        self._broadcast()
+
+    def _history_may_change(self, rows: list[ReviewRow]) -> None:
+        """A decision changed these rows' statuses (as they were before it): when a later plan of their
+        agency exists, whose chronic or repeated and dropped depend on them, read the agency's history
+        again once the reviewer pauses."""
+        for row in rows:
+            if self._latest_plan.get(row.agency, row.period) > row.period:
+                self._history_stale[row.agency] = row.id
+        if self._history_stale:
+            if self._history_timer is not None:
+                self._history_timer.stop()
+            self._history_timer = self.set_timer(HISTORY_DELAY, self._refresh_history)
+
+    def _refresh_history(self) -> None:
+        stale, self._history_stale = self._history_stale, {}
+        for commitment_id in stale.values():
+            self.reload_history(commitment_id)
 
     def _broadcast(self) -> None:
         """Tell the screen on top that the rows changed; the ones below redraw when they come back
@@ -131,6 +197,10 @@ class TrackerApp(App[None]):
     def on_worker_failed(self, message: WorkerFailed) -> None:
         """Whatever the database refused, in one line; the app and the screen shown stay as they were."""
         self.notify(message.line, severity="error", timeout=6)
+        if message.doing == NO_HISTORY and self.history is None:
+            self.history_failed = True  # the screens say so instead of "loading" forever
+            self.rows_version += 1
+            self._broadcast()
 
     def decide(
         self, step: Step, reply_to: MessagePump | None = None, done: str = "", show: str | None = None
@@ -173,8 +243,11 @@ class TrackerApp(App[None]):
 
     def on_decided(self, message: Decided) -> None:
         """A decision is saved: the rows first, then the screen that asked (or the one on top) redraws."""
+        fresh = {row.id: row.status for row in message.rows}
+        changed = [row for row in self.rows if row.id in fresh and fresh[row.id] != row.status]
         self.rows = refreshed(self.rows, message.rows)
         self.rows_version += 1
+        self._history_may_change(changed)
         if message.step.kind == "undo" and message.touched is None:
             self.notify("没有可撤销的决定 nothing to undo", timeout=3)
         if message.done and message.touched:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
+from tracker.review.history import DROPPED_LABEL, KIND_LABELS, Baseline
 from tracker.statuses import EVIDENCE_STATE_LABELS, REASON_LABELS, STATUS_STYLES, STATUSES, label
 
 #: How each evidence state looks on screen (its words are EVIDENCE_STATE_LABELS).
@@ -17,6 +18,24 @@ STATE_STYLES = {
     "candidate": "dim",
 }
 HIGHLIGHT = "bold reverse"
+
+#: History kinds and ``dropped`` in the order the screens list them, with a two-character badge for
+#: the list and a colour (SPEC "History").
+HISTORY_KINDS = ("new", "continuing", "repeated", "chronic", "dropped")
+HISTORY_SHORT = {
+    "new": "新增",
+    "continuing": "延续",
+    "repeated": "再次",
+    "chronic": "多年",
+    "dropped": "未再",
+}
+HISTORY_STYLES = {
+    "new": "",
+    "continuing": "cyan",
+    "repeated": "yellow",
+    "chronic": "bold red",
+    "dropped": "magenta",
+}
 
 
 def status_badge(status: str, source: str = "auto", blind: bool = False) -> Text:
@@ -74,3 +93,29 @@ def reason_label(reason: str) -> str:
     """The matcher's reason in Chinese, with the English kept after it."""
     chinese = REASON_LABELS.get(reason)
     return f"{chinese} ({reason})" if chinese else reason
+
+
+def history_label(kind: str) -> str:
+    """新增, 延续, 再次承诺, 多年未兑现 or 未再提及."""
+    return DROPPED_LABEL if kind == "dropped" else KIND_LABELS.get(kind, kind)
+
+
+def history_badge(kind: str | None, dropped: bool = False) -> Text:
+    """The list's badge: ``延续``, ``再次``, ``多年``; ``未再`` for a commitment the next plan no longer
+    names; ``新增`` dimmed; nothing when nothing earlier could be compared (``kind`` None)."""
+    shown = "dropped" if dropped else kind
+    if shown is None:
+        return Text("")
+    return Text(HISTORY_SHORT.get(shown, shown), style=HISTORY_STYLES.get(shown) or "dim")
+
+
+def baseline_text(baseline: Baseline) -> str:
+    """What a plan's history was looked for in, e.g. ``对照 2023年总结 · 2021年计划``."""
+    if not baseline.compared:
+        return "无上年总结或往年计划可对照 nothing earlier to compare"
+    parts = []
+    if baseline.summary is not None:
+        parts.append(f"{baseline.summary}年总结")
+    if baseline.plans:
+        parts.append("、".join(str(p) for p in baseline.plans) + "年计划")
+    return "对照 " + " · ".join(parts)

@@ -1,8 +1,10 @@
-"""The commitment list: status badge, topic, section, text, best score and a reviewed mark per row, with
-filters (topic, status, reviewed), incremental search (``/``) and two sort orders."""
+"""The commitment list: status badge, history badge, topic, section, text, best score and a reviewed mark
+per row, with filters (topic, status, history, reviewed), incremental search (``/``) and two sort
+orders."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -15,13 +17,15 @@ from textual.widgets import Header, Input, Select, Static
 
 from tracker.review.worklist import ReviewRow
 from tracker.statuses import STATUSES, label
+from tracker.tui.badges import HISTORY_KINDS, HISTORY_STYLES, history_label
 from tracker.tui.keybar import KeyBar
-from tracker.tui.rowtable import CommitmentTable
+from tracker.tui.rowtable import CommitmentTable, kind_shown
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
 
 REVIEWED_CHOICES = [("未审 unreviewed", "no"), ("已审 reviewed", "yes")]
+HISTORY_CHOICES = [(f"{history_label(k)} {k}", k) for k in HISTORY_KINDS]
 
 
 class CommitmentsScreen(Screen[None]):
@@ -54,6 +58,7 @@ class CommitmentsScreen(Screen[None]):
         self.by_score = False
         self.shown: list[ReviewRow] = []
         self._drawn: tuple[int, bool] = (-1, False)  # the app's rows_version and blind mode last drawn
+        self._summary: tuple[tuple[object, ...], Text] | None = None  # the title's history counts
 
     @property
     def tracker(self) -> TrackerApp:
@@ -67,6 +72,7 @@ class CommitmentsScreen(Screen[None]):
             yield Select(
                 [(f"{label(s)} {s}", s) for s in STATUSES], prompt="状态 status", id="status", compact=True
             )
+            yield Select(HISTORY_CHOICES, prompt="历年 history", id="history", compact=True)
             yield Select(REVIEWED_CHOICES, prompt="审核 review", id="reviewed", compact=True)
             yield Input(placeholder="/ 搜索 search", id="search", compact=True)
         yield CommitmentTable(id="commitments")
@@ -93,11 +99,20 @@ class CommitmentsScreen(Screen[None]):
         topic = self.query_one("#topic", Select).value
         status = self.query_one("#status", Select).value
         reviewed = self.query_one("#reviewed", Select).value
+        history = self.query_one("#history", Select).value
         words = self.query_one("#search", Input).value.split()
         if topic is not Select.NULL:
             rows = [r for r in rows if r.topic == topic]
         if status is not Select.NULL:
             rows = [r for r in rows if r.status == status]
+        if history is not Select.NULL:
+            board = self.tracker.history
+            if board is None:
+                rows = []  # not read yet (the title says so)
+            elif history == "dropped":
+                rows = [r for r in rows if r.id in board.dropped]
+            else:
+                rows = [r for r in rows if kind_shown(board, r) == history]
         if reviewed is not Select.NULL:
             rows = [r for r in rows if r.decided == (reviewed == "yes")]
         if words:
@@ -105,6 +120,9 @@ class CommitmentsScreen(Screen[None]):
         if self.by_score:
             rows = sorted(rows, key=lambda r: -(r.best_score or 0.0))
         return rows
+
+    def on_resize(self) -> None:
+        self.rows_changed()  # the title fits the width
 
     def on_screen_resume(self) -> None:
         if self._drawn != (self.tracker.rows_version, self.tracker.blind):
@@ -116,15 +134,47 @@ class CommitmentsScreen(Screen[None]):
         current = self.current_id()
         scope = self._scope()
         self.shown = self._filtered(scope)
-        self.table.set_rows(self.shown, blind=self.tracker.blind, keep=current)
+        board = self.tracker.history
+        self.table.set_rows(self.shown, blind=self.tracker.blind, keep=current, history=board)
         decided = sum(r.decided for r in scope)
-        order = "按分数 by score" if self.by_score else "文档顺序 document order"
         where = f"{self.agency} {self.period}" if self.agency else "全部机构 all agencies"
-        self.query_one("#list-title", Static).update(
-            Text.assemble(
-                (where, "bold"), f"  显示 {len(self.shown)} 条 · 已审 {decided}/{len(scope)} · {order}"
+        history = self._history_summary(scope)
+        room = self.app.size.width - 2  # the title's padding
+        for order, summary in (
+            ("按分数 by score" if self.by_score else "文档顺序 document order", history),
+            ("按分数" if self.by_score else "文档顺序", history),  # a narrow terminal: Chinese only
+            ("按分数" if self.by_score else "文档顺序", Text()),
+        ):
+            title = Text.assemble(
+                (where, "bold"),
+                f"  显示 {len(self.shown)} 条 · 已审 {decided}/{len(scope)} · {order}",
+                summary,
             )
-        )
+            if title.cell_len <= room:
+                break
+        self.query_one("#list-title", Static).update(title)
+
+    def _history_summary(self, scope: list[ReviewRow]) -> Text:
+        """`` · 历年 延续 19 新增 13``: the history kinds of the commitments in scope (counted once per
+        change of the rows or the history: a filter or a search does not change it)."""
+        key = (self.tracker.rows_version, id(self.tracker.history), self.tracker.history_failed)
+        if self._summary is None or self._summary[0] != key:
+            self._summary = (key, self._count_history(scope))
+        return self._summary[1]
+
+    def _count_history(self, scope: list[ReviewRow]) -> Text:
+        board = self.tracker.history
+        if board is None:
+            failed = self.tracker.history_failed
+            return Text(" · 历年 " + ("读取失败" if failed else "读取中…"), style="dim")
+        counts = Counter(kind_shown(board, r) for r in scope)
+        counts["dropped"] = sum(r.id in board.dropped for r in scope)
+        text = Text()
+        for kind in HISTORY_KINDS:
+            if counts.get(kind):
+                text.append(" " if text else " · 历年 ")
+                text.append(f"{history_label(kind)} {counts[kind]}", style=HISTORY_STYLES[kind])
+        return text
 
     def current_id(self) -> str | None:
         row = self.table.current if self.shown else None

@@ -2,29 +2,49 @@
 
 ``a``/``x`` confirm or reject the highlighted evidence and move to the next piece; ``s`` sets the status
 and moves to the next undecided commitment; ``u`` takes back the last decision, wherever it was.
+
+The commitment's history across years (SPEC "History") is one line under it and, in full, a pane
+beside the evidence on a wide terminal, or in the evidence's place on a narrow one (``h``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from rich.console import Group
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header, ListItem, ListView, Static
 
 from tracker.review.detail import CommitmentDetail, EvidenceView
-from tracker.statuses import STATUSES, label
-from tracker.tui.badges import highlighted, reason_label, score_text, state_badge, status_badge
+from tracker.review.history import Prior
+from tracker.statuses import LINKED_STATES, STATUS_STYLES, STATUSES, label
+from tracker.tui.badges import (
+    HISTORY_STYLES,
+    baseline_text,
+    highlighted,
+    history_label,
+    reason_label,
+    score_text,
+    state_badge,
+    status_badge,
+)
 from tracker.tui.keybar import KeyBar
 from tracker.tui.messages import Decided, DetailLoaded
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
+
+#: From this many columns the history pane sits beside the evidence; below, it takes the evidence's place.
+WIDE = 120
+#: How a target compares with an earlier one.
+DIRECTIONS = {"up": ("目标上调", "green"), "down": ("目标下调", "red"), "same": ("目标不变", "")}
 
 
 class DetailScreen(Screen[None]):
@@ -38,6 +58,7 @@ class DetailScreen(Screen[None]):
         Binding("n", "note", "备注", tooltip="add a note", id="note"),
         Binding("l", "link", "关联", tooltip="link another achievement of the agency", id="link"),
         Binding("u", "undo", "撤销", tooltip="undo your last decision (repeatable)", id="undo"),
+        Binding("h", "history", "历年", tooltip="show / hide the history across years", id="history"),
         Binding("j,down", "down", "下一条", tooltip="next evidence", show=False, id="next-evidence"),
         Binding("k,up", "up", "上一条", tooltip="previous evidence", show=False, id="previous-evidence"),
         Binding(
@@ -80,6 +101,8 @@ class DetailScreen(Screen[None]):
         self._drawn_key: tuple[object, ...] = ()
         self._title = Text()
         self._last_action = ""  # said on the first line after a status moved on to the next commitment
+        self._history_open: bool | None = None  # None: as the width has it (open when wide)
+        self._drawn_history: tuple[object, ...] = ()
 
     @property
     def tracker(self) -> TrackerApp:
@@ -93,8 +116,12 @@ class DetailScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="commitment-pane"):
             yield Static("读取中… loading", id="commitment")
-        yield Static("", id="evidence-title")
-        yield ListView(id="evidence")
+        with Horizontal(id="below"):
+            with Vertical(id="evidence-side"):
+                yield Static("", id="evidence-title")
+                yield ListView(id="evidence")
+            with VerticalScroll(id="history-pane", can_focus=False):
+                yield Static("", id="history")
         yield KeyBar()
 
     def target(self, ids: list[str], index: int) -> None:
@@ -105,8 +132,46 @@ class DetailScreen(Screen[None]):
             self.reload_detail()
 
     def on_mount(self) -> None:
+        self._lay_out()
         if self.ids:
             self.reload_detail()
+
+    # -- the history pane -----------------------------------------------------------------------------
+
+    @property
+    def wide(self) -> bool:
+        return self.app.size.width >= WIDE
+
+    @property
+    def history_open(self) -> bool:
+        return self.wide if self._history_open is None else self._history_open
+
+    @property
+    def history_only(self) -> bool:
+        """The history pane is shown in place of the evidence (a narrow terminal)."""
+        return self.history_open and not self.wide
+
+    def _lay_out(self) -> None:
+        self.set_class(self.wide, "-wide")
+        self.set_class(self.history_open, "-history")
+        if self.history_only:
+            self.query_one("#history-pane", VerticalScroll).scroll_home(animate=False)
+
+    def on_resize(self, _event: Resize) -> None:
+        self._lay_out()
+
+    def action_history(self) -> None:
+        self._history_open = not self.history_open
+        self._lay_out()
+        self._drawn_key = ()  # the hint under the commitment changes
+        self._draw_commitment()
+
+    def _evidence_hidden(self) -> bool:
+        """A key about the evidence while the history hides it: say so instead of acting unseen."""
+        if self.history_only:
+            self.notify("正在显示历年 — 按 h 回到佐证 press h for the evidence", timeout=3)
+            return True
+        return False
 
     # -- loading --------------------------------------------------------------------------------------
 
@@ -146,6 +211,7 @@ class DetailScreen(Screen[None]):
         if self.focused is not evidence:
             evidence.focus()
         self._draw_commitment()
+        self._draw_history()
         count = len(detail.evidence)
         self._set_title(
             Text.assemble(
@@ -194,6 +260,7 @@ class DetailScreen(Screen[None]):
             detail.reason,
             tuple(detail.notes),
             self._last_action,
+            self.history_open,
         )
         if key == self._drawn_key:
             return
@@ -216,6 +283,7 @@ class DetailScreen(Screen[None]):
             facts.append(f"期限 deadline: {c.deadline}")
         if facts:
             lines.append(Text("  ".join(facts)))
+        lines.append(self._history_line(detail))
         if detail.comparisons:
             lines.append(_comparisons(detail.comparisons))
         if detail.reason and row.source == "auto" and not self.tracker.blind:
@@ -227,6 +295,70 @@ class DetailScreen(Screen[None]):
         for note in detail.notes:
             lines.append(Text(f"备注 note · {note}", style="yellow"))
         self.query_one("#commitment", Static).update(Group(*lines))  # type: ignore[arg-type]
+
+    def _history_line(self, detail: CommitmentDetail) -> Text:
+        """One line: ``历年 延续 · 上年成效 2 条 · 往年承诺 0 条 · 目标 ≥500家 · 2023年 486家 · +14``."""
+        history = detail.history
+        text = Text.assemble(("历年 ", "bold"))
+        if history is None or not detail.baseline.compared:
+            text.append(baseline_text(detail.baseline), style="dim")
+        else:
+            text.append(_kind(history.kind))
+            evidence = sum(p.state in LINKED_STATES for p in history.prior_evidence)
+            promised = sum(p.state in LINKED_STATES for p in history.prior_commitments)
+            if detail.baseline.summary is not None:
+                text.append(f" · 上年成效 {evidence} 条")
+            if detail.baseline.plans:
+                text.append(f" · 往年承诺 {promised} 条")
+            for last in history.target_vs_last_actual[:1]:
+                text.append(" · ")
+                text.append_text(_versus(last))
+        if detail.dropped_in is not None:
+            text.append(f" · {detail.dropped_in}年计划未再提及", style=HISTORY_STYLES["dropped"])
+        if not self.history_open:
+            text.append("  h 详情", style="dim")
+        return text
+
+    def _draw_history(self) -> None:
+        """The history pane: the kind, targets against last year's figures, the prior-year achievements
+        (suggested first) and the earlier commitments with their status and target change."""
+        detail = self.detail
+        if detail is None:
+            return
+        blind = self.tracker.blind
+        key = (detail.row.id, detail.history, detail.baseline, detail.dropped_in, blind)
+        if key == self._drawn_history:
+            return
+        if self._drawn_history[:1] != key[:1]:
+            self.query_one("#history-pane", VerticalScroll).scroll_home(animate=False)  # another one
+        self._drawn_history = key
+        history = detail.history
+        lines: list[RenderableType] = [
+            Text.assemble(("历年 history  ", "bold"), (baseline_text(detail.baseline), "dim"))
+        ]
+        if history is not None and detail.baseline.compared:
+            lines.append(
+                Text.assemble("类别 ", _kind(history.kind), (f"  {_KIND_MEANINGS[history.kind]}", "dim"))
+            )
+        if detail.dropped_in is not None:
+            lines.append(
+                Text(
+                    f"{detail.dropped_in}年计划未再提及 not named again in the {detail.dropped_in} plan",
+                    style=HISTORY_STYLES["dropped"],
+                )
+            )
+        if history is not None and history.target_vs_last_actual:
+            lines.append(Text("\n目标对比上年 target vs last year", style="bold"))
+            lines += [Text.assemble("  ", _versus(last)) for last in history.target_vs_last_actual]
+        if history is not None and detail.baseline.summary is not None:
+            lines.append(
+                Text(f"\n上年成效 {detail.baseline.summary}年 prior-year achievements", style="bold")
+            )
+            lines += _priors(history.prior_evidence, blind)
+        if history is not None and detail.baseline.plans:
+            lines.append(Text("\n往年承诺 earlier commitments", style="bold"))
+            lines += _priors(history.prior_commitments, blind)
+        self.query_one("#history", Static).update(Group(*lines))
 
     def _evidence_text(self, rank: int, item: EvidenceView) -> Text:
         e = item.evidence
@@ -259,11 +391,15 @@ class DetailScreen(Screen[None]):
             self.show(detail)
 
     def action_confirm(self) -> None:
+        if self._evidence_hidden():
+            return
         selected = self._selected()
         if selected is not None:
             self.tracker.confirm(self.commitment_id, selected.id, self)
 
     def action_reject(self) -> None:
+        if self._evidence_hidden():
+            return
         selected = self._selected()
         if selected is not None:
             self.tracker.reject(self.commitment_id, selected.id, self)
@@ -312,7 +448,7 @@ class DetailScreen(Screen[None]):
     def action_link(self) -> None:
         from tracker.tui.dialogs import LinkPicker
 
-        if self.detail is None:
+        if self.detail is None or self._evidence_hidden():
             return
 
         def picked(achievement_id: str | None) -> None:
@@ -336,10 +472,16 @@ class DetailScreen(Screen[None]):
     # -- moving ---------------------------------------------------------------------------------------
 
     def action_down(self) -> None:
-        self.query_one("#evidence", ListView).action_cursor_down()
+        if self.history_only:
+            self.query_one("#history-pane", VerticalScroll).scroll_down(animate=False)
+        else:
+            self.query_one("#evidence", ListView).action_cursor_down()
 
     def action_up(self) -> None:
-        self.query_one("#evidence", ListView).action_cursor_up()
+        if self.history_only:
+            self.query_one("#history-pane", VerticalScroll).scroll_up(animate=False)
+        else:
+            self.query_one("#evidence", ListView).action_cursor_up()
 
     def action_next_undecided(self) -> None:
         if not self._go_undecided(+1):
@@ -390,3 +532,56 @@ def _comparisons(comparisons: list[dict]) -> Table:
             Text("达标 met" if met else "未达 missed", style="green" if met else "red"),
         )
     return table
+
+
+_KIND_MEANINGS = {
+    "new": "往年未见 nothing earlier",
+    "continuing": "延续上年总结所报工作 carries on last year's work",
+    "repeated": "往年计划已承诺 promised before",
+    "chronic": "往年已承诺且未兑现 promised before, not fulfilled",
+}
+
+
+def _kind(kind: str) -> Text:
+    return Text(f"● {history_label(kind)}", style=HISTORY_STYLES.get(kind) or "bold")
+
+
+def _versus(last: dict) -> Text:
+    """``目标 不少于500家 · 2023年 486家 · +14`` (red when the target is below last year's figure)."""
+    gap = last.get("gap")
+    text = Text(f"目标 {last.get('target', '')} · {last.get('period', '')}年 {last.get('last_actual', '')}")
+    if isinstance(gap, int | float):
+        sign = "+" if gap > 0 else "±" if gap == 0 else "−"
+        number = f"{abs(gap):g}"
+        text.append(f" · {sign}{number}", style="red" if gap < 0 else "green" if gap > 0 else "")
+        if gap < 0:
+            text.append(" 低于上年", style="red")
+    return text
+
+
+def _priors(priors: list[Prior], blind: bool) -> list[RenderableType]:
+    """Earlier statements, confirmed and suggested first, then by score; ``无`` when there is none."""
+    ordered = sorted(priors, key=lambda p: (p.state not in LINKED_STATES, -(p.score or 0.0), p.id))
+    return [_prior(p, blind) for p in ordered] or [Text("  无 none", style="dim")]
+
+
+def _prior(prior: Prior, blind: bool) -> Group:
+    """One earlier statement: state, score (hidden in blind mode), year, an earlier commitment's
+    current status and target change, then its text."""
+    head = Text.assemble(
+        "  ",
+        state_badge(prior.state),
+        " ",
+        score_text(prior.score, blind),
+        f"  {prior.period}年",
+    )
+    if prior.status is not None:
+        head.append("  ")
+        head.append(f"● {label(prior.status)}", style=STATUS_STYLES.get(prior.status, ""))
+    change = prior.target_change
+    if change:
+        word, style = DIRECTIONS.get(str(change.get("direction")), ("目标", ""))
+        head.append("  ")
+        head.append(word, style=style)
+        head.append(f" {change.get('from', '')} → {change.get('to', '')}")
+    return Group(head, Padding(Text(prior.text), (0, 0, 0, 4)))

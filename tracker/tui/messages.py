@@ -8,12 +8,12 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from tracker.errors import TrackerError
-from tracker.review.desk import Found, Step, Taken
+from tracker.review.desk import Found, HistoryBoard, Step, Taken
 from tracker.review.detail import CommitmentDetail
 from tracker.review.worklist import ReviewRow
 
 # A worker posts one of these (``post_message`` is thread-safe) and its handler runs on the UI thread.
-# RowsLoaded, Decided and WorkerFailed go to the app, which owns the rows; the app hands a Decided on to
+# RowsLoaded, HistoryLoaded, Decided and WorkerFailed go to the app, which owns the rows; the app hands a Decided on to
 # the screen that asked once the rows are fresh. DetailLoaded and AchievementsFound go straight to the
 # screen that asked. None bubble: each is meant for the one node it is posted to.
 
@@ -27,6 +27,14 @@ class RowsLoaded(Message, bubble=False):
     def __init__(self, rows: list[ReviewRow]) -> None:
         super().__init__()
         self.rows = rows
+
+
+class HistoryLoaded(Message, bubble=False):
+    """The history of the worklist, or of one agency's commitments (``board.agency``), read again."""
+
+    def __init__(self, board: HistoryBoard) -> None:
+        super().__init__()
+        self.board = board
 
 
 class DetailLoaded(Message, bubble=False):

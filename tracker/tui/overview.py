@@ -1,19 +1,34 @@
-"""The first screen: one row per agency and period with its commitments by status and the review's
-progress, and below it the statuses of the highlighted row by topic."""
+"""The first screen: one row per agency and period with its commitments by status, the review's progress
+and, where the terminal is wide enough, by history (新增, 延续, 再次承诺, 多年未兑现, 未再提及); below it the
+history of the highlighted row in words (at every width) and its statuses by topic."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from tracker.review.desk import HistoryBoard
+from tracker.review.history import Baseline
 from tracker.review.worklist import BlockSummary, summarize
 from tracker.statuses import STATUS_STYLES, STATUSES, label
-from tracker.tui.badges import legend, stacked_bar
+from tracker.tui.badges import (
+    HISTORY_KINDS,
+    HISTORY_SHORT,
+    HISTORY_STYLES,
+    baseline_text,
+    history_label,
+    legend,
+    stacked_bar,
+)
 from tracker.tui.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -21,6 +36,8 @@ if TYPE_CHECKING:
 
 ALL = "__all__"
 BAR_CELLS = 40  # width of the longest topic bar
+CELL_PADDING = 2  # a DataTable column's padding, both sides
+SCROLLBAR = 2  # the table's vertical scrollbar
 
 
 class OverviewScreen(Screen[None]):
@@ -34,8 +51,9 @@ class OverviewScreen(Screen[None]):
         super().__init__()
         self.blocks: list[BlockSummary] = []
         self._drawn = -1  # the app's rows_version last drawn
-        self._statuses: list[str] = []  # the status columns shown
+        self._layout: tuple[tuple[str, ...], bool] | None = None  # status columns shown, history shown
         self._cells: dict[str, tuple[object, ...]] = {}  # the cells shown, by row key
+        self._full: dict[str, tuple[object, ...]] = {}  # the same with the history columns
         self._shown: dict[str, Text] = {}  # what each Static shows, by selector
 
     @property
@@ -52,19 +70,22 @@ class OverviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.rows_changed()
 
-    def _columns(self, table: DataTable, statuses: list[str]) -> None:
-        """One column per status that occurs (seven would not fit 80 columns), in SPEC order."""
+    def _columns(self, table: DataTable, statuses: list[str], history: bool) -> None:
+        """One column per status that occurs (seven would not fit 80 columns), in SPEC order, then
+        one per history kind when they fit, then the review's progress."""
         table.clear(columns=True)
-        table.add_column("机构 agency", key="agency")
-        table.add_column("年度", key="period")
-        table.add_column("承诺", key="total")
-        for status in statuses:
-            table.add_column(Text(label(status), style=STATUS_STYLES[status]), key=status)
-        table.add_column("已审", key="decided")
+        for key, header in _headers(statuses, history):
+            table.add_column(header, key=key)
 
     def on_screen_resume(self) -> None:
         if self._drawn != self.tracker.rows_version:
             self.rows_changed()
+
+    def on_resize(self, _event: Resize) -> None:
+        if self._layout is not None and self._layout[1] != self._history_fits(
+            list(self._layout[0]), self._full
+        ):
+            self.rows_changed()  # the history columns come or go
 
     def rows_changed(self) -> None:
         """Redraw from the app's rows (called when they are loaded or a decision changed one)."""
@@ -77,17 +98,25 @@ class OverviewScreen(Screen[None]):
         cursor = table.cursor_row
         everything = _merge(self.blocks)
         statuses = [s for s in STATUSES if everything.by_status.get(s)]
+        board = self.tracker.history
         wanted = {
             key: (
                 Text(block.agency),  # a str would be read as markup: an agency can hold "[/]"
                 str(block.period) if block.period else "全部",
                 Text(str(block.total), justify="right"),
                 *(_count(block, status) for status in statuses),
+                *self._history_cells(block, board),
                 _progress(block),
             )
             for key, block in [(ALL, everything), *((f"{b.agency}|{b.period}", b) for b in self.blocks)]
         }
-        if statuses == self._statuses and list(wanted) == list(self._cells):
+        self._full = wanted
+        history = self._history_fits(statuses, wanted)
+        if not history:
+            end = 3 + len(statuses)  # the history cells come after the status counts
+            wanted = {key: cells[:end] + cells[end + len(HISTORY_KINDS) :] for key, cells in wanted.items()}
+        layout = (tuple(statuses), history)
+        if layout == self._layout and list(wanted) == list(self._cells):
             # Same rows and columns (a decision changed a count or two): update those cells only;
             # rebuilding a table of a few hundred agency-years costs tens of milliseconds.
             columns = list(table.columns)
@@ -96,9 +125,9 @@ class OverviewScreen(Screen[None]):
                     if cell != before:
                         table.update_cell(key, column, cell)
         else:
-            if statuses != self._statuses:
-                self._columns(table, statuses)
-                self._statuses = statuses
+            if layout != self._layout:
+                self._columns(table, statuses, history)
+                self._layout = layout
             else:
                 table.clear()
             for key, cells in wanted.items():
@@ -116,6 +145,35 @@ class OverviewScreen(Screen[None]):
             ),
         )
         self._chart()
+
+    def _history_fits(self, statuses: list[str], cells: dict[str, tuple[object, ...]]) -> bool:
+        """Whether the history columns are worth showing (some plan could be compared with something
+        earlier) and the table with them is no wider than the screen."""
+        board = self.tracker.history
+        if board is not None and not any(b.compared for b in board.baselines.values()):
+            return False
+        widths = [_width(header) for _key, header in _headers(statuses, True)]
+        for row in cells.values():
+            widths = [max(w, _width(cell)) for w, cell in zip(widths, row, strict=True)]
+        return sum(w + CELL_PADDING for w in widths) + SCROLLBAR <= self.size.width
+
+    def _history_cells(self, block: BlockSummary, board: HistoryBoard | None) -> list[Text]:
+        """The counts of ``block`` by history kind (``…`` while being read, ``—`` where nothing earlier
+        could be compared)."""
+        if board is None:
+            mark = "?" if self.tracker.history_failed else "…"
+            return [Text(mark, style="dim", justify="right") for _ in HISTORY_KINDS]
+        seen = _history_of(block, board, self.blocks)
+        cells = []
+        for kind in HISTORY_KINDS:
+            count = seen.counts.get(kind, 0)
+            if not (seen.dropped if kind == "dropped" else seen.compared):
+                cells.append(Text("—", style="dim", justify="right"))
+            elif not count:
+                cells.append(Text("·", style="dim", justify="right"))
+            else:
+                cells.append(Text(str(count), style=HISTORY_STYLES[kind], justify="right"))
+        return cells
 
     def _update(self, selector: str, content: Text) -> None:
         """Repaint a Static only when what it shows changed (each repaint lays the screen out again)."""
@@ -142,8 +200,10 @@ class OverviewScreen(Screen[None]):
             return
         widest = max((sum(c.values()) for c in block.by_topic.values()), default=1)
         scale = BAR_CELLS / max(widest, 1)
-        text = Text.assemble(
-            (f"按主题 by topic: {block.agency} {block.period or ''}  ", "bold"), legend(), "\n"
+        text = self._history_line(block)
+        text.append("\n")
+        text.append_text(
+            Text.assemble((f"按主题 by topic: {block.agency} {block.period or ''}  ", "bold"), legend(), "\n")
         )
         for topic, counts in sorted(block.by_topic.items(), key=lambda item: -sum(item[1].values())):
             text.append(f"{topic:　<6}"[:6] + f" {sum(counts.values()):>4} ")
@@ -151,6 +211,30 @@ class OverviewScreen(Screen[None]):
             text.append("\n")
         text.rstrip()
         self._update("#topic-chart", text)
+
+    def _history_line(self, block: BlockSummary) -> Text:
+        """``历年 history: 对照 2023年总结  新增 13 · 延续 19 · …`` for the highlighted row."""
+        text = Text.assemble(("历年 history: ", "bold"))
+        board = self.tracker.history
+        if board is None:
+            text.append(HISTORY_FAILED if self.tracker.history_failed else NO_HISTORY_YET, style="dim")
+            return text
+        seen = _history_of(block, board, self.blocks)
+        if not seen.compared:
+            text.append(baseline_text(Baseline()), style="dim")
+            return text
+        if block.period:
+            text.append(baseline_text(seen.baseline) + "  ", style="dim")
+        for index, kind in enumerate(HISTORY_KINDS):
+            if kind == "dropped" and not seen.dropped:
+                continue  # no plan of the year before to have dropped anything
+            count = seen.counts.get(kind, 0)
+            text.append(" · " if index else "")
+            text.append(history_label(kind), style=HISTORY_STYLES[kind] if count else "dim")
+            text.append(f" {count}")
+        if seen.counts.get("dropped") and block.period:
+            text.append(f"（{block.period - 1}年计划中未兑现、本年未再提及）", style="dim")
+        return text
 
     def action_open(self) -> None:
         block = self._selected()
@@ -163,6 +247,53 @@ class OverviewScreen(Screen[None]):
 
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_open()
+
+
+NO_HISTORY_YET = "读取中… loading"
+HISTORY_FAILED = "读取失败 cannot read the history (r 刷新 retry)"
+
+
+def _headers(statuses: list[str], history: bool) -> list[tuple[str, Text | str]]:
+    headers: list[tuple[str, Text | str]] = [("agency", "机构 agency"), ("period", "年度"), ("total", "承诺")]
+    headers += [(s, Text(label(s), style=STATUS_STYLES[s])) for s in statuses]
+    if history:
+        headers += [(f"history-{k}", Text(HISTORY_SHORT[k], style=HISTORY_STYLES[k])) for k in HISTORY_KINDS]
+    headers.append(("decided", "已审"))
+    return headers
+
+
+def _width(cell: object) -> int:
+    return cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A row's counts by history kind, whether its kinds and its dropped could be read at all (a plan
+    with nothing earlier, or no plan the year before), and what it was compared with."""
+
+    counts: Counter[str]
+    compared: bool
+    dropped: bool
+    baseline: Baseline
+
+
+def _history_of(block: BlockSummary, board: HistoryBoard, blocks: list[BlockSummary]) -> _Seen:
+    """The history of a row; for 全部 (period 0), the sums over the plans that could be compared."""
+    if block.period:
+        key = (block.agency, block.period)
+        baseline = board.baselines.get(key, Baseline())
+        counts = board.counts.get(key, Counter())
+        return _Seen(counts, baseline.compared, block.period - 1 in baseline.plans, baseline)
+    total: Counter[str] = Counter()
+    compared = dropped = False
+    for each in blocks:
+        key = (each.agency, each.period)
+        baseline = board.baselines.get(key, Baseline())
+        if baseline.compared:
+            total.update(board.counts.get(key, Counter()))
+            compared = True
+            dropped = dropped or each.period - 1 in baseline.plans
+    return _Seen(total, compared, dropped, Baseline())
 
 
 def _merge(blocks: list[BlockSummary]) -> BlockSummary:

@@ -21,20 +21,22 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tracker.review.desk import HistoryBoard
 from tracker.review.worklist import ReviewRow
-from tracker.tui.badges import score_text, status_badge
+from tracker.tui.badges import history_badge, score_text, status_badge
 
 #: Widths of the fixed columns; the commitment text takes what is left.
-FIXED = {"status": 12, "topic": 8, "section": 12, "score": 3, "reviewed": 2}
+FIXED = {"status": 12, "history": 4, "topic": 8, "section": 12, "score": 3, "reviewed": 2}
 HEADERS = {
     "status": "状态",
+    "history": "历年",
     "topic": "主题",
     "section": "章节",
     "text": "承诺 commitment",
     "score": "分",
     "reviewed": "审",
 }
-ORDER = ("status", "topic", "section", "text", "score", "reviewed")
+ORDER = ("status", "history", "topic", "section", "text", "score", "reviewed")
 MIN_TEXT = 12
 
 
@@ -78,13 +80,23 @@ class CommitmentTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.rows: Sequence[ReviewRow] = ()
         self.blind = False
+        self.history: HistoryBoard | None = None
 
     # -- content --------------------------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[ReviewRow], *, blind: bool, keep: str | None = None) -> None:
-        """Show ``rows``; the cursor stays on the commitment ``keep`` when it is still shown."""
+    def set_rows(
+        self,
+        rows: Sequence[ReviewRow],
+        *,
+        blind: bool,
+        keep: str | None = None,
+        history: HistoryBoard | None = None,
+    ) -> None:
+        """Show ``rows`` (with their history badges from ``history``, when read); the cursor stays on
+        the commitment ``keep`` when it is still shown."""
         self.rows = rows
         self.blind = blind
+        self.history = history
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         index = next((i for i, row in enumerate(rows) if row.id == keep), None) if keep else None
         self.cursor = min(index if index is not None else self.cursor, max(len(rows) - 1, 0))
@@ -184,12 +196,31 @@ class CommitmentTable(ScrollView, can_focus=True):
     def _header(self) -> dict[str, Text]:
         return {name: Text(HEADERS[name]) for name in ORDER}
 
+    def _history_badge(self, row: ReviewRow) -> Text:
+        board = self.history
+        if board is None:
+            return Text("")
+        return history_badge(kind_shown(board, row), row.id in board.dropped)
+
     def _cells(self, row: ReviewRow) -> dict[str, Text]:
         return {
             "status": status_badge(row.status, row.source, self.blind),
+            "history": self._history_badge(row),
             "topic": Text(row.topic),
             "section": Text(row.section.rsplit(" > ", 1)[-1]),
             "text": Text(row.text),
-            "score": score_text(row.best_score, self.blind),
+            # no candidate at all: nothing was scored (手动 is for a piece of evidence a reviewer linked)
+            "score": Text("—", style="dim", justify="right")
+            if row.best_score is None and not self.blind
+            else score_text(row.best_score, self.blind),
             "reviewed": Text("✓", style="green") if row.decided else Text(""),
         }
+
+
+def kind_shown(board: HistoryBoard, row: ReviewRow) -> str | None:
+    """The history kind of ``row`` as the screens show it: None when its plan had nothing earlier to
+    be compared with (its ``new`` would mean nothing)."""
+    baseline = board.baselines.get((row.agency, row.period))
+    if baseline is None or not baseline.compared:
+        return None
+    return board.kinds.get(row.id)

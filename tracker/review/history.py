@@ -1,0 +1,432 @@
+"""A commitment's history as everyone shows it: new, continuing, repeated or chronic, with what came
+before it, and the earlier commitments that were dropped (SPEC "History").
+
+The matcher stores the pairs (:mod:`tracker.match.history`); what they mean depends on the current
+status of the earlier commitments, which a reviewer may change at any time, so it is read here, at the
+moment it is shown. The JSON report, the other reports and the review UI all read history through here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from tracker.match.history import (
+    COUNTERPART_SCORE,
+    PRIOR_COMMITMENT,
+    PRIOR_EVIDENCE,
+    target_change,
+    target_vs_last_actual,
+)
+from tracker.match.pace import Report, pace
+from tracker.match.resolve import linked_achievements
+from tracker.review.status import StatusBook
+from tracker.statuses import LINKED_STATES
+from tracker.store.decision_log import reviewer_history, reviewer_links
+from tracker.store.models import Achievement, Commitment, HistoryCandidate
+from tracker.store.queries import candidates_for, in_chunks, rows_by_id
+
+#: History kinds, in the order reports list them, with the labels users read.
+KINDS = ("new", "continuing", "repeated", "chronic")
+KIND_LABELS = {"new": "新增", "continuing": "延续", "repeated": "再次承诺", "chronic": "多年未兑现"}
+DROPPED_LABEL = "未再提及"
+#: The relation a reviewer's decision on a drop names.
+DROPPED = "dropped"
+
+
+@dataclass(frozen=True)
+class Prior:
+    """One earlier statement shown for a commitment."""
+
+    id: str
+    text: str
+    period: int
+    score: float | None  # None: tied by a reviewer, not scored by the matcher
+    state: str  # candidate, suggested, confirmed or rejected
+    status: str | None = None  # an earlier commitment's current status
+    target_change: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """What came before one commitment."""
+
+    kind: str
+    prior_evidence: list[Prior] = field(default_factory=list)
+    prior_commitments: list[Prior] = field(default_factory=list)
+    target_vs_last_actual: list[dict[str, Any]] = field(default_factory=list)
+    pace: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The SPEC "History" object of the JSON report."""
+        return {
+            "kind": self.kind,
+            "prior_evidence": [
+                {"id": p.id, "text": p.text, "period": p.period, "score": p.score, "state": p.state}
+                for p in self.prior_evidence
+            ],
+            "prior_commitments": [
+                {
+                    "id": p.id,
+                    "text": p.text,
+                    "period": p.period,
+                    "status": p.status,
+                    "score": p.score,
+                    "state": p.state,
+                    "target_change": p.target_change,
+                }
+                for p in self.prior_commitments
+            ],
+            "target_vs_last_actual": self.target_vs_last_actual,
+            "pace": self.pace,
+        }
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A commitment of an agency's plan for one year that its plan for the next year no longer names."""
+
+    commitment: Commitment
+    status: str
+    state: str = "suggested"  # the matcher's listing, or a reviewer's confirmation
+
+    def as_dict(self) -> dict[str, Any]:
+        c = self.commitment
+        return {
+            "id": c.id,
+            "agency": c.agency,
+            "period": c.period,
+            "text": c.text,
+            "status": self.status,
+            "state": self.state,
+        }
+
+
+def _pairs(session: Session, column: Any, ids: Sequence[str]) -> list[HistoryCandidate]:
+    pairs: list[HistoryCandidate] = []
+    for chunk in in_chunks(list(dict.fromkeys(ids))):
+        query = select(HistoryCandidate).where(col(column).in_(chunk))
+        pairs.extend(session.exec(query.order_by(col(HistoryCandidate.rank))).all())
+    return pairs
+
+
+def histories(
+    session: Session, commitments: Sequence[Commitment], book: StatusBook | None = None
+) -> dict[str, History]:
+    """Commitment id -> its history (``new`` when nothing earlier was found); ``book``: the statuses,
+    when already read."""
+    pairs = _pairs(session, HistoryCandidate.commitment_id, [c.id for c in commitments])
+    earlier: dict[str, Commitment] = rows_by_id(
+        session, Commitment, {p.other_id for p in pairs if p.relation == PRIOR_COMMITMENT}
+    )
+    achievements: dict[str, Achievement] = rows_by_id(
+        session, Achievement, {p.other_id for p in pairs if p.relation == PRIOR_EVIDENCE}
+    )
+    decided = (
+        book.history_decisions(session, [c.id for c in commitments])
+        if book
+        else reviewer_history(session, [c.id for c in commitments])
+    )
+    stored = {(p.commitment_id, p.relation, p.other_id) for p in pairs}
+    # an earlier statement a reviewer tied to the commitment by hand, with no pair of the matcher's
+    by_hand = [key for key, state in decided.items() if state == "confirmed" and key not in stored and key[2]]
+    earlier.update(rows_by_id(session, Commitment, {o for _c, r, o in by_hand if r == PRIOR_COMMITMENT}))
+    achievements.update(rows_by_id(session, Achievement, {o for _c, r, o in by_hand if r == PRIOR_EVIDENCE}))
+    for cid, relation, other in by_hand:
+        statement = earlier.get(other) if relation == PRIOR_COMMITMENT else achievements.get(other)
+        if statement is not None:
+            pairs.append(_by_hand(cid, relation, other, statement.period))
+    book = book or StatusBook.read(session, list(earlier))  # only the statuses shown
+    by_commitment: dict[str, list[HistoryCandidate]] = {}
+    for pair in pairs:
+        by_commitment.setdefault(pair.commitment_id, []).append(pair)
+    paces = _paces(session, commitments, book)
+    return {
+        c.id: _history(
+            c, by_commitment.get(c.id, []), earlier, achievements, book, decided, paces.get(c.id, [])
+        )
+        for c in commitments
+    }
+
+
+def _by_hand(commitment_id: str, relation: str, other_id: str, period: int) -> HistoryCandidate:
+    """The pair of a reviewer's tie the matcher never scored (score -1: shown as none)."""
+    return HistoryCandidate(
+        commitment_id=commitment_id,
+        relation=relation,
+        other_id=other_id,
+        period=period,
+        rank=0,
+        score=-1.0,
+        state="candidate",
+    )
+
+
+def _paces(
+    session: Session, commitments: Sequence[Commitment], book: StatusBook
+) -> dict[str, list[dict[str, Any]]]:
+    """Commitment id -> its pace rows (:func:`tracker.match.pace.pace`), against the interim reports of
+    its year: the achievements linked to it (the links that count for its status), and those of its own
+    document's interim summary in its sentence or its section (a progress article states the work so far
+    beside the target for the year, and is never matched against its own targets)."""
+    dates = {pid: p.as_of for pid, p in book.interim.items() if p.as_of is not None}
+    if not dates:
+        return {}
+    decided = reviewer_links(session)
+    blocks = {(p.agency, p.period) for p in book.interim.values()}
+    by_hand = {cid for (cid, _aid), state in decided.items() if state == "confirmed"}
+    concerned = [c for c in commitments if (c.agency, c.period) in blocks or c.id in by_hand]
+    if not concerned:
+        return {}
+    ids = {c.id for c in concerned}
+    candidates = [x for found in candidates_for(session, sorted(ids)).values() for x in found]
+    linked = linked_achievements(candidates, {k: v for k, v in decided.items() if k[0] in ids})
+    rows: dict[str, Achievement] = rows_by_id(session, Achievement, {a for s in linked.values() for a in s})
+    own: dict[str, list[Achievement]] = {}
+    documents = sorted({c.document_id for c in concerned})
+    for chunk in in_chunks(documents):
+        for a in session.exec(select(Achievement).where(col(Achievement.document_id).in_(chunk))).all():
+            if a.part_id in dates:
+                own.setdefault(a.document_id, []).append(a)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for c in concerned:
+        mine = linked.get(c.id, set())
+        reports = [
+            Report(r.id, r.quantities, r.text, dates[r.part_id])
+            for aid in sorted(mine)
+            if (r := rows.get(aid)) is not None and r.part_id in dates
+        ]
+        reports += [
+            Report(a.id, a.quantities, a.text, dates[a.part_id], a.sentence == c.sentence)
+            for a in own.get(c.document_id, [])
+            if a.period == c.period
+            and a.id not in mine
+            and decided.get((c.id, a.id)) != "rejected"
+            and (a.sentence == c.sentence or a.section == c.section)
+        ]
+        if found := pace(c.targets, c.text, reports):
+            result[c.id] = found
+    return result
+
+
+def _history(
+    commitment: Commitment,
+    pairs: Sequence[HistoryCandidate],
+    earlier: dict[str, Commitment],
+    achievements: dict[str, Achievement],
+    book: StatusBook,
+    decided: Mapping[tuple[str, str, str], str],
+    paced: list[dict[str, Any]],
+) -> History:
+    def state(p: HistoryCandidate) -> str:
+        return decided.get((p.commitment_id, p.relation, p.other_id), p.state)
+
+    evidence = [
+        Prior(p.other_id, achievements[p.other_id].text, p.period, _score(p), state(p))
+        for p in pairs
+        if p.relation == PRIOR_EVIDENCE and p.other_id in achievements
+    ]
+    promised = sorted(
+        (
+            Prior(
+                p.other_id,
+                earlier[p.other_id].text,
+                p.period,
+                _score(p),
+                state(p),
+                book.of(earlier[p.other_id]).status,
+                target_change(
+                    commitment.targets, commitment.text, earlier[p.other_id].targets, earlier[p.other_id].text
+                ),
+            )
+            for p in pairs
+            if p.relation == PRIOR_COMMITMENT and p.other_id in earlier
+        ),
+        key=lambda p: (p.state != "confirmed", -(p.score or 0.0), p.id),
+    )
+    repeats = [p for p in promised if p.state in LINKED_STATES]
+    reported = [achievements[p.id] for p in evidence if p.state in LINKED_STATES]
+    kind = kind_of([p.status for p in repeats], bool(reported))
+    last = target_vs_last_actual(
+        commitment.targets, commitment.text, [(a.quantities, a.text, a.period) for a in reported]
+    )
+    return History(kind, evidence, promised, last, paced)
+
+
+def _score(pair: HistoryCandidate) -> float | None:
+    """The matcher's score, None for a pair only a reviewer made."""
+    return None if pair.score < 0 else pair.score
+
+
+def kind_of(repeated_statuses: Sequence[str | None], reported: bool) -> str:
+    """A commitment's kind from the current statuses of the earlier commitments that promised the same
+    (suggested prior commitments) and whether last year's summary reports work it carries on."""
+    if repeated_statuses:
+        return "chronic" if any(s != "fulfilled" for s in repeated_statuses) else "repeated"
+    return "continuing" if reported else "new"
+
+
+def history_kinds(
+    session: Session, commitments: Sequence[Commitment], book: StatusBook | None = None
+) -> dict[str, str]:
+    """Commitment id -> its kind, as :func:`histories` reads it, from the suggested pairs alone: what a
+    list or a count needs, without every candidate's text and the targets (ten times faster on 10,000
+    commitments)."""
+    ids = list(dict.fromkeys(c.id for c in commitments))
+    decided = reviewer_history(session, ids)
+    pairs: list[tuple[str, str, str]] = []
+    for chunk in in_chunks(ids):
+        query = select(HistoryCandidate.commitment_id, HistoryCandidate.relation, HistoryCandidate.other_id)
+        query = query.where(
+            col(HistoryCandidate.commitment_id).in_(chunk), HistoryCandidate.state == "suggested"
+        )
+        for commitment_id, relation, other in session.exec(query).all():
+            if decided.get((commitment_id, relation, other)) != "rejected":
+                pairs.append((commitment_id, relation, other))
+    # what a reviewer confirmed counts as a suggestion does (a drop is not a pair of this commitment)
+    known = set(pairs)
+    pairs += [key for key, state in decided.items() if state == "confirmed" and key[2] and key not in known]
+    earlier: dict[str, Commitment] = rows_by_id(
+        session, Commitment, {other for _c, relation, other in pairs if relation == PRIOR_COMMITMENT}
+    )
+    stored = _stored_ids(session, {other for _c, relation, other in pairs if relation == PRIOR_EVIDENCE})
+    book = book or StatusBook.read(session, list(earlier))
+    repeats: dict[str, list[str]] = {}
+    reported: set[str] = set()
+    for commitment_id, relation, other in pairs:
+        if relation == PRIOR_COMMITMENT and other in earlier:
+            repeats.setdefault(commitment_id, []).append(book.of(earlier[other]).status)
+        elif relation == PRIOR_EVIDENCE and other in stored:
+            reported.add(commitment_id)
+    return {c.id: kind_of(repeats.get(c.id, []), c.id in reported) for c in commitments}
+
+
+def _stored_ids(session: Session, ids: set[str]) -> set[str]:
+    """Those of the achievement ids ``ids`` that are stored."""
+    found: set[str] = set()
+    for chunk in in_chunks(sorted(ids)):
+        found.update(session.exec(select(Achievement.id).where(col(Achievement.id).in_(chunk))).all())
+    return found
+
+
+#: A next year's plan is looked in only when it holds at least this many commitments, and at least
+#: ``NEXT_PLAN_SHARE`` of the year's: the next year's targets a summary names in a sentence are no plan.
+NEXT_PLAN_SIZE = 2
+NEXT_PLAN_SHARE = 0.25
+
+
+def _is_next_plan(next_size: int, size: int) -> bool:
+    return next_size >= max(NEXT_PLAN_SIZE, NEXT_PLAN_SHARE * size)
+
+
+def dropped(
+    session: Session,
+    commitments: Sequence[Commitment],
+    book: StatusBook | None = None,
+    *,
+    period: int | None = None,
+    topic: str | None = None,
+) -> list[Dropped]:
+    """The commitments not fulfilled that the same agency's plan for the next year, when there is one,
+    no longer names: no commitment of it is their counterpart (``COUNTERPART_SCORE``). For review,
+    never a verdict: a commitment folded into another in new words may be listed.
+
+    Args:
+        commitments: every commitment of the agencies concerned, all years (the plans of the next
+            years are looked for among them).
+        period, topic: list only the dropped commitments of this year's plan, or of this topic.
+    """
+    book = book or StatusBook.read(session)
+    sizes = Counter((c.agency, c.period) for c in commitments)
+    eligible = [
+        c
+        for c in commitments
+        if _is_next_plan(sizes[(c.agency, c.period + 1)], sizes[(c.agency, c.period)])
+        and (period is None or c.period == period)
+        and (topic is None or c.topic == topic)
+    ]
+    if not eligible:
+        return []
+    successors: set[str] = set()
+    for chunk in in_chunks([c.id for c in eligible]):
+        query = select(HistoryCandidate.other_id).where(
+            col(HistoryCandidate.other_id).in_(chunk),
+            HistoryCandidate.relation == PRIOR_COMMITMENT,
+            col(HistoryCandidate.score) >= COUNTERPART_SCORE,
+        )
+        successors.update(session.exec(query).all())
+    decided = book.history_decisions(session, [c.id for c in eligible])
+    result = []
+    for c in eligible:
+        verdict = decided.get((c.id, DROPPED, ""))
+        status = book.of(c).status
+        listed = c.id not in successors and status != "fulfilled"
+        if verdict == "confirmed" or (listed and verdict is None):
+            result.append(Dropped(c, status, verdict or "suggested"))
+    return result
+
+
+def history_counts(session: Session, commitments: Sequence[Commitment]) -> Counter[tuple[str, int, str]]:
+    """(agency, period, kind) -> commitments of that plan, and (agency, period, "dropped") -> the
+    commitments of the plan for the year before that this plan no longer names."""
+    book = StatusBook.read(session)
+    return count_histories(
+        commitments, history_kinds(session, commitments, book), dropped(session, commitments, book)
+    )
+
+
+def count_histories(
+    commitments: Sequence[Commitment], kinds: dict[str, str], gone: Sequence[Dropped]
+) -> Counter[tuple[str, int, str]]:
+    """:func:`history_counts` of kinds (commitment id -> kind) and dropped commitments already read:
+    each dropped commitment counts for the plan of the year after it (the plan that no longer names
+    it)."""
+    counts: Counter[tuple[str, int, str]] = Counter()
+    for c in commitments:
+        counts[(c.agency, c.period, kinds[c.id])] += 1
+    for d in gone:
+        counts[(d.commitment.agency, d.commitment.period + 1, "dropped")] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What one plan's history could be looked for in: its agency's achievements of the year before
+    (``summary``, that year, when any is stored) and its agency's earlier plans (``plans``, their
+    years). With neither, every commitment of the plan reads ``new`` for want of anything to compare."""
+
+    summary: int | None = None
+    plans: tuple[int, ...] = ()
+
+    @property
+    def compared(self) -> bool:
+        return self.summary is not None or bool(self.plans)
+
+
+def baselines(session: Session, agency: str | None = None) -> dict[tuple[str, int], Baseline]:
+    """(agency, period) of every plan (or of ``agency``'s) -> what its history was looked for in."""
+    plans = select(Commitment.agency, Commitment.period).distinct()
+    reported = select(Achievement.agency, Achievement.period).distinct()
+    if agency is not None:
+        plans = plans.where(Commitment.agency == agency)
+        reported = reported.where(Achievement.agency == agency)
+    planned: dict[str, list[int]] = {}
+    for name, period in session.exec(plans).all():
+        planned.setdefault(name, []).append(period)
+    summaries = set(session.exec(reported).all())
+    return {
+        (name, period): Baseline(
+            period - 1 if (name, period - 1) in summaries else None,
+            tuple(sorted(p for p in periods if p < period)),
+        )
+        for name, periods in planned.items()
+        for period in periods
+    }
