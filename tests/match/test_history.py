@@ -259,3 +259,22 @@ def test_next_years_targets_in_a_summary_are_no_plan_to_drop_against(tmp_path, e
         commitments = list_commitments(session)
         assert {c.period for c in commitments} == {2023, 2024}  # the sentence is a commitment of 2024
         assert dropped(session, commitments) == []
+
+
+def test_tracker_match_says_what_came_before(runner, db_url, tmp_path, engine):
+    from tracker.cli.main import cli
+
+    paths = [
+        _write(tmp_path, "plan2023.txt", "2023年工作计划", PLAN_2023),
+        _write(tmp_path, "summary2023.txt", "2023年工作总结", SUMMARY_2023),
+        _write(tmp_path, "plan2024.txt", "2024年工作计划", PLAN_2024),
+    ]
+    assert not load_paths(engine, paths).errors
+    result = runner.invoke(cli, ["--db", db_url, "match"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "历年 history: 延续 0, 再次承诺 1, 多年未兑现 1, 未再提及 1 (tracker report: 历年对比)"
+        in result.output
+    )
+    one_year = runner.invoke(cli, ["--db", db_url, "match", "--period", "2023"])
+    assert "历年 history: 延续 0, 再次承诺 0, 多年未兑现 0, 未再提及 0" in one_year.output

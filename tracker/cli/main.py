@@ -201,14 +201,26 @@ def match(ctx: click.Context, scorer: str, agency: str | None, period: int | Non
       tracker match --no-learn              # the shipped link decision, whatever was reviewed
     """
     engine = open_engine(ctx, must_exist=True)
-    _match_with_progress(
-        engine,
-        Console(highlight=False, soft_wrap=True),
-        scorer,
-        agency=agency,
-        period=period,
-        learn=not no_learn,
-    )
+    console = Console(highlight=False, soft_wrap=True)
+    _match_with_progress(engine, console, scorer, agency=agency, period=period, learn=not no_learn)
+    if scorer == DEFAULT_SCORER:
+        console.print(_history_line(engine, agency, period), markup=False)
+
+
+def _history_line(engine: Engine, agency: str | None, period: int | None) -> str:
+    """``历年 history: 延续 19, 再次承诺 0, 多年未兑现 0, 未再提及 0`` for the commitments matched."""
+    from tracker.review.history import KIND_LABELS, history_counts
+    from tracker.review.status import list_commitments
+
+    with read_session(engine) as session:
+        counts = history_counts(session, list_commitments(session, agency=agency))
+    total: dict[str, int] = {}
+    for (_agency, year, kind), n in counts.items():
+        if period is None or year == period:
+            total[kind] = total.get(kind, 0) + n
+    kinds = [(KIND_LABELS[k], total.get(k, 0)) for k in ("continuing", "repeated", "chronic")]
+    kinds.append(("未再提及", total.get("dropped", 0)))
+    return "历年 history: " + ", ".join(f"{name} {n}" for name, n in kinds) + " (tracker report: 历年对比)"
 
 
 def _match_with_progress(
