@@ -4,6 +4,7 @@ beside last year's (SPEC "History")."""
 from __future__ import annotations
 
 import pytest
+from years import PLAN_2023, SUMMARY_2023, write_document, write_years
 
 from tracker.review.history import dropped, histories, history_counts
 from tracker.review.matching import match_database
@@ -11,26 +12,10 @@ from tracker.store.documents import load_paths
 from tracker.store.engine import read_session
 from tracker.store.queries import list_commitments
 
-PLAN_2023 = ["建成长者饭堂不少于100个", "推进婚俗改革试点", "开展殡葬领域突出问题专项整治"]
-SUMMARY_2023 = ["全年建成长者饭堂120个", "召开全市民政工作会议"]
-PLAN_2024 = ["建成长者饭堂不少于200个", "推进婚俗改革试点", "开展慈善文化进校园活动"]
-
-
-def _write(folder, name: str, heading: str, statements: list[str]) -> str:
-    path = folder / name
-    path.write_text(
-        f"广州市民政局{heading}\n一、民政工作\n" + "。\n".join(statements) + "。\n", encoding="utf-8"
-    )
-    return str(path)
-
 
 @pytest.fixture
 def years(tmp_path, engine):
-    paths = [
-        _write(tmp_path, "plan2023.txt", "2023年工作计划", PLAN_2023),
-        _write(tmp_path, "summary2023.txt", "2023年工作总结", SUMMARY_2023),
-        _write(tmp_path, "plan2024.txt", "2024年工作计划", PLAN_2024),
-    ]
+    paths = write_years(tmp_path)
     assert not load_paths(engine, paths).errors
     match_database(engine)
     with read_session(engine) as session:
@@ -154,11 +139,7 @@ def reviewed_years(tmp_path, engine):
     from tracker.review.decisions import decide_history
     from tracker.store.engine import write_session
 
-    paths = [
-        _write(tmp_path, "plan2023.txt", "2023年工作计划", PLAN_2023),
-        _write(tmp_path, "summary2023.txt", "2023年工作总结", SUMMARY_2023),
-        _write(tmp_path, "plan2024.txt", "2024年工作计划", PLAN_2024),
-    ]
+    paths = write_years(tmp_path)
     assert not load_paths(engine, paths).errors
     match_database(engine)
     ids = _ids(engine)
@@ -248,8 +229,8 @@ def test_next_years_targets_in_a_summary_are_no_plan_to_drop_against(tmp_path, e
     """A summary's closing sentence of next year's targets is read as a one-line plan: the year's plan
     is not compared with it, so nothing is listed as dropped."""
     paths = [
-        _write(tmp_path, "plan2023.txt", "2023年工作计划", PLAN_2023),
-        _write(
+        write_document(tmp_path, "plan2023.txt", "2023年工作计划", PLAN_2023),
+        write_document(
             tmp_path, "summary2023.txt", "2023年工作总结", [*SUMMARY_2023, "2024年将建成长者饭堂不少于300个"]
         ),
     ]
@@ -264,11 +245,7 @@ def test_next_years_targets_in_a_summary_are_no_plan_to_drop_against(tmp_path, e
 def test_tracker_match_says_what_came_before(runner, db_url, tmp_path, engine):
     from tracker.cli.main import cli
 
-    paths = [
-        _write(tmp_path, "plan2023.txt", "2023年工作计划", PLAN_2023),
-        _write(tmp_path, "summary2023.txt", "2023年工作总结", SUMMARY_2023),
-        _write(tmp_path, "plan2024.txt", "2024年工作计划", PLAN_2024),
-    ]
+    paths = write_years(tmp_path)
     assert not load_paths(engine, paths).errors
     result = runner.invoke(cli, ["--db", db_url, "match"])
     assert result.exit_code == 0, result.output

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from conftest import SEED_NAMES, SEEDS
+from years import AGENCY, write_document
 
 from tracker.match.pace import Report, elapsed, is_interim, pace, verdict
 from tracker.match.status import auto_status
@@ -18,7 +19,6 @@ from tracker.store.documents import load_paths
 from tracker.store.engine import read_session
 from tracker.store.queries import list_commitments
 
-AGENCY = "广州市民政局"
 PLAN = [
     "建成长者饭堂不少于200个",
     "新增养老床位1000张",
@@ -37,13 +37,6 @@ HALF_YEAR = [
 YEAR_END = ["全年建成长者饭堂210个", "全年新增养老床位900张"]
 
 
-def _write(folder, name: str, heading: str, statements: list[str], extra: str = "") -> str:
-    path = folder / name
-    body = f"{AGENCY}{heading}\n{extra}一、民政工作\n" + "。\n".join(statements) + "。\n"
-    path.write_text(body, encoding="utf-8")
-    return str(path)
-
-
 def _by_text(session) -> dict[str, object]:
     return {c.text: c for c in list_commitments(session)}
 
@@ -51,8 +44,8 @@ def _by_text(session) -> dict[str, object]:
 @pytest.fixture
 def half_year(tmp_path, engine):
     paths = [
-        _write(tmp_path, "plan2024.txt", "2024年工作计划", PLAN),
-        _write(tmp_path, "half2024.txt", "2024年上半年工作总结", HALF_YEAR),
+        write_document(tmp_path, "plan2024.txt", "2024年工作计划", PLAN),
+        write_document(tmp_path, "half2024.txt", "2024年上半年工作总结", HALF_YEAR),
     ]
     assert not load_paths(engine, paths).errors
     match_database(engine)
@@ -135,7 +128,7 @@ def test_pace_against_the_share_of_the_year_gone(half_year):
 
 
 def test_the_years_summary_decides_once_it_comes(half_year, tmp_path):
-    path = _write(tmp_path, "summary2024.txt", "2024年工作总结", YEAR_END)
+    path = write_document(tmp_path, "summary2024.txt", "2024年工作总结", YEAR_END)
     assert not load_paths(half_year, [path]).errors
     match_database(half_year)
     with read_session(half_year) as session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
+from years import AGENCY, write_years
 
 from tracker.review import decisions
 from tracker.review.desk import ReviewDesk
@@ -17,26 +18,12 @@ from tracker.store.engine import read_session, write_session
 from tracker.store.models import Achievement
 from tracker.store.queries import list_commitments
 
-AGENCY = "广州市民政局"
-PLAN_2023 = ["建成长者饭堂不少于100个", "推进婚俗改革试点", "开展殡葬领域突出问题专项整治"]
-SUMMARY_2023 = ["全年建成长者饭堂120个", "召开全市民政工作会议"]
-PLAN_2024 = ["建成长者饭堂不少于200个", "推进婚俗改革试点", "开展慈善文化进校园活动"]
 ESC = "\x1b"
-
-
-def _write(folder, name: str, heading: str, statements: list[str]) -> str:
-    path = folder / name
-    path.write_text(f"{AGENCY}{heading}\n一、民政工作\n" + "。\n".join(statements) + "。\n", encoding="utf-8")
-    return str(path)
 
 
 @pytest.fixture
 def ids(tmp_path, engine) -> dict[tuple[int, str], str]:
-    paths = [
-        _write(tmp_path, "plan2023.txt", "2023年工作计划", PLAN_2023),
-        _write(tmp_path, "summary2023.txt", "2023年工作总结", SUMMARY_2023),
-        _write(tmp_path, "plan2024.txt", "2024年工作计划", PLAN_2024),
-    ]
+    paths = write_years(tmp_path)
     assert not load_paths(engine, paths).errors
     match_database(engine)
     with read_session(engine) as session:

@@ -11,6 +11,7 @@ import pytest
 from pilot import open_detail, settle
 from rich.console import Console
 from textual.widgets import DataTable, ListView, Select, Static
+from years import AGENCY, write_years
 
 from tracker.review.history import histories, history_counts
 from tracker.review.matching import match_database
@@ -19,28 +20,13 @@ from tracker.store.engine import make_engine, read_session
 from tracker.store.queries import list_commitments
 from tracker.tui.app import HISTORY_DELAY, TrackerApp
 
-AGENCY = "广州市民政局"
-PLAN_2023 = ["建成长者饭堂不少于100个", "推进婚俗改革试点", "开展殡葬领域突出问题专项整治"]
-SUMMARY_2023 = ["全年建成长者饭堂120个", "召开全市民政工作会议"]
-PLAN_2024 = ["建成长者饭堂不少于200个", "推进婚俗改革试点", "开展慈善文化进校园活动"]
-
-
-def _write(folder: Path, name: str, heading: str, statements: list[str]) -> str:
-    path = folder / name
-    path.write_text(f"{AGENCY}{heading}\n一、民政工作\n" + "。\n".join(statements) + "。\n", encoding="utf-8")
-    return str(path)
-
 
 @pytest.fixture
 def years_db(tmp_path) -> Path:
     """Two plans and the summary between them: repeated, chronic, new and dropped all occur."""
     path = tmp_path / "years.db"
     engine = make_engine(f"sqlite:///{path}")
-    paths = [
-        _write(tmp_path, "plan2023.txt", "2023年工作计划", PLAN_2023),
-        _write(tmp_path, "summary2023.txt", "2023年工作总结", SUMMARY_2023),
-        _write(tmp_path, "plan2024.txt", "2024年工作计划", PLAN_2024),
-    ]
+    paths = write_years(tmp_path)
     assert not load_paths(engine, paths).errors
     match_database(engine)
     engine.dispose()
