@@ -11,14 +11,14 @@ most specific terms, and from the figures and units of both statements.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from tracker.match.context import ContextScorer, Item, ScoreParts
-from tracker.match.terms import compound_parts
+from tracker.match.link import KeyTermCheck
 
 #: The commitment's most specific terms a key-term feature looks for (``ContextScorer.key_terms``).
 KEY_TERMS = 3
@@ -97,50 +97,6 @@ def candidate_pairs(scores: np.ndarray, count: int = POOL) -> tuple[np.ndarray, 
     rows = np.broadcast_to(np.arange(scores.shape[0])[:, None], columns.shape)
     kept = ordered > 0
     return rows[kept].astype(int), columns[kept].astype(int)
-
-
-class KeyTermCheck:
-    """Whether an achievement mentions one of a commitment's most specific terms (or a word of one:
-    "综合监管" by "…协同监管模式"), in its own clause, or in its sentence or section title."""
-
-    def __init__(
-        self,
-        commitments: Sequence[Item],
-        achievements: Sequence[Item],
-        key_terms: Callable[[str], list[str]],
-    ) -> None:
-        self.commitments, self.achievements, self.key_terms = commitments, achievements, key_terms
-        sentences: dict[tuple[str, int], str] = {}
-        for a in achievements:
-            key = (a.document, a.sentence)
-            sentences[key] = sentences.get(key, "") + a.normalized
-        self._sentences = sentences
-        self._forms: dict[int, tuple[str, ...]] = {}
-        self._contexts: dict[int, str] = {}
-
-    def forms(self, row: int) -> tuple[str, ...]:
-        """The commitment's key terms and the words they are made of, each once."""
-        if row not in self._forms:
-            terms = self.key_terms(self.commitments[row].normalized)
-            self._forms[row] = tuple(
-                dict.fromkeys(f for term in terms for f in (term, *compound_parts(term)))
-            )
-        return self._forms[row]
-
-    def context(self, column: int) -> str:
-        if column not in self._contexts:
-            a = self.achievements[column]
-            self._contexts[column] = (
-                # a line break between them: no term is found across the sentence's end and the title
-                self._sentences[(a.document, a.sentence)] + "\n" + a.section.rsplit(" > ", 1)[-1]
-            )
-        return self._contexts[column]
-
-    def own(self, row: int, column: int) -> bool:
-        return any(map(self.achievements[column].normalized.__contains__, self.forms(row)))
-
-    def in_context(self, row: int, column: int) -> bool:
-        return any(map(self.context(column).__contains__, self.forms(row)))
 
 
 class BlockFeatures:

@@ -75,6 +75,50 @@ class Placed(Protocol):
     def document(self) -> str: ...
 
 
+class KeyTermCheck:
+    """Whether an achievement mentions one of a commitment's most specific terms (or a word of one:
+    "综合监管" by "…协同监管模式"), in its own clause, or in its sentence or section title."""
+
+    def __init__(
+        self,
+        commitments: Sequence[Placed],
+        achievements: Sequence[Placed],
+        key_terms: Callable[[str], list[str]],
+    ) -> None:
+        self.commitments, self.achievements, self.key_terms = commitments, achievements, key_terms
+        sentences: dict[tuple[str, int], str] = {}
+        for a in achievements:
+            key = (a.document, a.sentence)
+            sentences[key] = sentences.get(key, "") + a.normalized
+        self._sentences = sentences
+        self._forms: dict[int, tuple[str, ...]] = {}
+        self._contexts: dict[int, str] = {}
+
+    def forms(self, row: int) -> tuple[str, ...]:
+        """The commitment's key terms and the words they are made of, each once."""
+        if row not in self._forms:
+            terms = self.key_terms(self.commitments[row].normalized)
+            self._forms[row] = tuple(
+                dict.fromkeys(f for term in terms for f in (term, *compound_parts(term)))
+            )
+        return self._forms[row]
+
+    def context(self, column: int) -> str:
+        if column not in self._contexts:
+            a = self.achievements[column]
+            self._contexts[column] = (
+                # a line break between them: no term is found across the sentence's end and the title
+                self._sentences[(a.document, a.sentence)] + "\n" + a.section.rsplit(" > ", 1)[-1]
+            )
+        return self._contexts[column]
+
+    def own(self, row: int, column: int) -> bool:
+        return any(map(self.achievements[column].normalized.__contains__, self.forms(row)))
+
+    def in_context(self, row: int, column: int) -> bool:
+        return any(map(self.context(column).__contains__, self.forms(row)))
+
+
 def keep_key_term_links(
     links: np.ndarray,
     commitments: Sequence[Placed],
@@ -85,20 +129,8 @@ def keep_key_term_links(
     commitment's most specific terms (``key_terms`` of its text), or a word of one ("综合监管" by
     "…协同监管模式"): evidence has to mention what sets the commitment apart. Checked on the links
     only, not on every pair."""
-    sentences: dict[tuple[str, int], str] = {}
-    for a in achievements:
-        key = (a.document, a.sentence)
-        sentences[key] = sentences.get(key, "") + a.normalized
-    contexts: dict[int, str] = {}
-    forms: dict[int, list[str]] = {}
+    check = KeyTermCheck(commitments, achievements, key_terms)
     kept = links.copy()
     for row, column in zip(*np.nonzero(links), strict=True):
-        if row not in forms:
-            terms = key_terms(commitments[row].normalized)
-            forms[row] = [form for term in terms for form in (term, *compound_parts(term))]
-        if column not in contexts:
-            a = achievements[column]
-            # a line break between them: a term is never found across the sentence's end and the title
-            contexts[column] = sentences[(a.document, a.sentence)] + "\n" + a.section.rsplit(" > ", 1)[-1]
-        kept[row, column] = any(form in contexts[column] for form in forms[row])
+        kept[row, column] = check.in_context(int(row), int(column))
     return kept
