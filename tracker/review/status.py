@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 from tracker.match.pace import is_interim
 from tracker.match.resolve import StatusView, automatic_statuses, linked_achievements, resolve_status
 from tracker.match.results import StatusResult
-from tracker.statuses import HISTORY_ACTIONS, HISTORY_STATE
+from tracker.statuses import HISTORY_ACTIONS
 from tracker.store import queries
-from tracker.store.decision_log import live_decisions, reviewer_history, reviewer_links
+from tracker.store.decision_log import history_states, live_decisions, reviewer_history, reviewer_links
 from tracker.store.matches import save_statuses
 from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
 from tracker.store.queries import (
@@ -51,14 +51,9 @@ class StatusBook:
         complete = ids is None or len(set(ids)) > queries.CHUNK
         history: dict[tuple[str, str, str], str] = {}
         if complete:
-            reviewed: dict[str, str] = {}
-            for d in live_decisions(session, ("status", *HISTORY_ACTIONS)):  # one read of the log
-                if d.action == "status":
-                    reviewed[d.commitment_id] = d.value or ""
-                else:
-                    history[(d.commitment_id, d.value or "", d.achievement_id or "")] = HISTORY_STATE[
-                        d.action
-                    ]
+            decisions = live_decisions(session, ("status", *HISTORY_ACTIONS))  # one read of the log
+            reviewed = {d.commitment_id: d.value or "" for d in decisions if d.action == "status"}
+            history = history_states(decisions)
         else:
             wanted = sorted(set(ids or ()))
             query = query.where(col(CommitmentStatus.commitment_id).in_(wanted))

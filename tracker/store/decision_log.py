@@ -8,7 +8,7 @@ matcher's output is :mod:`tracker.match.resolve`; writing them from a key press 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, or_
@@ -152,9 +152,15 @@ def reviewer_history(
 ) -> dict[tuple[str, str, str], str]:
     """(commitment, relation, earlier statement or "" for a drop) -> ``confirmed`` or ``rejected``: the
     reviewers' history decisions in force (the latest live one on each)."""
+    return history_states(live_decisions(session, HISTORY_ACTIONS, commitment_ids))
+
+
+def history_states(decisions: Iterable[Decision]) -> dict[tuple[str, str, str], str]:
+    """:func:`reviewer_history` of live history decisions already read, oldest first."""
     return {
         (d.commitment_id, d.value or "", d.achievement_id or ""): HISTORY_STATE[d.action]
-        for d in live_decisions(session, HISTORY_ACTIONS, commitment_ids)
+        for d in decisions
+        if d.action in HISTORY_ACTIONS
     }
 
 
