@@ -19,7 +19,7 @@ commitments were dropped depend on statuses a reviewer may still change, so they
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,7 +154,7 @@ def _ranked(
     rows: np.ndarray,
     columns: np.ndarray,
     scores: np.ndarray,
-    suggests: Any,
+    suggests: Callable[[float], bool],
 ) -> list[HistoryPair]:
     """Each commitment's first ``HISTORY_TOP_K`` pairs by score, and every suggested one."""
     result: list[HistoryPair] = []
