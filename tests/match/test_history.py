@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from years import PLAN_2023, SUMMARY_2023, write_document, write_years
 
+from tracker.ingest.quantities import quantities_in
+from tracker.match.history import target_change, target_vs_last_actual
 from tracker.review.history import dropped, histories, history_counts
 from tracker.review.matching import match_database
 from tracker.store.documents import load_paths
@@ -255,3 +257,28 @@ def test_tracker_match_says_what_came_before(runner, db_url, tmp_path, engine):
     )
     one_year = runner.invoke(cli, ["--db", db_url, "match", "--period", "2023"])
     assert "历年 history: 延续 0, 再次承诺 0, 多年未兑现 0, 未再提及 0" in one_year.output
+
+
+@pytest.mark.parametrize(
+    ("plan", "summary"),
+    [
+        ("全年新增养老床位不少于209张，新增护理型床位280张", "新增养老床位200张、护理型床位270张"),
+        ("培育社会组织209个、社工站280个", "培育社会组织200个、社工站270个"),
+    ],
+)
+def test_a_plan_of_last_years_shape_is_compared_figure_by_figure(plan, summary):
+    """Two targets against last year's two figures of the same things: the first with the first, not both
+    with the larger one (which would read 209 as a target cut from 270)."""
+    targets, reported = _quantities(plan), _quantities(summary)
+    assert [
+        (v["target"], v["last_actual"], v["gap"])
+        for v in target_vs_last_actual(targets, plan, [(reported, summary, 2023)])
+    ] == [
+        (targets[0]["text"], reported[0]["text"], 9),
+        (targets[1]["text"], reported[1]["text"], 10),
+    ]
+    assert target_change(targets, plan, reported, summary)["direction"] == "up"
+
+
+def _quantities(text: str) -> list[dict]:
+    return [vars(q) for q in quantities_in(text)]

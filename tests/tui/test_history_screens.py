@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pilot import open_detail, settle
 from rich.console import Console
+from sqlmodel import col, select
 from textual.widgets import DataTable, ListView, Select, Static
 from years import AGENCY, write_years
 
@@ -17,6 +18,7 @@ from tracker.review.history import histories, history_counts
 from tracker.review.matching import match_database
 from tracker.store.documents import load_paths
 from tracker.store.engine import make_engine, read_session
+from tracker.store.models import Decision
 from tracker.store.queries import list_commitments
 from tracker.tui.app import HISTORY_DELAY, TrackerApp
 
@@ -41,6 +43,13 @@ def _text(widget: Static) -> str:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(widget.content)
     return console.export_text()
+
+
+def _pane(screen) -> str:
+    """The detail's history pane as text, its lines one after another."""
+    return "\n".join(
+        _text(item.query_one(Static)) for item in screen.query_one("#history-pane", ListView).children
+    )
 
 
 def _columns(table: DataTable) -> list[str]:
@@ -167,7 +176,7 @@ async def test_the_detail_of_a_continuing_commitment_shows_last_years_work(revie
         assert f"历年 ● 延续 · 上年成效 {len(reported)} 条" in line
         pane = screen.query_one("#history-pane")
         assert pane.display and screen.query_one("#evidence").display  # side by side when wide
-        shown = _text(screen.query_one("#history", Static))
+        shown = _pane(screen)
         assert "类别 ● 延续" in shown and "上年成效 2023年" in shown
         assert reported[0].text in shown.replace("\n", "").replace(" ", "")
         assert f"建议 {reported[0].score:.0f}  2023年" in shown  # suggested first, score and year
@@ -182,7 +191,7 @@ async def test_the_detail_shows_earlier_commitments_their_status_and_the_target_
         await settle(pilot)
         await pilot.press("enter")  # 建成长者饭堂不少于200个
         await settle(pilot)
-        shown = _text(app.screen.query_one("#history", Static))
+        shown = _pane(app.screen)
         assert "类别 ● 再次承诺" in shown
         assert "目标 不少于200个 · 2023年 120个 · +80" in shown
         assert re.search(r"建议 \d+  2023年  ● 已兑现  目标上调 不少于100个 → 不少于200个", shown)
@@ -197,12 +206,12 @@ async def test_blind_review_hides_the_history_scores_but_not_the_earlier_texts(y
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        shown = _text(app.screen.query_one("#history", Static))
+        shown = _pane(app.screen)
         assert "建议 ··  2023年  ● 已兑现  目标上调 不少于100个 → 不少于200个" in shown
         assert not re.search(r"(建议|候选) \d", shown) and "全年建成长者饭堂120个" in shown
         await pilot.press("b")
         await settle(pilot)
-        assert re.search(r"建议 \d+  2023年  ● 已兑现", _text(app.screen.query_one("#history", Static)))
+        assert re.search(r"建议 \d+  2023年  ● 已兑现", _pane(app.screen))
 
 
 async def test_on_a_narrow_terminal_h_shows_the_history_in_place_of_the_evidence(review_db):
@@ -216,13 +225,75 @@ async def test_on_a_narrow_terminal_h_shows_the_history_in_place_of_the_evidence
         await settle(pilot)
         assert screen.query_one("#history-pane").display
         assert not screen.query_one("#evidence-side").display
-        await pilot.press("a")  # the evidence is hidden: nothing is confirmed unseen
+        first = _pane(screen).split("上年成效", 1)[1]
+        await pilot.press("x")  # the history is what is shown: x rejects its highlighted line, not evidence
         await settle(pilot)
-        assert [n.message for n in app._notifications][-1].startswith("正在显示历年")
-        assert screen.query_one("#evidence", ListView).index == 0
+        with read_session(app.desk.engine) as session:
+            log = session.exec(select(Decision).order_by(col(Decision.id))).all()
+        assert [(d.action, d.value) for d in log] == [("history_reject", "prior_evidence")]
+        assert screen.query_one("#evidence", ListView).index == 0  # the evidence was not touched
+        assert (
+            "否决" in _pane(screen).split("上年成效", 1)[1] and first != _pane(screen).split("上年成效", 1)[1]
+        )
+        await pilot.press("u")
+        await settle(pilot)
+        assert _pane(screen).split("上年成效", 1)[1] == first  # undone
         await pilot.press("h", "a")
         await settle(pilot)
         assert screen.query_one("#evidence", ListView).index == 1  # confirmed, on to the next
+
+
+async def test_tab_moves_to_the_history_where_a_and_x_decide_and_the_overview_counts_follow(years_db):
+    app = _app(years_db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        assert _row(app.screen.query_one("#blocks", DataTable), AGENCY, 2024)["未再"] == "1"
+        await pilot.press("down", "enter")  # 广州市民政局 2023
+        await settle(pilot)
+        screen = app.screen
+        row = next(i for i, r in enumerate(screen.shown) if "殡葬" in r.text)
+        for _ in range(row):
+            await pilot.press("j")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        pane = screen.query_one("#history-pane", ListView)
+        await pilot.press("tab")
+        assert screen.focused is pane
+        line = _text(pane.children[pane.index].query_one(Static))
+        assert "2024年计划未再提及" in line and "建议" in line  # the cursor starts on the drop
+        await pilot.press("x")  # not dropped: it was folded into other work
+        await settle(pilot)
+        assert "否决" in _pane(screen) and "2024年计划未再提及" in _pane(screen)  # still shown, rejected
+        assert screen.focused is pane
+        await pilot.pause(HISTORY_DELAY + 0.2)
+        await settle(pilot)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert _row(app.screen.query_one("#blocks", DataTable), AGENCY, 2024)["未再"] == "·"
+        await pilot.press("down", "down", "enter")  # 广州市民政局 2024
+        await settle(pilot)
+        screen = app.screen
+        row = next(i for i, r in enumerate(screen.shown) if r.text == "推进婚俗改革试点")
+        for _ in range(row):
+            await pilot.press("j")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "类别 ● 多年未兑现" in _pane(app.screen)
+        await pilot.press("tab")
+        pane = app.screen.query_one("#history-pane", ListView)
+        assert app.screen.focused is pane and pane.index == len(pane.children) - 1  # on the earlier promise
+        assert "推进婚俗改革试点" in _text(pane.highlighted_child.query_one(Static))
+        await pilot.press("x")  # the 2023 commitment is another thing: this one is new
+        await settle(pilot)
+        shown = _pane(app.screen)
+        assert "类别 ● 新增" in shown and re.search(r"否决 \d+  2023年  ● 未见佐证", shown)  # kept, rejected
+        with read_session(app.desk.engine) as session:
+            log = session.exec(select(Decision).order_by(col(Decision.id))).all()
+        assert [(d.action, d.value) for d in log] == [
+            ("history_reject", "dropped"),
+            ("history_reject", "prior_commitment"),
+        ]
 
 
 async def test_a_status_set_on_an_earlier_plan_changes_the_later_plans_history(years_db):
@@ -263,4 +334,4 @@ async def test_a_history_that_cannot_be_read_is_said_and_the_rest_works(review_d
         assert "历年 读取失败" in _text(app.screen.query_one("#list-title", Static))
         await pilot.press("enter")  # the detail reads its own history
         await settle(pilot)
-        assert "类别 ● " in _text(app.screen.query_one("#history", Static))
+        assert "类别 ● " in _pane(app.screen)

@@ -189,7 +189,9 @@ def target_change(
     """A commitment's target (``targets`` read in ``text``) beside an earlier commitment's target for the
     same thing: from, to and the direction (``up``, ``down``, ``same``); None when they set no
     comparable target."""
-    compared = compare_targets(targets, earlier_targets, commitment_text=text, evidence_text=earlier_text)
+    compared = compare_targets(
+        targets, earlier_targets, commitment_text=text, evidence_text=earlier_text, in_order=True
+    )
     if not compared:
         return None
     first = compared[0]
@@ -209,7 +211,7 @@ def target_vs_last_actual(
     result = []
     for quantities, evidence_text, period in reported:
         for compared in compare_targets(
-            targets, quantities, commitment_text=text, evidence_text=evidence_text
+            targets, quantities, commitment_text=text, evidence_text=evidence_text, in_order=True
         ):
             gap = compared["target_quantity"] - compared["actual_quantity"]
             result.append(

@@ -213,13 +213,22 @@ def compare_targets(
     *,
     commitment_text: str = "",
     evidence_text: str = "",
+    in_order: bool = False,
 ) -> list[dict]:
     """Each target beside the best reported figure of the same thing (none found: not compared).
 
     ``commitment_text`` and ``evidence_text`` are the statements the quantities were read from, when
     known: they tell what is counted (the words after the number, 每人每月, a count of 镇街).
+    ``in_order``: two statements of the same shape are compared figure by figure (a plan's 养老床位209张、
+    护理型床位280张 against last year's 200张、270张: 209 with 200, 280 with 270), when the targets and the
+    figures of the same things are as many and pair up in order; else each target takes the best figure.
     """
-    return _compare(_targets(targets, commitment_text), _figures(evidence_text, evidence_quantities))
+    wanted, figures = _targets(targets, commitment_text), _figures(evidence_text, evidence_quantities)
+    if in_order:
+        alike = [f for f in figures if any(_same_thing(t, f) for t in wanted)]
+        if len(alike) == len(wanted) > 1 and all(map(_same_thing, wanted, alike)):
+            return [c for t, f in zip(wanted, alike, strict=True) if (c := _comparison(t, [f])) is not None]
+    return _compare(wanted, figures)
 
 
 def running_totals(targets: Sequence[dict[str, Any]], commitment_text: str = "") -> list[dict[str, Any]]:

@@ -30,19 +30,22 @@ from tracker.review.history import (
 )
 from tracker.review.status import StatusBook
 from tracker.review.worklist import ReviewRow, load_rows
+from tracker.statuses import HISTORY_ACTIONS
 from tracker.store.engine import read_session, write_session
 from tracker.store.models import Achievement, Commitment, Decision
 from tracker.store.queries import list_commitments
 from tracker.textnorm import each_string, shown
 
 #: What a step may ask for.
-STEP_KINDS = ("confirm", "reject", "link", "status", "note", "undo")
+STEP_KINDS = ("confirm", "reject", "link", "status", "note", "undo", *HISTORY_ACTIONS)
 
 
 @dataclass(frozen=True)
 class Step:
     """One decision as a key asks for it: ``kind`` on ``commitment`` (and ``achievement`` for a pair),
-    ``value`` a status id or a note's text. An undo names nothing: it takes back the reviewer's latest."""
+    ``value`` a status id or a note's text. An undo names nothing: it takes back the reviewer's latest.
+    A history decision (``history_confirm``, ``history_reject``) has the relation as ``value`` and the
+    earlier statement as ``achievement`` (none for a drop)."""
 
     kind: str
     commitment: str = ""
@@ -185,6 +188,11 @@ class ReviewDesk:
             return decisions.add_note(session, step.commitment, step.value, reviewer=reviewer)
         if step.kind == "undo":
             return decisions.undo_last(session, reviewer=reviewer)
+        if step.kind in HISTORY_ACTIONS:
+            earlier = step.achievement or None
+            return decisions.decide_history(
+                session, step.kind, step.commitment, step.value, earlier, reviewer=reviewer
+            )
         raise UsageError(f"unknown review step {step.kind!r}", "use one of " + ", ".join(STEP_KINDS))
 
 

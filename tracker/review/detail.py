@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker.review.evidence import Evidence, evidence_for
-from tracker.review.history import Baseline, History, baselines, dropped, histories
+from tracker.review.history import Baseline, Dropped, History, baselines, dropped, histories
 from tracker.review.worklist import ReviewRow, load_rows
 from tracker.statuses import PART_KIND_LABELS
 from tracker.store.decision_log import live_decisions
@@ -70,6 +70,8 @@ class CommitmentDetail:
     baseline: Baseline = field(default_factory=Baseline)
     #: The year of the agency's next plan when that plan no longer names this commitment (未再提及).
     dropped_in: int | None = None
+    #: Whether that drop is the matcher's suggestion, or confirmed or rejected by a reviewer.
+    dropped_state: str | None = None
 
 
 def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None:
@@ -88,6 +90,7 @@ def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None
     ]
     history = histories(session, [commitment])[commitment.id]
     baseline = baselines(session, commitment.agency).get((commitment.agency, commitment.period), Baseline())
+    gone = _dropped(session, commitment)
     return CommitmentDetail(
         row=rows[0],
         commitment=commitment,
@@ -98,12 +101,14 @@ def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None
         notes=notes,
         history=history,
         baseline=baseline,
-        dropped_in=_dropped_in(session, commitment),
+        dropped_in=None if gone is None else commitment.period + 1,
+        dropped_state=None if gone is None else gone.state,
     )
 
 
-def _dropped_in(session: Session, commitment: Commitment) -> int | None:
-    """The next year when the agency's plan for it exists and no longer names ``commitment``."""
+def _dropped(session: Session, commitment: Commitment) -> Dropped | None:
+    """``commitment`` as dropped when the agency's plan for the next year exists and no longer names it
+    (also when a reviewer rejected that: the detail shows the rejection)."""
     both = session.exec(
         select(Commitment).where(
             Commitment.agency == commitment.agency,
@@ -111,8 +116,8 @@ def _dropped_in(session: Session, commitment: Commitment) -> int | None:
         )
     ).all()
     # both years' plans whole: whether the next one is a plan at all depends on its size
-    listed = dropped(session, list(both), period=commitment.period)
-    return commitment.period + 1 if any(d.commitment.id == commitment.id for d in listed) else None
+    listed = dropped(session, list(both), period=commitment.period, rejected_too=True)
+    return next((d for d in listed if d.commitment.id == commitment.id), None)
 
 
 def find_achievements(

@@ -334,6 +334,7 @@ def dropped(
     *,
     period: int | None = None,
     topic: str | None = None,
+    rejected_too: bool = False,
 ) -> list[Dropped]:
     """The commitments not fulfilled that the same agency's plan for the next year, when there is one,
     no longer names: no commitment of it is their counterpart (``COUNTERPART_SCORE``). For review,
@@ -343,6 +344,8 @@ def dropped(
         commitments: every commitment of the agencies concerned, all years (the plans of the next
             years are looked for among them).
         period, topic: list only the dropped commitments of this year's plan, or of this topic.
+        rejected_too: list also those a reviewer said were not dropped (state ``rejected``), as the
+            detail shows them for a reviewer to change their mind.
     """
     book = book or StatusBook.read(session)
     sizes = Counter((c.agency, c.period) for c in commitments)
@@ -369,7 +372,7 @@ def dropped(
         verdict = decided.get((c.id, DROPPED, ""))
         status = book.of(c).status
         listed = c.id not in successors and status != "fulfilled"
-        if verdict == "confirmed" or (listed and verdict is None):
+        if verdict == "confirmed" or (listed and (verdict is None or rejected_too)):
             result.append(Dropped(c, status, verdict or "suggested"))
     return result
 

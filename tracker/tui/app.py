@@ -22,6 +22,7 @@ from textual.timer import Timer
 
 from tracker.review.desk import HistoryBoard, ReviewDesk, Step
 from tracker.review.worklist import ReviewRow, refreshed
+from tracker.statuses import HISTORY_ACTIONS
 from tracker.tui.messages import (
     AchievementsFound,
     Decided,
@@ -150,12 +151,12 @@ class TrackerApp(App[None]):
         self.rows_version += 1
         self._broadcast()
 
-    def _history_may_change(self, rows: list[ReviewRow]) -> None:
+    def _history_may_change(self, rows: list[ReviewRow], any_year: bool = False) -> None:
         """A decision changed these rows' statuses (as they were before it): when a later plan of their
-        agency exists, whose chronic or repeated and dropped depend on them, read the agency's history
-        again once the reviewer pauses."""
+        agency exists, whose chronic or repeated and dropped depend on them (or ``any_year``: the decision
+        was on their history), read the agency's history again once the reviewer pauses."""
         for row in rows:
-            if self._latest_plan.get(row.agency, row.period) > row.period:
+            if any_year or self._latest_plan.get(row.agency, row.period) > row.period:
                 self._history_stale[row.agency] = row.id
         if self._history_stale:
             if self._history_timer is not None:
@@ -248,6 +249,9 @@ class TrackerApp(App[None]):
         self.rows = refreshed(self.rows, message.rows)
         self.rows_version += 1
         self._history_may_change(changed)
+        if message.step.kind in HISTORY_ACTIONS or message.step.kind == "undo":
+            # a history decision (or the undo of one) changes its agency's kinds and drops, whatever the year
+            self._history_may_change(message.rows, any_year=True)
         if message.step.kind == "undo" and message.touched is None:
             self.notify("没有可撤销的决定 nothing to undo", timeout=3)
         if message.done and message.touched:
@@ -298,6 +302,12 @@ class TrackerApp(App[None]):
 
     def add_note(self, cid: str, text: str, reply_to: MessagePump) -> None:
         self.decide(Step("note", cid, value=text), reply_to, "备注已存 note saved")
+
+    def decide_history(
+        self, action: str, cid: str, relation: str, earlier: str | None, reply_to: MessagePump
+    ) -> None:
+        """Confirm or reject (``action``, one of HISTORY_ACTIONS) one history relation of ``cid``."""
+        self.decide(Step(action, cid, earlier or "", relation), reply_to)
 
     def undo(self, reply_to: MessagePump) -> None:
         self.decide(Step("undo"), reply_to, "已撤销 undone")

@@ -4,11 +4,14 @@
 and moves to the next undecided commitment; ``u`` takes back the last decision, wherever it was.
 
 The commitment's history across years (SPEC "History") is one line under it and, in full, a pane
-beside the evidence on a wide terminal, or in the evidence's place on a narrow one (``h``).
+beside the evidence on a wide terminal, or in the evidence's place on a narrow one (``h``). Tab moves
+between the evidence and the history; there ``a``/``x`` confirm or reject the highlighted continuation,
+repetition or drop, with the same log and undo as the evidence.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from rich.console import Group, RenderableType
@@ -18,13 +21,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.events import Resize
+from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widgets import Header, ListItem, ListView, Static
 
 from tracker.review.detail import CommitmentDetail, EvidenceView
-from tracker.review.history import Prior
-from tracker.statuses import LINKED_STATES, STATUS_STYLES, STATUSES, label
+from tracker.review.history import DROPPED, PRIOR_COMMITMENT, PRIOR_EVIDENCE, Prior
+from tracker.statuses import HISTORY_ACTIONS, LINKED_STATES, STATUS_STYLES, STATUSES, label
 from tracker.tui.badges import (
     HISTORY_STYLES,
     baseline_text,
@@ -59,6 +62,15 @@ class DetailScreen(Screen[None]):
         Binding("l", "link", "关联", tooltip="link another achievement of the agency", id="link"),
         Binding("u", "undo", "撤销", tooltip="undo your last decision (repeatable)", id="undo"),
         Binding("h", "history", "历年", tooltip="show / hide the history across years", id="history"),
+        Binding(
+            "tab",
+            "switch_pane",
+            "切换佐证/历年",
+            key_display="Tab",
+            tooltip="move between the evidence and the history (a / x decide there)",
+            show=False,
+            id="switch-pane",
+        ),
         Binding("j,down", "down", "下一条", tooltip="next evidence", show=False, id="next-evidence"),
         Binding("k,up", "up", "上一条", tooltip="previous evidence", show=False, id="previous-evidence"),
         Binding(
@@ -103,6 +115,9 @@ class DetailScreen(Screen[None]):
         self._last_action = ""  # said on the first line after a status moved on to the next commitment
         self._history_open: bool | None = None  # None: as the width has it (open when wide)
         self._drawn_history: tuple[object, ...] = ()
+        self._history_targets: list[HistoryTarget | None] = []  # per pane line: what a/x decide there
+        self._on_history = False  # the keys act on the history pane (when it is open beside the evidence)
+        self._history_keep: HistoryTarget | None = None  # the line decided last: the cursor goes past it
 
     @property
     def tracker(self) -> TrackerApp:
@@ -120,8 +135,7 @@ class DetailScreen(Screen[None]):
             with Vertical(id="evidence-side"):
                 yield Static("", id="evidence-title")
                 yield ListView(id="evidence")
-            with VerticalScroll(id="history-pane", can_focus=False):
-                yield Static("", id="history")
+            yield ListView(id="history-pane")
         yield KeyBar()
 
     def target(self, ids: list[str], index: int) -> None:
@@ -129,6 +143,7 @@ class DetailScreen(Screen[None]):
         self.ids, self.index = list(ids), index
         self._last_action = ""
         if self.is_mounted:
+            self._focus_pane(self.history_only)  # a commitment opened from the list starts on its evidence
             self.reload_detail()
 
     def on_mount(self) -> None:
@@ -151,11 +166,35 @@ class DetailScreen(Screen[None]):
         """The history pane is shown in place of the evidence (a narrow terminal)."""
         return self.history_open and not self.wide
 
+    @property
+    def history_active(self) -> bool:
+        """The keys act on the history pane (it was moved to, or it is all that is shown)."""
+        return self.history_only or (self.history_open and self._on_history)
+
+    @property
+    def _history_list(self) -> ListView:
+        return self.query_one("#history-pane", ListView)
+
     def _lay_out(self) -> None:
         self.set_class(self.wide, "-wide")
         self.set_class(self.history_open, "-history")
-        if self.history_only:
-            self.query_one("#history-pane", VerticalScroll).scroll_home(animate=False)
+        self._focus_pane(self.history_active)
+        self._draw_commitment()  # its history line says "h 详情" when the pane is hidden
+
+    def _focus_pane(self, history: bool) -> None:
+        """Put the keys on the history pane or the evidence. Which one is kept here, not read from the
+        focus: Textual moves the focus after the key that asked, and the next key must already go there."""
+        self._on_history = history
+        wanted = self._history_list if history else self.query_one("#evidence", ListView)
+        if self.focused is not wanted:
+            wanted.focus()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """A click (or Textual's own focus moves) puts the keys where the focus went."""
+        if event.widget is self._history_list:
+            self._on_history = True
+        elif event.widget is self.query_one("#evidence", ListView):
+            self._on_history = False
 
     def on_resize(self, _event: Resize) -> None:
         self._lay_out()
@@ -165,6 +204,15 @@ class DetailScreen(Screen[None]):
         self._lay_out()
         self._drawn_key = ()  # the hint under the commitment changes
         self._draw_commitment()
+
+    def action_switch_pane(self) -> None:
+        """Tab: from the evidence to the history and back (opening the history when it is hidden)."""
+        if not self.history_open or self.history_only:
+            self.action_history()
+            if self.history_open:
+                self._focus_pane(True)
+            return
+        self._focus_pane(not self._on_history)
 
     def _evidence_hidden(self) -> bool:
         """A key about the evidence while the history hides it: say so instead of acting unseen."""
@@ -208,8 +256,7 @@ class DetailScreen(Screen[None]):
             wanted = min(highlight or 0, len(detail.evidence) - 1)
             if evidence.index != wanted:
                 evidence.index = wanted
-        if self.focused is not evidence:
-            evidence.focus()
+        self._focus_pane(self.history_active)
         self._draw_commitment()
         self._draw_history()
         count = len(detail.evidence)
@@ -261,6 +308,8 @@ class DetailScreen(Screen[None]):
             tuple(detail.notes),
             self._last_action,
             self.history_open,
+            detail.history,
+            detail.dropped_state,
         )
         if key == self._drawn_key:
             return
@@ -320,45 +369,48 @@ class DetailScreen(Screen[None]):
         return text
 
     def _draw_history(self) -> None:
-        """The history pane: the kind, targets against last year's figures, the prior-year achievements
-        (suggested first) and the earlier commitments with their status and target change."""
+        """The history pane: the kind, the drop, targets against last year's figures, the prior-year
+        achievements and the earlier commitments with their status and target change. The drop and
+        each earlier statement are lines the cursor stops on (a/x decide them); the rest are headings."""
         detail = self.detail
         if detail is None:
             return
         blind = self.tracker.blind
-        key = (detail.row.id, detail.history, detail.baseline, detail.dropped_in, blind)
+        key = (detail.row.id, detail.history, detail.baseline, detail.dropped_in, detail.dropped_state, blind)
         if key == self._drawn_history:
             return
-        if self._drawn_history[:1] != key[:1]:
-            self.query_one("#history-pane", VerticalScroll).scroll_home(animate=False)  # another one
+        another = self._drawn_history[:1] != key[:1]
         self._drawn_history = key
-        history = detail.history
-        lines: list[RenderableType] = [
-            Text.assemble(("历年 history  ", "bold"), (baseline_text(detail.baseline), "dim"))
-        ]
-        if history is not None and detail.baseline.compared:
-            lines.append(
-                Text.assemble("类别 ", _kind(history.kind), (f"  {_KIND_MEANINGS[history.kind]}", "dim"))
-            )
-        if detail.dropped_in is not None:
-            lines.append(
-                Text(
-                    f"{detail.dropped_in}年计划未再提及 not named again in the {detail.dropped_in} plan",
-                    style=HISTORY_STYLES["dropped"],
-                )
-            )
-        if history is not None and history.target_vs_last_actual:
-            lines.append(Text("\n目标对比上年 target vs last year", style="bold"))
-            lines += [Text.assemble("  ", _versus(last)) for last in history.target_vs_last_actual]
-        if history is not None and detail.baseline.summary is not None:
-            lines.append(
-                Text(f"\n上年成效 {detail.baseline.summary}年 prior-year achievements", style="bold")
-            )
-            lines += _priors(history.prior_evidence, blind)
-        if history is not None and detail.baseline.plans:
-            lines.append(Text("\n往年承诺 earlier commitments", style="bold"))
-            lines += _priors(history.prior_commitments, blind)
-        self.query_one("#history", Static).update(Group(*lines))
+        lines = _history_lines(detail, blind)
+        pane = self._history_list
+        before = (
+            self._history_targets[pane.index] if pane.index is not None and self._history_targets else None
+        )
+        self._history_targets = [target for _line, target in lines]
+        pane.clear()
+        pane.extend(
+            ListItem(Static(line), disabled=target is None, classes="" if target else "heading")
+            for line, target in lines
+        )
+        wanted = (
+            None
+            if another
+            else _after(self._history_targets, self._history_keep or before, self._history_keep is not None)
+        )
+        self._history_keep = None
+        pane.index = wanted if wanted is not None else _first_target(self._history_targets)
+        if another:
+            pane.scroll_home(animate=False)
+
+    def _decide_history(self, action: str) -> None:
+        pane = self._history_list
+        if self.detail is None or pane.index is None or pane.index >= len(self._history_targets):
+            return
+        target = self._history_targets[pane.index]
+        if target is None:
+            return
+        self._history_keep = target
+        self.tracker.decide_history(action, self.commitment_id, target.relation, target.earlier, self)
 
     def _evidence_text(self, rank: int, item: EvidenceView) -> Text:
         e = item.evidence
@@ -383,6 +435,8 @@ class DetailScreen(Screen[None]):
         if kind in ("confirm", "reject"):
             keep = (self.query_one("#evidence", ListView).index or 0) + 1  # on to the next evidence
             self.show(detail, keep=keep)
+        elif kind in HISTORY_ACTIONS:
+            self.show(detail)  # the history pane's cursor moves past the line decided
         elif kind == "status":
             self._after_status(message.step.value, detail)
         elif kind == "undo":
@@ -391,14 +445,16 @@ class DetailScreen(Screen[None]):
             self.show(detail)
 
     def action_confirm(self) -> None:
-        if self._evidence_hidden():
+        if self.history_active:
+            self._decide_history("history_confirm")
             return
         selected = self._selected()
         if selected is not None:
             self.tracker.confirm(self.commitment_id, selected.id, self)
 
     def action_reject(self) -> None:
-        if self._evidence_hidden():
+        if self.history_active:
+            self._decide_history("history_reject")
             return
         selected = self._selected()
         if selected is not None:
@@ -472,16 +528,14 @@ class DetailScreen(Screen[None]):
     # -- moving ---------------------------------------------------------------------------------------
 
     def action_down(self) -> None:
-        if self.history_only:
-            self.query_one("#history-pane", VerticalScroll).scroll_down(animate=False)
-        else:
-            self.query_one("#evidence", ListView).action_cursor_down()
+        (
+            self._history_list if self.history_active else self.query_one("#evidence", ListView)
+        ).action_cursor_down()
 
     def action_up(self) -> None:
-        if self.history_only:
-            self.query_one("#history-pane", VerticalScroll).scroll_up(animate=False)
-        else:
-            self.query_one("#evidence", ListView).action_cursor_up()
+        (
+            self._history_list if self.history_active else self.query_one("#evidence", ListView)
+        ).action_cursor_up()
 
     def action_next_undecided(self) -> None:
         if not self._go_undecided(+1):
@@ -512,6 +566,64 @@ class DetailScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+@dataclass(frozen=True)
+class HistoryTarget:
+    """What a line of the history pane lets a reviewer decide: a relation and the earlier statement
+    (none for a drop)."""
+
+    relation: str
+    earlier: str | None = None
+
+
+def _history_lines(
+    detail: CommitmentDetail, blind: bool
+) -> list[tuple[RenderableType, HistoryTarget | None]]:
+    """The history pane's lines, each with what a/x decide on it (None: a heading)."""
+    history = detail.history
+    head = Text.assemble(("历年 history  ", "bold"), (baseline_text(detail.baseline), "dim"))
+    lines: list[tuple[RenderableType, HistoryTarget | None]] = [(head, None)]
+    if history is not None and detail.baseline.compared:
+        lines.append(
+            (Text.assemble("类别 ", _kind(history.kind), (f"  {_KIND_MEANINGS[history.kind]}", "dim")), None)
+        )
+    if detail.dropped_in is not None:
+        year = detail.dropped_in
+        drop = Text.assemble(
+            state_badge(detail.dropped_state or "suggested"),
+            " ",
+            (f"{year}年计划未再提及 not named again in the {year} plan", HISTORY_STYLES["dropped"]),
+        )
+        lines.append((drop, HistoryTarget(DROPPED)))
+    if history is not None and history.target_vs_last_actual:
+        lines.append((Text("\n目标对比上年 target vs last year", style="bold"), None))
+        lines += [(Text.assemble("  ", _versus(last)), None) for last in history.target_vs_last_actual]
+    if history is not None and detail.baseline.summary is not None:
+        title = Text(f"\n上年成效 {detail.baseline.summary}年 prior-year achievements", style="bold")
+        lines.append((title, None))
+        lines += _priors(history.prior_evidence, PRIOR_EVIDENCE, blind)
+    if history is not None and detail.baseline.plans:
+        lines.append((Text("\n往年承诺 earlier commitments", style="bold"), None))
+        lines += _priors(history.prior_commitments, PRIOR_COMMITMENT, blind)
+    if any(target is not None for _line, target in lines):
+        head.append("  ·  Tab 选中 · a 确认 x 否决 confirm / reject", style="dim")
+    return lines
+
+
+def _first_target(targets: list[HistoryTarget | None]) -> int | None:
+    return next((i for i, target in enumerate(targets) if target is not None), None)
+
+
+def _after(targets: list[HistoryTarget | None], target: HistoryTarget | None, past: bool) -> int | None:
+    """The line of ``target`` (or, ``past``, the next decidable line after it: on after a decision)."""
+    if target is None or target not in targets:
+        return None
+    index = targets.index(target)
+    if not past:
+        return index
+    following = next((i for i in range(index + 1, len(targets)) if targets[i] is not None), None)
+    return following if following is not None else index
 
 
 def _target(target: dict) -> str:
@@ -559,10 +671,16 @@ def _versus(last: dict) -> Text:
     return text
 
 
-def _priors(priors: list[Prior], blind: bool) -> list[RenderableType]:
-    """Earlier statements, confirmed and suggested first, then by score; ``无`` when there is none."""
-    ordered = sorted(priors, key=lambda p: (p.state not in LINKED_STATES, -(p.score or 0.0), p.id))
-    return [_prior(p, blind) for p in ordered] or [Text("  无 none", style="dim")]
+def _priors(
+    priors: list[Prior], relation: str, blind: bool
+) -> list[tuple[RenderableType, HistoryTarget | None]]:
+    """Earlier statements, a reviewer's own ties first, then by score (an order a decision does not
+    change, so the cursor moves on to the next one); ``无`` when there is none."""
+    ordered = sorted(priors, key=lambda p: (p.score is not None, -(p.score or 0.0), p.id))
+    lines: list[tuple[RenderableType, HistoryTarget | None]] = [
+        (_prior(p, blind), HistoryTarget(relation, p.id)) for p in ordered
+    ]
+    return lines or [(Text("  无 none", style="dim"), None)]
 
 
 def _prior(prior: Prior, blind: bool) -> Group:
