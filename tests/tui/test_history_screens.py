@@ -52,6 +52,21 @@ def _pane(screen) -> str:
     )
 
 
+async def _open(pilot, block_row: int, text: str) -> None:
+    """From the overview, open block ``block_row`` and in it the commitment reading ``text``."""
+    await pilot.press(*["down"] * block_row, "enter")
+    await settle(pilot)
+    row = next(i for i, r in enumerate(pilot.app.screen.shown) if r.text == text)
+    await pilot.press(*["j"] * row, "enter")
+    await settle(pilot)
+
+
+def _log(app: TrackerApp) -> list[tuple[str, str | None]]:
+    """The decision log: each decision's action and value, in order."""
+    with read_session(app.desk.engine) as session:
+        return [(d.action, d.value) for d in session.exec(select(Decision).order_by(col(Decision.id)))]
+
+
 def _columns(table: DataTable) -> list[str]:
     return [str(column.label) for column in table.columns.values()]
 
@@ -228,9 +243,7 @@ async def test_on_a_narrow_terminal_h_shows_the_history_in_place_of_the_evidence
         first = _pane(screen).split("上年成效", 1)[1]
         await pilot.press("x")  # the history is what is shown: x rejects its highlighted line, not evidence
         await settle(pilot)
-        with read_session(app.desk.engine) as session:
-            log = session.exec(select(Decision).order_by(col(Decision.id))).all()
-        assert [(d.action, d.value) for d in log] == [("history_reject", "prior_evidence")]
+        assert _log(app) == [("history_reject", "prior_evidence")]
         assert screen.query_one("#evidence", ListView).index == 0  # the evidence was not touched
         assert (
             "否决" in _pane(screen).split("上年成效", 1)[1] and first != _pane(screen).split("上年成效", 1)[1]
@@ -248,14 +261,7 @@ async def test_tab_moves_to_the_history_where_a_and_x_decide_and_the_overview_co
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
         assert _row(app.screen.query_one("#blocks", DataTable), AGENCY, 2024)["未再"] == "1"
-        await pilot.press("down", "enter")  # 广州市民政局 2023
-        await settle(pilot)
-        screen = app.screen
-        row = next(i for i, r in enumerate(screen.shown) if "殡葬" in r.text)
-        for _ in range(row):
-            await pilot.press("j")
-        await pilot.press("enter")
-        await settle(pilot)
+        await _open(pilot, 1, "开展殡葬领域突出问题专项整治")  # 广州市民政局 2023
         screen = app.screen
         pane = screen.query_one("#history-pane", ListView)
         await pilot.press("tab")
@@ -271,14 +277,7 @@ async def test_tab_moves_to_the_history_where_a_and_x_decide_and_the_overview_co
         await pilot.press("escape", "escape")
         await settle(pilot)
         assert _row(app.screen.query_one("#blocks", DataTable), AGENCY, 2024)["未再"] == "·"
-        await pilot.press("down", "down", "enter")  # 广州市民政局 2024
-        await settle(pilot)
-        screen = app.screen
-        row = next(i for i, r in enumerate(screen.shown) if r.text == "推进婚俗改革试点")
-        for _ in range(row):
-            await pilot.press("j")
-        await pilot.press("enter")
-        await settle(pilot)
+        await _open(pilot, 2, "推进婚俗改革试点")  # 广州市民政局 2024
         assert "类别 ● 多年未兑现" in _pane(app.screen)
         await pilot.press("tab")
         pane = app.screen.query_one("#history-pane", ListView)
@@ -288,9 +287,7 @@ async def test_tab_moves_to_the_history_where_a_and_x_decide_and_the_overview_co
         await settle(pilot)
         shown = _pane(app.screen)
         assert "类别 ● 新增" in shown and re.search(r"否决 \d+  2023年  ● 未见佐证", shown)  # kept, rejected
-        with read_session(app.desk.engine) as session:
-            log = session.exec(select(Decision).order_by(col(Decision.id))).all()
-        assert [(d.action, d.value) for d in log] == [
+        assert _log(app) == [
             ("history_reject", "dropped"),
             ("history_reject", "prior_commitment"),
         ]
