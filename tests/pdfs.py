@@ -10,6 +10,7 @@ Word and WPS export.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -30,7 +31,10 @@ MARGIN = 25 * mm
 
 
 def font_name(font: str) -> str:
-    """Register ``font`` (a CID font name, or a .ttf/.ttc path) once; its name for reportlab."""
+    """Register ``font`` (a CID font name, or a .ttf/.ttc path) once; its name for reportlab. The 14
+    standard fonts (Helvetica …) need no registering and have no Chinese."""
+    if font in pdfmetrics.standardFonts:
+        return font
     if font.endswith((".ttf", ".ttc")):
         name = Path(font).stem
         if name not in pdfmetrics.getRegisteredFontNames():
@@ -119,6 +123,14 @@ def make_pdf(
     if page_number and "{total}" in page_number:
         build(total)  # a second pass knows the number of pages
     return total
+
+
+def pdf_bytes(paragraphs: Sequence[str], **layout: object) -> bytes:
+    """The bytes of ``make_pdf(path, paragraphs, **layout)``."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "made.pdf"
+        make_pdf(path, paragraphs, **layout)  # type: ignore[arg-type]
+        return path.read_bytes()
 
 
 def make_scanned_pdf(path: Path, pages: int = 2) -> None:

@@ -8,7 +8,8 @@ number lines of every page, and joins the lines of a paragraph again:
 - a line that stops short of the column's right edge ends its paragraph (a heading, a paragraph's last
   line), and so does a line followed by an indented line (the 2-character first-line indent of Chinese
   documents), by a wider gap than the line spacing, or by a numbered heading (一、 (一) 1. 第一章 …);
-- a line that runs to the right edge goes on in the next line, even when it happens to end with 。:
+- a line that runs to the right edge goes on in the next line, even when it happens to end with 。, and
+  so does one whose next line starts with a piece that would not have fitted after it ("195-255元");
   where the document marks no paragraph start by indent or gap, a line ending in 。；：！？ ends it.
 
 Characters are kept as the PDF has them (full-width punctuation too); the pipeline normalises. Bad
@@ -61,6 +62,7 @@ class Line:
     em: float  # the width of one Chinese character here (0: none): the unit of indents and tolerances
     lead: float  # the width of its first unbreakable piece: what a line above could not fit
     page: int
+    page_width: float = 0.0
     column: int = 0
 
 
@@ -115,7 +117,7 @@ def read_lines(data: bytes, display_path: str) -> list[list[Line]]:
                     "export or download it again",
                 ) from error
             try:
-                pages.append(_page_lines(textpage, index))
+                pages.append(_page_lines(textpage, index, page.get_width()))
             finally:
                 textpage.close()
                 page.close()
@@ -156,7 +158,7 @@ def _unreadable(error: Any, display_path: str) -> InputFileError:
     )
 
 
-def _page_lines(textpage: Any, page: int) -> list[Line]:
+def _page_lines(textpage: Any, page: int, width: float) -> list[Line]:
     """The lines of one page: PDFium's characters cut at the line breaks it generates."""
     import pypdfium2.raw as pdfium
 
@@ -182,6 +184,7 @@ def _page_lines(textpage: Any, page: int) -> list[Line]:
                     top=statistics.median(b[3] for b in visible),
                     em=em,
                     page=page,
+                    page_width=width,
                 )
             )
         chars.clear()
@@ -305,8 +308,13 @@ def paragraphs(pages: list[list[Line]]) -> list[str]:
                 result.append(current)
                 result += [""] * _blank_lines(previous, line, pitch)
                 current = ""
-            elif current[-1].isascii() and current[-1].isalnum() and line.text[0].isascii():
-                current += " "
+            elif (
+                current[-1].isascii()
+                and current[-1].isalnum()
+                and line.text[0].isascii()
+                and line.text[0].isalnum()
+            ):
+                current += " "  # two words of Latin script, broken at the space between them
         current += line.text
     result.append(current)
     return result
@@ -355,7 +363,8 @@ def _columns(lines: list[Line]) -> list[tuple[float, float]]:
     from a busier start, with the lines starting left of it ending before it: an indent is not a column,
     since the lines of its paragraph run past it. The right edge is where the column's long lines
     usually end (their upper quartile): a ragged right edge, and a 。 hanging into the margin, move it
-    less than a maximum would. Lines are few on a last page, so columns are the document's, not a page's.
+    less than a maximum would; with fewer than three long lines, the right margin is taken as wide as
+    the left. Lines are few on a last page, so columns are the document's, not a page's.
     """
     em = statistics.median(line.em for line in lines)
     starts = Counter(round(line.left) for line in lines)
@@ -379,7 +388,11 @@ def _columns(lines: list[Line]) -> list[tuple[float, float]]:
         members = [line.right for line in lines if line.column == column and line.right <= limit]
         reach = max(members, default=left)
         long = sorted(right for right in members if right >= left + 0.6 * (reach - left))
-        edges.append((float(left), long[(3 * len(long)) // 4] if len(long) >= 3 else float("inf")))
+        if len(long) >= 3:
+            edges.append((float(left), long[(3 * len(long)) // 4]))
+        else:  # too few lines to tell: margins as wide on the right as on the left
+            width = max(line.page_width for line in lines)
+            edges.append((float(left), min(limit, width - lefts[0]) if width else float("inf")))
     return edges
 
 
