@@ -107,7 +107,7 @@ def test_overrides_force_kind_and_period(tmp_path: Path) -> None:
 def test_collect_files_expands_folders_and_reports_missing(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(PLAN, encoding="utf-8")
     (tmp_path / "b.md").write_text(PLAN, encoding="utf-8")
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG")
     files, errors = collect_files([str(tmp_path), str(tmp_path / "missing.txt")])
     assert [f.name for f in files] == ["a.txt", "b.md"]
     assert len(errors) == 1 and "missing.txt: no such file" in str(errors[0])

@@ -8,7 +8,8 @@ exits non-zero and leaves every row of the database as it was. Never a traceback
 Inputs: random bytes; real documents cut at random and cut into pieces in different encodings (GB18030,
 UTF-8, Big5, UTF-16); very long lines; HTML with scripts, styles, comments and entities; Traditional
 Chinese; documents whose plan or summary part is empty; NUL bytes; byte-order marks with nothing
-after them; control characters and Unicode line separators. Hypothesis runs derandomized (the same
+after them; control characters and Unicode line separators; a real document printed to PDF, then
+damaged (bytes overwritten, cut, spliced, zeroed). Hypothesis runs derandomized (the same
 cases on every machine) with a modest number of examples per input kind.
 
 The same check runs on PostgreSQL too (a database of its own on the server of TRACKER_TEST_POSTGRES),
@@ -18,12 +19,14 @@ with a few examples of the kinds that mostly fail, so that "every row as it was"
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import opencc
+import pdfs
 import pytest
 from backends import Databases, raw_rows
 from click.testing import CliRunner
@@ -253,6 +256,30 @@ def with_controls(draw: st.DrawFn) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
+@functools.cache
+def _seed_pdf() -> bytes:
+    return pdfs.pdf_bytes(TEXTS[4].split("\n"), header="佛山市民政局", page_number="- {n} -")
+
+
+@st.composite
+def damaged_pdfs(draw: st.DrawFn) -> bytes:
+    """A real document as a PDF (PDFium is a C library: a bad file must be an error, never a crash)."""
+    data = bytearray(_seed_pdf())
+    way = draw(st.sampled_from(["overwrite", "cut", "splice", "zero"]))
+    at = draw(st.integers(0, len(data) - 1))
+    if way == "overwrite":
+        for _ in range(draw(st.integers(1, 40))):
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+    elif way == "cut":
+        del data[at:]
+    elif way == "splice":
+        del data[at : draw(st.integers(at, len(data)))]
+    else:
+        end = min(len(data), at + draw(st.integers(1, 500)))
+        data[at:end] = bytes(end - at)
+    return bytes(data)
+
+
 def _fuzz(kind: str, strategy: st.SearchStrategy[bytes], suffixes=SUFFIXES, examples=EXAMPLES) -> Callable:
     @settings(max_examples=examples, **FUZZ)
     @given(data=strategy, suffix=suffixes)
@@ -278,6 +305,7 @@ test_empty_parts = _fuzz("empty_parts", empty_parts())
 test_nul_bytes = _fuzz("nul_bytes", with_nul_bytes())
 test_bom_only = _fuzz("bom_only", bom_only())
 test_controls = _fuzz("controls", with_controls())
+test_damaged_pdfs = _fuzz("damaged_pdfs", damaged_pdfs(), st.just(".pdf"), examples=30)
 
 
 @pytest.mark.filterwarnings("error::UserWarning")

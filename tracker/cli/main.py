@@ -120,7 +120,8 @@ def ingest(
     when: dt.date | None,
     no_match: bool,
 ) -> None:
-    """Extract commitments and achievements from files or folders (.txt, .md, .html, .htm).
+    """Extract commitments and achievements from files or folders (.txt, .md, .html, .htm, and .pdf
+    with a text layer: a scan must be OCRed first).
 
     Each document is saved in its own transaction: a bad file is reported on stderr and leaves the
     database as it was, the good ones go in, and the exit code is non-zero. Re-ingesting an
@@ -134,6 +135,7 @@ def ingest(
     \b
     Examples:
       tracker ingest seeds/
+      tracker ingest 2024年工作计划.pdf
       tracker ingest 2024总结.txt --agency 中山市民政局 --period 2024 --kind summary
       tracker ingest 上半年进展.txt --date 2021-06-30
     """

@@ -33,7 +33,7 @@ def collect_files(paths: list[str]) -> tuple[list[Path], list[InputFileError]]:
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
             )
             if not found:
-                errors.append(InputFileError(raw, "folder holds no .txt, .md, .html or .htm file"))
+                errors.append(InputFileError(raw, "folder holds no .txt, .md, .html, .htm or .pdf file"))
             files.extend(found)
         elif path.exists():
             files.append(path)

@@ -17,8 +17,9 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHT
 from bs4.exceptions import ParserRejectedMarkup
 
 from tracker.errors import InputFileError
+from tracker.ingest.pdf import pdf_text
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 #: Larger files are refused without being read whole. The longest real plan or summary is well under
 #: 1 MB and a web page saved with its pictures inlined a few MB; the cap bounds the memory and time one
 #: file can take (a runaway file, a disk image renamed .txt) at about a minute of parsing.
@@ -62,13 +63,17 @@ def read_file(path: Path, display_path: str) -> RawText:
         raise InputFileError(display_path, "no such file or folder")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise InputFileError(
-            display_path, f"unsupported file type '{path.suffix}'", "use .txt, .md, .html or .htm"
+            display_path, f"unsupported file type '{path.suffix}'", "use .txt, .md, .html, .htm or .pdf"
         )
     data = _read_bytes(path, display_path)
     if not data.strip():
         raise InputFileError(display_path, "file is empty")
-    text, encoding = decode_bytes(data, display_path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if path.suffix.lower() == ".pdf":
+        text, pages = pdf_text(data, display_path)
+        encoding = f"PDF, {pages} page{'s' if pages > 1 else ''}"
+    else:
+        text, encoding = decode_bytes(data, display_path)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if path.suffix.lower() in (".html", ".htm"):
         text = html_to_text(text, display_path)
     elif path.suffix.lower() == ".md":
