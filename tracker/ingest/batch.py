@@ -71,8 +71,10 @@ class Batch:
     base: Path | None = None  # what the names are relative to
 
     def shown(self, path: Path) -> str:
-        """A skipped file's name as the other files are named (relative to the base, printable)."""
-        return _printable(display_path(path, self.base))
+        """A skipped file's name as the other files are named (relative to the base, printable); a link
+        is named itself, not what it points at (a broken link points nowhere)."""
+        folder = display_path(path.parent, self.base)
+        return _printable(path.name if folder == "." else f"{folder.rstrip('/')}/{path.name}")
 
 
 def parse_paths(

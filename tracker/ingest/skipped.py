@@ -15,6 +15,7 @@ conversion of old ``.doc`` files aims at ``.docx`` from then on).
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import stat
 from collections.abc import Callable, Iterable, Sequence
@@ -137,6 +138,18 @@ def conversion_commands(paths: Iterable[Path], name: Callable[[Path], str]) -> l
         shown = name(path)
         folders.setdefault(shown.rpartition("/")[0] or ".", []).append(shown)
     return [
-        shlex.join(["soffice", "--headless", "--convert-to", target, "--outdir", folder, *files])
+        " ".join(
+            _quoted(word)
+            for word in ["soffice", "--headless", "--convert-to", target, "--outdir", folder, *files]
+        )
         for folder, files in folders.items()
     ]
+
+
+_SHELL_SPECIAL = re.compile(r"""[\s'"\\$`!*?\[\]{}()<>|&;#~]""")
+
+
+def _quoted(word: str) -> str:
+    """A word as a POSIX shell reads it: quoted only when it holds a space or a character the shell
+    acts on (``shlex.quote`` also quotes every Chinese name, which is harder to read and to edit)."""
+    return shlex.quote(word) if not word or _SHELL_SPECIAL.search(word) else word
