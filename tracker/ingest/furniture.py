@@ -95,15 +95,32 @@ def is_furniture_element(tag: Tag) -> bool:
         _TOKEN_SPLIT.split(names)
     ):
         return False
-    return not _PUBLISHED.search(text_of(tag))
+    return not _states_date(tag)
 
 
-def is_dropped_tag(tag: Tag) -> bool:
+def _states_date(tag: Tag) -> bool:
+    """Whether the element's first strings state the publication date. A bar holding it is short: the
+    look stops after ``_DATE_LOOK`` nodes, so nested furniture elements cost no walk of the page each."""
+    text = "".join(
+        node for node, _ in zip(_nodes(tag), range(_DATE_LOOK), strict=False) if type(node) is NavigableString
+    )
+    return bool(_PUBLISHED.search(text))
+
+
+_DATE_LOOK = 200
+
+
+def is_dropped_tag(tag: Tag, *, in_article: bool) -> bool:
     """Whether the tag alone makes the element furniture: scripts, forms and navigation; a <header> or
-    <footer> of the page (not one of an <article> or <main>, which holds the article's title and date)."""
+    <footer> of the page (not one inside an <article> or <main>, which holds the article's title and
+    date: ``in_article``)."""
     if tag.name not in DROP_TAGS:
         return False
-    return tag.name not in _PAGE_LEVEL_TAGS or tag.find_parent(["article", "main"]) is None
+    return tag.name not in _PAGE_LEVEL_TAGS or not in_article
+
+
+#: The elements whose <header> and <footer> are the article's own.
+ARTICLE_TAGS = frozenset({"article", "main"})
 
 
 def related_lists(root: Tag) -> set[int]:
@@ -146,16 +163,20 @@ def text_of(tag: Tag) -> str:
 
 
 def _strings(tag: Tag) -> Iterator[NavigableString]:
+    return (node for node in _nodes(tag) if type(node) is NavigableString)
+
+
+def _nodes(tag: Tag) -> Iterator[PageElement]:
+    """Every element and string inside ``tag`` in document order, not inside <script> or <style>."""
     stack: list[Iterator[PageElement]] = [iter(tag.contents)]
     while stack:
         node = next(stack[-1], None)
         if node is None:
             stack.pop()
-        elif isinstance(node, Tag):
-            if node.name not in ("script", "style"):
-                stack.append(iter(node.contents))
-        elif type(node) is NavigableString:
-            yield node
+            continue
+        yield node
+        if isinstance(node, Tag) and node.name not in ("script", "style"):
+            stack.append(iter(node.contents))
 
 
 def _descendant_tags(tag: Tag, name: str) -> Iterator[Tag]:

@@ -17,7 +17,13 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHT
 from bs4.exceptions import ParserRejectedMarkup
 
 from tracker.errors import InputFileError
-from tracker.ingest.furniture import DROP_TAGS, is_dropped_tag, is_furniture_element, related_lists
+from tracker.ingest.furniture import (
+    ARTICLE_TAGS,
+    DROP_TAGS,
+    is_dropped_tag,
+    is_furniture_element,
+    related_lists,
+)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
 #: Larger files are refused without being read whole. The longest real plan or summary is well under
@@ -370,15 +376,22 @@ def _block_text(soup: BeautifulSoup, metas: dict[str, str]) -> Iterator[str]:
     """
     keep = soup.interesting_string_types or Tag.MAIN_CONTENT_STRING_TYPES
     related = related_lists(soup)
-    stack: list[Iterator[object]] = [iter(soup.contents)]
+    # Each level of the walk, and whether it lies inside an <article> or <main> (whose own <header> and
+    # <footer> are kept): known on the way down, so no element looks up its ancestors.
+    stack: list[tuple[Iterator[object], bool]] = [(iter(soup.contents), False)]
     while stack:
-        node = next(stack[-1], None)
+        level, in_article = stack[-1]
+        node = next(level, None)
         if node is None:
             stack.pop()
         elif type(node) is str:  # a block's closing newline, pushed below its children
             yield node
         elif isinstance(node, Tag):
-            if is_dropped_tag(node) or id(node) in related or is_furniture_element(node):
+            if (
+                is_dropped_tag(node, in_article=in_article)
+                or id(node) in related
+                or is_furniture_element(node)
+            ):
                 continue
             if node.name == "meta" and node.get("name") and node.get("content"):
                 metas[str(node["name"]).lower()] = str(node["content"])
@@ -387,8 +400,8 @@ def _block_text(soup: BeautifulSoup, metas: dict[str, str]) -> Iterator[str]:
                 continue
             if node.name in _BLOCK_TAGS:
                 yield "\n"
-                stack.append(iter(("\n",)))
-            stack.append(iter(node.contents))
+                stack.append((iter(("\n",)), in_article))
+            stack.append((iter(node.contents), in_article or node.name in ARTICLE_TAGS))
         elif type(node) in keep:
             yield str(node)
 
