@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker.ingest.furniture import is_furniture_line
+from tracker.ingest.furniture import is_furniture_line, page_title
 from tracker.ingest.pipeline import parse_file
-from tracker.ingest.reading import decode_bytes, html_to_text, page_title, read_file
+from tracker.ingest.reading import decode_bytes, html_to_text, read_file
 
 BODY = "<p>一、养老服务</p><p>年内新建长者饭堂不少于20家。</p>"
 

@@ -46,6 +46,16 @@ _LINE_RE = re.compile("|".join(_LINES), re.IGNORECASE)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+_SITE_SEPARATOR = re.compile(r"\s*[_|｜]\s*|\s+[-–—]+\s+|\s*——\s*")
+
+
+def page_title(title: str) -> str:
+    """A page's <title> without the site's name after it (``…2024年工作计划_佛山市民政局``,
+    ``… - 广州市人民政府门户网站``), which would otherwise be read as part of the document's title."""
+    first = _SITE_SEPARATOR.split(title.strip(), maxsplit=1)[0]
+    return first if _CJK.search(first) else title
+
+
 def is_furniture_line(line: str) -> bool:
     """Whether a whole (NFKC-normalised, stripped) line is furniture: one of the patterns above, or a line
     with no Chinese at all (English banners, page numbers, addresses)."""

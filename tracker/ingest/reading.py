@@ -22,6 +22,7 @@ from tracker.ingest.furniture import (
     DROP_TAGS,
     is_dropped_tag,
     is_furniture_element,
+    page_title,
     related_lists,
 )
 
@@ -404,16 +405,6 @@ def _block_text(soup: BeautifulSoup, metas: dict[str, str]) -> Iterator[str]:
             stack.append((iter(node.contents), in_article or node.name in ARTICLE_TAGS))
         elif type(node) in keep:
             yield str(node)
-
-
-_SITE_SEPARATOR = re.compile(r"\s*[_|｜]\s*|\s+[-–—]+\s+|\s*——\s*")
-
-
-def page_title(title: str) -> str:
-    """A page's <title> without the site's name after it (``…2024年工作计划_佛山市民政局``,
-    ``… - 广州市人民政府门户网站``), which would otherwise be read as part of the document's title."""
-    first = _SITE_SEPARATOR.split(title.strip(), maxsplit=1)[0]
-    return first if _CJK.search(first) else title
 
 
 def _title_strings(title: Tag) -> Iterator[str]:
