@@ -45,7 +45,7 @@ def _fake_parse_file(
     )  # fmt: skip
 
 
-def _fake_collect_files(paths: list[str]) -> tuple[list[Path], list[InputFileError]]:
+def _fake_collect_files(paths: list[str]) -> tuple[list[Path], list[InputFileError], list]:
     files, errors = [], []
     for raw in paths:
         path = Path(raw)
@@ -55,7 +55,7 @@ def _fake_collect_files(paths: list[str]) -> tuple[list[Path], list[InputFileErr
             files.append(path)
         else:
             errors.append(InputFileError(raw, "no such file or folder"))
-    return files, errors
+    return files, errors, []
 
 
 @pytest.fixture(autouse=True)

@@ -140,11 +140,14 @@ def test_a_folder_now_includes_its_pdf_files(tmp_path, foshan_pdf):
     (tmp_path / "plan.pdf").write_bytes(foshan_pdf.read_bytes())
     (tmp_path / "SUMMARY.PDF").write_bytes(foshan_pdf.read_bytes())
     (tmp_path / "notes.txt").write_text("佛山市民政局2024年工作计划\n", encoding="utf-8")
-    files, errors = collect_files([str(tmp_path)])
-    assert [path.name for path in files] == ["SUMMARY.PDF", "notes.txt", "plan.pdf"] and not errors
+    files, errors, skipped = collect_files([str(tmp_path)])
+    assert [path.name for path in files] == ["SUMMARY.PDF", "notes.txt", "plan.pdf"]
+    assert not errors and not skipped
     (empty := tmp_path / "empty").mkdir()
-    _, errors = collect_files([str(empty)])
-    assert [error.problem for error in errors] == ["folder holds no .txt, .md, .html, .htm or .pdf file"]
+    _, errors, _ = collect_files([str(empty)])
+    assert [error.problem for error in errors] == [
+        "folder holds no file tracker reads (.txt, .md, .html, .htm, .pdf)"
+    ]
 
 
 def _line(text: str, right: float, top: float, left: float = 70.0) -> Line:

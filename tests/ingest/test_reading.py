@@ -108,9 +108,14 @@ def test_collect_files_expands_folders_and_reports_missing(tmp_path: Path) -> No
     (tmp_path / "a.txt").write_text(PLAN, encoding="utf-8")
     (tmp_path / "b.md").write_text(PLAN, encoding="utf-8")
     (tmp_path / "photo.png").write_bytes(b"\x89PNG")
-    files, errors = collect_files([str(tmp_path), str(tmp_path / "missing.txt")])
+    (tmp_path / "notes.ofd").write_bytes(b"PK")
+    files, errors, skipped = collect_files([str(tmp_path), str(tmp_path / "missing.txt")])
     assert [f.name for f in files] == ["a.txt", "b.md"]
     assert len(errors) == 1 and "missing.txt: no such file" in str(errors[0])
+    assert [(s.path.name, s.reason) for s in skipped] == [
+        ("notes.ofd", "other_document"),
+        ("photo.png", "not_document"),
+    ]
 
 
 def test_markdown_and_traditional_html_are_read_and_shown_as_written(tmp_path: Path) -> None:

@@ -54,6 +54,10 @@ HOSTILE = [
     ("comments-never-closed", ".html", _page("") + "<!--a>" * 40_000),  # 21 s
     ("cdata-never-closed", ".html", _page("") + "<![CDATA[a>" * 48_000),  # 8 s
     ("too-many-tags", ".html", _page("<b>" * 600_000)),  # 11.7 s, now refused before parsing
+    # the furniture rules look at an element's ancestors or strings: never a walk of the page per element
+    ("article-headers-nested-40k", ".html", _page("<article>" + "<header>" * 40_000, "</header>" * 40_000)),
+    ("share-bars-nested-40k", ".html", _page('<div class="share">' * 40_000 + "发布时间：2024-01-01")),
+    ("related-headings-8k", ".html", _page("<div><h3>相关文章</h3><ul><li><a>x</a></li></ul></div>" * 8_000)),
     ("brackets-80k", ".md", BODY + "\n" + "[" * 80_000 + "\n"),  # 53 s
     ("brackets-270k", ".md", BODY + "\n" + "[" * 270_000 + "\n"),  # 235 s, > 300 s under load
     ("image-brackets-20k", ".md", BODY + "\n" + "![" * 20_000 + "\n"),  # 6.4 s

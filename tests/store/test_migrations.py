@@ -32,7 +32,8 @@ from tracker.store.migrations import HEAD
 from tracker.store.migrations import runner as migrations_runner
 from tracker.store.migrations.__main__ import main as migrations_main
 from tracker.store.migrations.runner import config, script_directory
-from tracker.store.models import Part, Retraction
+from tracker.store.models import Document, Part, Retraction
+from tracker.store.queries import document_sources
 
 SCHEMA_0001 = Path(__file__).resolve().parent.parent / "data" / "schema_0001.sql"
 
@@ -176,7 +177,15 @@ def schema(url: str) -> dict[str, dict[str, Any]]:
 def test_head_is_the_newest_script_and_the_history_is_one_line():
     scripts = script_directory()
     assert scripts.get_heads() == [HEAD]
-    assert [s.revision for s in scripts.walk_revisions()] == ["0006", "0005", "0004", "0003", "0002", "0001"]
+    assert [s.revision for s in scripts.walk_revisions()] == [
+        "0008",
+        "0006",
+        "0005",
+        "0004",
+        "0003",
+        "0002",
+        "0001",
+    ]
 
 
 def test_a_first_schema_database_is_upgraded_with_its_decisions_intact(tmp_path):
@@ -330,6 +339,36 @@ def test_0006_gives_the_parts_of_an_older_database_no_date_and_can_go_back(db_ur
         command.downgrade(config(connection), "0005")
     engine.dispose()
     assert dump(db_url, "part") == old_parts
+    assert dump(db_url, "decision")  # the decisions are still there
+
+
+def test_0008_gives_the_documents_of_an_older_database_no_address_and_can_go_back(db_url):
+    """Documents stored before web pages were read are files: no address, until a page is ingested."""
+    empty_database(db_url)
+    plain = sa.create_engine(db_url)
+    with plain.begin() as connection:
+        command.upgrade(config(connection), "0006")
+        write_old_rows(connection)
+    plain.dispose()
+    old_documents = dump(db_url, "document")
+
+    engine = make_engine(db_url)
+    assert stored_revision(engine) == HEAD
+    assert [row[:-1] for row in dump(db_url, "document")] == old_documents
+    assert [row[-1] for row in dump(db_url, "document")] == [None]
+    with write_session(engine) as session:
+        document = session.get(Document, "d-old")
+        assert document is not None
+        document.source_url = "https://www.example.gov.cn/zwgk/2024/jh.html"
+        session.add(document)
+    with read_session(engine) as session:
+        assert document_sources(session) == {
+            "d-old": ("seeds/old.txt", "https://www.example.gov.cn/zwgk/2024/jh.html")
+        }
+    with engine.begin() as connection:
+        command.downgrade(config(connection), "0006")
+    engine.dispose()
+    assert dump(db_url, "document") == old_documents
     assert dump(db_url, "decision")  # the decisions are still there
 
 

@@ -90,7 +90,7 @@ def cli(ctx: click.Context, db: str) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH|URL...")
 @click.option(
     "--agency", metavar="NAME", help="Issuing body, when the text does not name it (e.g. 中山市民政局)."
 )
@@ -109,6 +109,14 @@ def cli(ctx: click.Context, db: str) -> None:
     metavar="YYYY-MM-DD",
     help="Date the document reports as of, instead of the date its text states (发表时间, 截至6月底…).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True, max=3600),
+    default=20.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a web page may take to connect, and then to send each piece of itself.",
+)
 @click.option("--no-match", is_flag=True, help="Do not recompute matches and statuses after ingesting.")
 @click.pass_context
 def ingest(
@@ -118,13 +126,20 @@ def ingest(
     period: int | None,
     kind: str,
     when: dt.date | None,
+    timeout: float,
     no_match: bool,
 ) -> None:
-    """Extract commitments and achievements from files or folders (.txt, .md, .html, .htm, and .pdf
-    with a text layer: a scan must be OCRed first).
+    """Extract commitments and achievements from files, folders (.txt, .md, .html, .htm, and .pdf with
+    a text layer: a scan must be OCRed first) or web pages.
+
+    A web page (http:// or https://) is fetched and read as a saved page would be; it is named by its
+    address, which the reports link to. The files of a folder that are not read are named, one line per
+    reason (not a document, old Word format with the command that converts it, too large, unreadable);
+    hidden files are passed over.
 
     Each document is saved in its own transaction: a bad file is reported on stderr and leaves the
-    database as it was, the good ones go in, and the exit code is non-zero. Re-ingesting an
+    database as it was, the good ones go in, and the exit code is 1 (also when a document of a folder
+    was not read; 2: a bad option). Re-ingesting an
     unchanged file changes nothing; a changed file replaces its old rows (review decisions stay;
     those about statements that are gone are counted as orphaned and listed by report --format json).
     A summary part dated before the last month of its year is an interim report (推进中 unless its
@@ -138,11 +153,12 @@ def ingest(
       tracker ingest 2024年工作计划.pdf
       tracker ingest 2024总结.txt --agency 中山市民政局 --period 2024 --kind summary
       tracker ingest 上半年进展.txt --date 2021-06-30
+      tracker ingest https://www.example.gov.cn/zwgk/2024/jh.html --timeout 60
     """
     engine = open_engine(ctx)
     console = Console(highlight=False, soft_wrap=True)
     result = _load_with_progress(
-        engine, list(paths), console, agency=agency, period=period, kind=kind, date=when
+        engine, list(paths), console, agency=agency, period=period, kind=kind, date=when, timeout=timeout
     )
     _echo_errors(result)
     changed = any(o.saved and o.saved.outcome != "unchanged" for o in result.saved)
@@ -461,8 +477,9 @@ def _print_outcome(console: Console, outcome: FileOutcome) -> None:
         when = parsed.date.isoformat() if parsed.date else "-"
         console.print(shown(f"{parsed.path}: unchanged, dated {when}"), markup=False)
         return
+    moved = f"; read from {parsed.source_url}" if parsed.source_url not in (None, parsed.path) else ""
     console.print(
-        shown(f"{parsed.path}  [{parsed.encoding}]  {parsed.agency}  ({saved.outcome})"), markup=False
+        shown(f"{parsed.path}  [{parsed.encoding}]  {parsed.agency}  ({saved.outcome}{moved})"), markup=False
     )
     for part in saved.parts:
         noun = "commitments" if part.kind == "plan" else "achievements"
@@ -495,6 +512,8 @@ def _dated(kind: str, period: int, as_of: dt.date | None) -> str:
 def _echo_errors(result: LoadResult) -> None:
     for error in result.errors:
         click.echo(f"tracker: {shown(' '.join(str(error).split()))}", err=True)
+    for line in result.skipped_lines:
+        click.echo(f"tracker: {shown(line)}", err=True)
 
 
 for _command in (annotate, export_annotations, import_annotations, diff):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import itertools
 import os
 import re
 import signal
@@ -20,13 +21,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.errors import InputFileError, TrackerError, UsageError
 from tracker.ingest.parsed import KINDS, ParsedDocument
 
+if TYPE_CHECKING:
+    from tracker.ingest.skipped import Skipped
+
 ParseFn = Callable[..., ParsedDocument]
-CollectFn = Callable[[list[str]], tuple[list[Path], list[InputFileError]]]
+CollectFn = Callable[[list[str]], "tuple[list[Path], list[InputFileError], list[Skipped]]"]
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
@@ -57,11 +61,20 @@ def seeds_folder(cwd: Path | None = None) -> Path:
 
 @dataclass
 class Batch:
-    """The files of one ingest run: those that cannot be read at all, and the rest, parsed lazily."""
+    """The files and pages of one ingest run: those that cannot be read at all, the files of folders
+    passed over with their reason, and the rest, parsed lazily (the files, then the web pages)."""
 
     errors: list[InputFileError] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # as shown, in order
     parsed: Iterable[ParsedDocument | TrackerError] = ()  # one per name, in order
+    skipped: list[Skipped] = field(default_factory=list)
+    base: Path | None = None  # what the names are relative to
+
+    def shown(self, path: Path) -> str:
+        """A skipped file's name as the other files are named (relative to the base, printable); a link
+        is named itself, not what it points at (a broken link points nowhere)."""
+        folder = display_path(path.parent, self.base)
+        return _printable(path.name if folder == "." else f"{folder.rstrip('/')}/{path.name}")
 
 
 def parse_paths(
@@ -71,14 +84,17 @@ def parse_paths(
     period: int | None = None,
     kind: str = "auto",
     base: Path | None = None,
+    timeout: float | None = None,
     parse: ParseFn | None = None,
     collect: CollectFn | None = None,
 ) -> Batch:
-    """Collect the files of ``paths`` (files or folders) and parse them, in order, as they are consumed.
+    """Collect the files of ``paths`` (files, folders or web addresses) and parse them, in order, as they
+    are consumed: the files first, then the pages (fetched one by one, each named by its address).
 
     Args:
         agency, period, kind: overrides passed to extraction for single-kind files.
         base: folder that displayed paths are relative to (default: the current folder).
+        timeout: seconds a fetch waits to connect and for each piece of a page (default: web.py's).
         parse, collect: stand-ins for ``tracker.ingest.pipeline.parse_file`` / ``collect_files``.
 
     Raises:
@@ -93,7 +109,8 @@ def parse_paths(
         parse = parse or pipeline.parse_file
         collect = collect or pipeline.collect_files
 
-    files, path_errors = collect(list(paths))
+    urls, local, address_errors = _split_addresses(paths)
+    files, path_errors, skipped = collect(local) if local else ([], [], [])
     files, name_errors = _with_usable_names(files, base)
     shown = [display_path(file, base) for file in files]
     options = {"agency": agency, "period": period, "kind": kind}
@@ -102,7 +119,43 @@ def parse_paths(
         parsed = _parse_in_parallel(files, shown, options)
     else:
         parsed = (_parse_one(parse, file, name, options) for file, name in zip(files, shown, strict=True))
-    return Batch([*path_errors, *name_errors], shown, parsed)
+    if urls:
+        parsed = itertools.chain(parsed, _fetch_each(urls, options, timeout))
+    errors = [*address_errors, *path_errors, *name_errors]
+    return Batch(errors, [*shown, *urls], parsed, skipped, base)
+
+
+def _split_addresses(paths: Sequence[str]) -> tuple[list[str], list[str], list[InputFileError]]:
+    """The web addresses, the paths, and an error for each address of another scheme (``ftp://``)."""
+    from tracker.ingest.web import is_url, looks_like_url, shown_url
+
+    urls, local, errors = [], [], []
+    for raw in paths:
+        if is_url(raw):
+            urls.append(raw)
+        elif looks_like_url(raw):
+            errors.append(
+                InputFileError(
+                    shown_url(raw), "not a web address tracker fetches", "give an http:// or https:// address"
+                )
+            )
+        else:
+            local.append(raw)
+    return urls, local, errors
+
+
+def _fetch_each(
+    urls: Sequence[str], options: dict[str, Any], timeout: float | None
+) -> Iterator[ParsedDocument | TrackerError]:
+    """Fetch and parse each page in turn (in this process: the time is the network's, not the CPU's)."""
+    from tracker.ingest import pipeline
+
+    extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+    for url in urls:
+        try:
+            yield pipeline.parse_url(url, display_path=url, **options, **extra)
+        except TrackerError as error:
+            yield error
 
 
 def _with_usable_names(files: list[Path], base: Path | None) -> tuple[list[Path], list[InputFileError]]:
@@ -113,9 +166,7 @@ def _with_usable_names(files: list[Path], base: Path | None) -> tuple[list[Path]
     errors: list[InputFileError] = []
     for file in files:
         shown = display_path(file, base)
-        readable = _CONTROL_CHARS.sub(
-            "\ufffd", shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        )
+        readable = _printable(shown)
         if readable == shown:
             good.append(file)
         elif _CONTROL_CHARS.search(shown):
@@ -126,6 +177,11 @@ def _with_usable_names(files: list[Path], base: Path | None) -> tuple[list[Path]
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(name: str) -> str:
+    """A file name as it can be stored and printed: stray non-UTF-8 bytes and control characters as U+FFFD."""
+    return _CONTROL_CHARS.sub("\ufffd", name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 # Parsing is CPU-bound and independent per file: from this many files on, it runs in one process per

@@ -6,29 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from tracker.ingest.furniture import is_furniture_line
 from tracker.textnorm import normalize
 
-# Whole lines that are page furniture, never document content.
-_FURNITURE = [
-    r"^当前位置",
-    r"^您现在的位置",
-    r"^首页\s*(>|>>|»|/)",
-    r"^(发表|发布|更新|来源|文章来源|信息来源|作者|编辑|责任编辑|审核|校对|浏览次数|点击数|阅读数|字号|字体)\s*[:：]",
-    r"^(发表时间|发布时间|发布日期)",
-    r"^(采写|采访|撰文|文|图|摄影|摄像|通讯员|记者)\s*[:：]",
-    r"^(本报记者|记者)\s*\S{2,4}(\s|$)",
-    r"(Copyright|版权所有|All Rights? Reserved|ICP备|ICP证|公网安备|网站标识码|技术支持)",
-    r"^(地址|邮编|电话|传真|联系电话|电子邮箱)\s*[:：]",
-    r"^-*\s*我已经到底线啦\s*-*$",
-    r"^暂时没有评论",
-    r"^(关联稿件|相关附件|相关链接|相关阅读|相关新闻|附件)\s*[:：]?\s*$",
-    r"^(打印本页|关闭窗口|打印|关闭|返回顶部|分享到|扫一扫|【\s*字[体号]|【打印】|【关闭】)",
-    r"^(上一篇|下一篇)\s*[:：]",
-    r"^(图为|图片来源|(图|图片)\s*[:：])",
-    r"\s(摄|供图)$",
-]
-_FURNITURE_RE = re.compile("|".join(_FURNITURE), re.IGNORECASE)
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = "。！？!?；;:：”」』)）】…"
 _HEADING_START = re.compile(
     r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．\s]|第[一二三四五六七八九十]+)"
@@ -61,7 +41,7 @@ def clean_text(text: str) -> CleanText:
         if not line:
             blanks += 1
             continue
-        if _is_furniture(line):
+        if is_furniture_line(line):
             removed += 1
             continue
         kept.append((line, blanks))
@@ -70,13 +50,6 @@ def clean_text(text: str) -> CleanText:
     removed += _drop_captions(paragraphs)
     folded, repeats = _fold_repeats(paragraphs)
     return CleanText(paragraphs=folded, removed_lines=removed, repeated_paragraphs=repeats)
-
-
-def _is_furniture(line: str) -> bool:
-    if _FURNITURE_RE.search(line):
-        return True
-    # Lines with no Chinese at all (English banners, page numbers, URLs) are furniture.
-    return not _CJK.search(line)
 
 
 def _rejoin_broken_lines(lines: list[tuple[str, int]]) -> list[Paragraph]:

@@ -72,6 +72,7 @@ class ParsedDocument:
     repeated_paragraphs: int = 0
     date: dt.date | None = None  # published or signed, when a line of the file says
     date_given: bool = False  # the date was given (``--date``), not read from the text
+    source_url: str | None = None  # the address a web page was read from (after redirects)
 
     def redate(self, when: dt.date) -> None:
         """Give the document and every part of it the date ``when`` (``tracker ingest --date``)."""

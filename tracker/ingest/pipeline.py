@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,34 +15,58 @@ from tracker.ingest.dates import document_date, summary_as_of
 from tracker.ingest.parsed import KINDS, ParsedDocument, Part, Statement
 from tracker.ingest.parts import PlacedSentence, place_sentences
 from tracker.ingest.quantities import quantities_in
-from tracker.ingest.reading import SUPPORTED_SUFFIXES, read_file
+from tracker.ingest.reading import SUPPORTED_SUFFIXES, RawText, read_file
+from tracker.ingest.skipped import Skipped, converted, is_ignored, why_not_read
 from tracker.ingest.statements import Draft, commitments_from, split_summary_sentence, title_commitments
 from tracker.ingest.structure import analyse
 from tracker.ingest.tense import deadline_in
 from tracker.ingest.topics import OTHER, is_testable, topic_of
+from tracker.ingest.web import DEFAULT_TIMEOUT, fetch, read_page
 from tracker.textnorm import normalize, to_simplified
 
 SECTION_SEPARATOR = " > "
 
 
-def collect_files(paths: list[str]) -> tuple[list[Path], list[InputFileError]]:
-    """Expand folders into their supported files (sorted); a missing path becomes an error value."""
+def collect_files(paths: list[str]) -> tuple[list[Path], list[InputFileError], list[Skipped]]:
+    """Expand folders into the files that are read (sorted) and those that are not, with the reason
+    (``tracker.ingest.skipped``); a missing path, or a folder with nothing to read, is an error value.
+    A file named on its own is always tried: the reader says why it cannot be read."""
     files: list[Path] = []
     errors: list[InputFileError] = []
+    skipped: list[Skipped] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-            )
+            found, passed = _folder_files(path)
             if not found:
-                errors.append(InputFileError(raw, "folder holds no .txt, .md, .html, .htm or .pdf file"))
+                readable = ", ".join(SUPPORTED_SUFFIXES)
+                errors.append(InputFileError(raw, f"folder holds no file tracker reads ({readable})"))
             files.extend(found)
+            skipped.extend(passed)
         elif path.exists():
             files.append(path)
         else:
             errors.append(InputFileError(raw, "no such file or folder"))
-    return files, errors
+    return files, errors, skipped
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[Skipped]]:
+    """The files under ``folder`` that are read, and those that are not; hidden folders are not entered."""
+    entries: list[Path] = []
+    for top, folders, names in os.walk(folder):
+        here = Path(top)
+        folders[:] = [name for name in folders if not is_ignored(here / name, folder)]
+        entries.extend(here / name for name in names if not is_ignored(here / name, folder))
+    read: list[Path] = []
+    passed: list[Skipped] = []
+    for entry in sorted(entries):
+        why = why_not_read(entry)
+        if why is None:
+            read.append(entry)
+        else:
+            passed.append(why)
+    present = set(read)
+    return read, [why for why in passed if not converted(why, present)]
 
 
 def parse_file(
@@ -57,7 +84,55 @@ def parse_file(
     """
     if kind not in KINDS:
         raise InputFileError(display_path, f"unknown kind '{kind}'", "use plan, summary or auto")
-    raw = read_file(path, display_path)
+    return parse_raw(
+        read_file(path, display_path), display_path=display_path, agency=agency, period=period, kind=kind
+    )
+
+
+def parse_url(
+    url: str,
+    *,
+    display_path: str,
+    agency: str | None = None,
+    period: int | None = None,
+    kind: str = "auto",
+    timeout: float = DEFAULT_TIMEOUT,
+) -> ParsedDocument:
+    """Extract parts, commitments and achievements from the web page at ``url``.
+
+    The document's ``sha256`` is that of the text it was extracted from (its paragraphs and date), not of
+    the page's bytes: a visit counter or a session token in the page does not make an unchanged page a
+    changed document.
+
+    Raises:
+        InputFileError: the page cannot be fetched or read, or holds no part or agency that can be found.
+    """
+    if kind not in KINDS:
+        raise InputFileError(display_path, f"unknown kind '{kind}'", "use plan, summary or auto")
+    page = fetch(url, display_path=display_path, timeout=timeout)
+    raw = read_page(page, display_path)
+    document = parse_raw(
+        raw, display_path=display_path, agency=agency, period=period, kind=kind, by_text=True
+    )
+    document.source_url = page.url
+    return document
+
+
+def parse_raw(
+    raw: RawText,
+    *,
+    display_path: str,
+    agency: str | None = None,
+    period: int | None = None,
+    kind: str = "auto",
+    by_text: bool = False,
+) -> ParsedDocument:
+    """Extract parts, commitments and achievements from a document's text (``by_text``: its ``sha256``
+    is that of its paragraphs and date instead of its bytes).
+
+    Raises:
+        InputFileError: the text holds no part or agency that can be found.
+    """
     cleaned = clean_text(raw.text)
     # Every rule below is written in Simplified Chinese: a Traditional document is read in its Simplified
     # form, and its statements are shown as written (see ``_as_written``).
@@ -90,6 +165,9 @@ def parse_file(
         raise InputFileError(
             display_path, "no commitment or achievement found", "is this a work plan or summary?"
         )
+    if by_text:
+        content = "\n".join([published.isoformat() if published else "", *originals])
+        raw = replace(raw, sha256=hashlib.sha256(content.encode("utf-8")).hexdigest())
     return ParsedDocument(
         path=display_path,
         sha256=raw.sha256,

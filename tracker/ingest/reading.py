@@ -8,7 +8,7 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,14 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHT
 from bs4.exceptions import ParserRejectedMarkup
 
 from tracker.errors import InputFileError
+from tracker.ingest.furniture import (
+    ARTICLE_TAGS,
+    DROP_TAGS,
+    is_dropped_tag,
+    is_furniture_element,
+    page_title,
+    related_lists,
+)
 from tracker.ingest.pdf import pdf_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
@@ -62,22 +70,64 @@ def read_file(path: Path, display_path: str) -> RawText:
     if not path.exists():
         raise InputFileError(display_path, "no such file or folder")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InputFileError(
-            display_path, f"unsupported file type '{path.suffix}'", "use .txt, .md, .html, .htm or .pdf"
-        )
+        raise InputFileError(display_path, f"unsupported file type '{path.suffix}'", f"use {suffix_list()}")
     data = _read_bytes(path, display_path)
+    if path.suffix.lower() == ".pdf":
+        return read_pdf_data(data, display_path)
+    return read_text_data(data, path.suffix.lower(), display_path)
+
+
+def suffix_list() -> str:
+    """``.txt, .md, .html, .htm or .pdf``: the file types read, for messages."""
+    *first, last = SUPPORTED_SUFFIXES
+    return f"{', '.join(first)} or {last}"
+
+
+def read_pdf_data(data: bytes, display_path: str) -> RawText:
+    """The text layer of a PDF's bytes, its paragraphs one per line (:mod:`tracker.ingest.pdf`).
+
+    Raises:
+        InputFileError: empty, not a PDF, damaged, password-protected, scanned, or no Chinese text.
+    """
     if not data.strip():
         raise InputFileError(display_path, "file is empty")
-    if path.suffix.lower() == ".pdf":
-        text, pages = pdf_text(data, display_path)
-        encoding = f"PDF, {pages} page{'s' if pages > 1 else ''}"
-    else:
-        text, encoding = decode_bytes(data, display_path)
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if path.suffix.lower() in (".html", ".htm"):
+    text, pages = pdf_text(data, display_path)
+    return _finished(text, f"PDF, {pages} page{'s' if pages > 1 else ''}", data, display_path)
+
+
+#: The suffixes whose bytes are text, read by :func:`read_text_data` (the others need a reader of
+#: their own, which :func:`read_file` picks by the suffix).
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+
+def read_text_data(
+    data: bytes, suffix: str, display_path: str, declared: Sequence[tuple[str, str]] = ()
+) -> RawText:
+    """Decode and (for HTML) flatten the bytes of a text document of type ``suffix`` (one of
+    :data:`TEXT_SUFFIXES`), from a file or a web page.
+
+    Args:
+        declared: ``(charset, where)`` pairs the document's sender declared (a web server's
+            Content-Type); an HTML page's own ``<meta charset>`` is added after them.
+
+    Raises:
+        InputFileError: empty, binary or undecodable bytes, or no Chinese text.
+    """
+    if not data.strip():
+        raise InputFileError(display_path, "file is empty")
+    if suffix in (".html", ".htm"):
+        declared = [*declared, *meta_charsets(data)]
+    text, encoding = decode_bytes(data, display_path, declared)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if suffix in (".html", ".htm"):
         text = html_to_text(text, display_path)
-    elif path.suffix.lower() == ".md":
+    elif suffix == ".md":
         text = markdown_to_text(text)
+    return _finished(text, encoding, data, display_path)
+
+
+def _finished(text: str, encoding: str, data: bytes, display_path: str) -> RawText:
+    """The document's text without control characters, refused when it holds no Chinese."""
     text = without_controls(text)
     if not _CJK.search(text):
         raise InputFileError(
@@ -102,12 +152,12 @@ def _read_bytes(path: Path, display_path: str) -> bytes:
             if not stat.S_ISREG(status.st_mode):
                 raise _not_regular(display_path)
             if status.st_size > MAX_FILE_BYTES:
-                raise _too_large(display_path)
+                raise too_large(display_path)
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise InputFileError(display_path, f"cannot be read ({error.strerror or error})") from error
     if len(data) > MAX_FILE_BYTES:
-        raise _too_large(display_path)
+        raise too_large(display_path)
     return data
 
 
@@ -120,10 +170,17 @@ def _not_regular(display_path: str) -> InputFileError:
     )
 
 
-def _too_large(display_path: str) -> InputFileError:
+def too_large(display_path: str) -> InputFileError:
+    """The error of a file or page over ``MAX_FILE_BYTES`` (read at the call, so a test can lower it)."""
     return InputFileError(
-        display_path, f"larger than {MAX_FILE_MB} MB", "split the document or give only its text"
+        display_path, f"larger than {size_limit()}", "split the document or give only its text"
     )
+
+
+def size_limit() -> str:
+    """``MAX_FILE_BYTES`` as a user reads it: ``50 MB``."""
+    megabytes, rest = divmod(MAX_FILE_BYTES, 1024 * 1024)
+    return f"{megabytes} MB" if megabytes and not rest else f"{MAX_FILE_BYTES:,} bytes"
 
 
 def without_controls(text: str) -> str:
@@ -132,8 +189,16 @@ def without_controls(text: str) -> str:
     return _STRAY_CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
 
 
-def decode_bytes(data: bytes, display_path: str) -> tuple[str, str]:
-    """Decode bytes, trying byte-order marks, strict UTF-8, then the Chinese encodings by likelihood."""
+def decode_bytes(data: bytes, display_path: str, declared: Sequence[tuple[str, str]] = ()) -> tuple[str, str]:
+    """Decode bytes, trying byte-order marks, strict UTF-8, the encodings ``declared`` (a web server's
+    Content-Type charset, an HTML page's ``<meta charset>``), then the Chinese encodings by likelihood.
+
+    Strict UTF-8 comes before a declaration: GBK text is almost never valid UTF-8, while a page saved
+    again as UTF-8 often keeps its old ``<meta charset=gb2312>`` (and UTF-8 bytes decode as GB18030
+    without an error, into nonsense). A declaration decides among the legacy encodings, where guessing
+    from a short page is weakest; one that fails to decode strictly, or gives no Chinese (a server's
+    default ``ISO-8859-1``), is passed over.
+    """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -159,6 +224,11 @@ def decode_bytes(data: bytes, display_path: str) -> tuple[str, str]:
         return _checked(data.decode("utf-8"), display_path), "UTF-8"
     except UnicodeDecodeError:
         pass
+    for charset, where in declared:
+        found = _declared_decode(data, charset)
+        if found is not None:
+            text, codec = found
+            return _checked(text, display_path), f"{_label(codec, bom=False)} ({where}: {charset})"
     best = charset_normalizer.from_bytes(data, cp_isolation=_CHINESE_ENCODINGS).best()
     if best is None:
         raise InputFileError(
@@ -167,6 +237,35 @@ def decode_bytes(data: bytes, display_path: str) -> tuple[str, str]:
             "re-save the file as UTF-8",
         )
     return _checked(str(best), display_path), _label(best.encoding, bom=False)
+
+
+#: Names of GB2312 and GBK, which GB18030 extends: pages labelled GB2312 use GBK's characters (and
+#: browsers decode all three as GB18030), so decoding them strictly as GB2312 would fail on real pages.
+_GB_FAMILY = {"gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "cp936", "ms936", "windows-936", "euc-cn"}
+_GB_FAMILY |= {"csgb2312", "chinese", "iso-ir-58", "gb18030"}
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+#: How far into a page its ``<meta charset>`` is looked for (the HTML standard says 1,024 bytes; Chinese
+#: CMS pages put comments and scripts before it).
+META_SCAN_BYTES = 16 * 1024
+
+
+def meta_charsets(data: bytes) -> list[tuple[str, str]]:
+    """The charset an HTML page declares in ``<meta charset>`` or ``<meta http-equiv="Content-Type"
+    content="…; charset=…">``, as a ``declared`` pair for :func:`decode_bytes` (empty: none)."""
+    found = _META_CHARSET.search(data[:META_SCAN_BYTES])
+    return [(found.group(1).decode("ascii").lower(), "meta")] if found else []
+
+
+def _declared_decode(data: bytes, charset: str) -> tuple[str, str] | None:
+    """``(text, codec)`` when ``data`` decodes strictly in the declared ``charset`` into Chinese text."""
+    name = charset.strip().lower()
+    codec = "gb18030" if name in _GB_FAMILY else name
+    try:
+        codec = codecs.lookup(codec).name
+        text = data.decode(codec)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return (text, codec) if _CJK.search(text) else None
 
 
 def _try_decode(data: bytes, codec: str) -> str | None:
@@ -236,11 +335,15 @@ _BLOCK_TAGS = {
     "dt",
     "title",
 }
-_DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "button", "select"}
+_DROP_TAGS = DROP_TAGS
 
 
 def html_to_text(html: str, display_path: str) -> str:
-    """Flatten HTML to lines of text: scripts, styles and navigation removed, one line per block.
+    """Flatten HTML to lines of text, one line per block, without the page's furniture: scripts, styles,
+    navigation, the page's header and footer, the elements its classes name as breadcrumbs, share bars or
+    footers, and lists of related links (``tracker.ingest.furniture``). A page that gives its publication
+    date only in ``<meta name="PubDate">`` (the 政府网站 templates) gets it as a last ``发布时间：`` line,
+    where ``dates.document_date`` reads it when the page shows none.
 
     BeautifulSoup's advice about input that looks like a URL or like XML is not for our users: it
     would print a dozen lines on stderr, where the command line promises one line per problem.
@@ -263,7 +366,10 @@ def html_to_text(html: str, display_path: str) -> str:
             raise InputFileError(
                 display_path, "HTML the parser rejects", "save the page as text (.txt) and ingest that"
             ) from error
-    text = "".join(_block_text(soup))
+    metas: dict[str, str] = {}
+    text = "".join(_block_text(soup, metas))
+    if metas.get("pubdate"):
+        text += f"\n发布时间：{metas['pubdate']}"
     lines = [re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in text.split("\n")]
     # Block boundaries are the only line structure HTML has; blank lines there mean nothing.
     return "\n".join(line for line in lines if line)
@@ -283,7 +389,7 @@ class _ContentsOnlySoup(BeautifulSoup):
         return None
 
 
-def _block_text(soup: BeautifulSoup) -> Iterator[str]:
+def _block_text(soup: BeautifulSoup, metas: dict[str, str]) -> Iterator[str]:
     """The text ``soup.get_text()`` gives once the dropped tags are decomposed and every block tag has
     a newline inserted before and after it, in one walk of the tree.
 
@@ -292,24 +398,42 @@ def _block_text(soup: BeautifulSoup) -> Iterator[str]:
     nested ``<div>`` 6.5 s, 20,000 unclosed ``<table><tr><td>`` four and a half minutes. This walk visits each
     element once, with an explicit stack (deep trees would exhaust recursion), and keeps the same
     strings get_text keeps: plain text and CDATA, not comments or the text of <script>, <rt>, <template>.
+    The ``<meta name=… content=…>`` pairs it passes go into ``metas`` (names in lower case).
     """
     keep = soup.interesting_string_types or Tag.MAIN_CONTENT_STRING_TYPES
-    stack: list[Iterator[object]] = [iter(soup.contents)]
+    related = related_lists(soup)
+    # Each level of the walk, and whether it lies inside an <article> or <main> (whose own <header> and
+    # <footer> are kept): known on the way down, so no element looks up its ancestors.
+    stack: list[tuple[Iterator[object], bool]] = [(iter(soup.contents), False)]
     while stack:
-        node = next(stack[-1], None)
+        level, in_article = stack[-1]
+        node = next(level, None)
         if node is None:
             stack.pop()
         elif type(node) is str:  # a block's closing newline, pushed below its children
             yield node
         elif isinstance(node, Tag):
-            if node.name in _DROP_TAGS:
+            if (
+                is_dropped_tag(node, in_article=in_article)
+                or id(node) in related
+                or is_furniture_element(node)
+            ):
+                continue
+            if node.name == "meta" and node.get("name") and node.get("content"):
+                metas[str(node["name"]).lower()] = str(node["content"])
+            if node.name == "title":
+                yield f"\n{page_title(''.join(_title_strings(node)))}\n"
                 continue
             if node.name in _BLOCK_TAGS:
                 yield "\n"
-                stack.append(iter(("\n",)))
-            stack.append(iter(node.contents))
+                stack.append((iter(("\n",)), in_article))
+            stack.append((iter(node.contents), in_article or node.name in ARTICLE_TAGS))
         elif type(node) in keep:
             yield str(node)
+
+
+def _title_strings(title: Tag) -> Iterator[str]:
+    return (str(node) for node in title.contents if isinstance(node, str))
 
 
 # The standard library's html.parser (3.11.7 here) re-scans to the end of the page from every construct

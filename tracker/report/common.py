@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 from tracker.match.pace import VERDICT_LABELS
 from tracker.statuses import (
@@ -141,6 +142,18 @@ def source_text(item: dict[str, Any]) -> str:
     """The document and the part a statement comes from."""
     part = part_text(item.get("part"))
     return item.get("document", "") + (f" · {part}" if part else "")
+
+
+_LINK_SAFE = ":/?#@!$&*+,;=%~-._"
+
+
+def source_link(item: dict[str, Any]) -> str | None:
+    """The address a statement's web page was read from, ready to be a link target (percent-encoded:
+    no space, bracket or quote can end it early), or None: a file, or an address that is not http(s)."""
+    url = item.get("source_url")
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        return None
+    return quote(url, safe=_LINK_SAFE)
 
 
 def note_text(note: dict[str, Any]) -> str:

@@ -235,7 +235,7 @@ def _card(number: int, c: dict[str, Any]) -> str:
     facts = [
         ("机构/年度", f"{escape(c['agency'])} {c['period']}"),
         ("章节", escape(c["section"] or "—")),
-        ("出处", escape(common.source_text(c))),
+        ("出处", _source(c)),
     ]
     if c.get("deadline"):
         facts.append(("期限", escape(c["deadline"])))
@@ -309,6 +309,17 @@ def _orphans(orphans: list[dict[str, Any]]) -> str:
     )
 
 
+def _source(item: dict[str, Any]) -> str:
+    """The document and part a statement comes from; a web page's name links to its address."""
+    text = escape(common.source_text(item))
+    url = common.source_link(item)
+    if url is None:
+        return text
+    document = escape(item.get("document", ""))
+    link = f'<a href="{escape(url)}" rel="noopener noreferrer">{document}</a>'
+    return link + text[len(document) :] if text.startswith(document) else f"{link} {text}"
+
+
 def _comparisons(comparisons: list[dict[str, Any]]) -> str:
     if not comparisons:
         return ""
@@ -341,7 +352,7 @@ def _evidence(shown: list[dict[str, Any]]) -> str:
             f'<li class="{escape(e["state"])}"><div class="ev-head">'
             f'<span class="state state-{escape(e["state"])}">{escape(common.state_text(e))}</span>'
             f"<span>相似度 {escape(common.score_text(e))}</span>"
-            f"<span>{escape(common.source_text(e))}</span></div>"
+            f"<span>{_source(e)}</span></div>"
             f"<p>{highlight(e['text'], terms)}</p></li>"
         )
     if not any(e["state"] in LINKED_STATES for e in shown):

@@ -23,7 +23,7 @@ from tracker.review.status import StatusBook, current_statuses, list_commitments
 from tracker.statuses import DECIDED_STATES, LINK_ACTIONS, STATUSES, label
 from tracker.store.decision_log import live_decisions, orphaned_decisions, reviewer_links
 from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus, Decision
-from tracker.store.queries import document_paths, list_achievements, part_facts
+from tracker.store.queries import document_sources, list_achievements, part_facts
 from tracker.textnorm import clean_field, each_string
 from tracker.times import iso_utc, now_utc
 
@@ -57,7 +57,7 @@ def build_report(
         UsageError: ``status`` or ``topic`` is not one the report knows.
     """
     _check_filters(session, status, topic)
-    paths = document_paths(session)
+    documents = _Documents(document_sources(session))
     parts = part_facts(session)
     commitments = list_commitments(session, agency=agency, period=period, status=status)
     if topic is not None:
@@ -65,7 +65,7 @@ def build_report(
     book = StatusBook.read(session)
     statuses = current_statuses(session, commitments, book)
     provenance = _provenance(session, {c.id for c in commitments})
-    evidence = _evidence(session, commitments, provenance, paths, parts)
+    evidence = _evidence(session, commitments, provenance, documents, parts)
     supports = _supports(session)
     details = dict(session.exec(select(CommitmentStatus.commitment_id, CommitmentStatus.detail)).all())
     history = histories(session, commitments, book)
@@ -75,7 +75,7 @@ def build_report(
         view = statuses[c.id]
         decision = provenance.statuses.get(c.id) if view.source == "reviewer" else None
         rows.append(
-            _commitment(c, view.status, view.source, decision, evidence.get(c.id, []), paths, parts)
+            _commitment(c, view.status, view.source, decision, evidence.get(c.id, []), documents, parts)
             | _detail(details.get(c.id) or {})
             | {"notes": [_note(d) for d in provenance.notes.get(c.id, [])]}
             | {"history": history[c.id].as_dict()}
@@ -85,7 +85,7 @@ def build_report(
         "filters": {"agency": agency, "period": period, "status": status, "topic": topic},
         "commitments": rows,
         "achievements": [
-            _achievement(a, supports.get(a.id, []), paths, parts)
+            _achievement(a, supports.get(a.id, []), documents, parts)
             for a in list_achievements(session, agency=agency, period=period)
         ],
         "orphaned_decisions": _orphans(session),
@@ -105,6 +105,18 @@ def build_report(
     return each_string(report, clean_field)
 
 
+@dataclass(frozen=True)
+class _Documents:
+    """Each document's displayed path and, for a web page, the address it was read from."""
+
+    sources: dict[str, tuple[str, str | None]]
+
+    def of(self, document_id: str) -> dict[str, Any]:
+        """``document`` (the path) and ``source_url`` (the page's address; None for a file)."""
+        path, url = self.sources.get(document_id, ("", None))
+        return {"document": path, "source_url": url}
+
+
 def _check_filters(session: Session, status: str | None, topic: str | None) -> None:
     if status is not None and status not in STATUSES:
         raise UsageError(f"unknown status {status!r}", "use one of " + ", ".join(STATUSES))
@@ -118,13 +130,13 @@ def _evidence(
     session: Session,
     commitments: list[Commitment],
     provenance: _Provenance,
-    paths: dict[str, str],
+    documents: _Documents,
     parts: dict[str, dict[str, Any]],
 ) -> dict[str, list[dict[str, Any]]]:
     """Commitment id -> its evidence entries, with who decided each reviewed pair."""
     return {
         cid: [
-            _evidence_entry(item, paths, parts, provenance.links.get((cid, item.achievement.id)))
+            _evidence_entry(item, documents, parts, provenance.links.get((cid, item.achievement.id)))
             for item in items
         ]
         for cid, items in evidence_for(session, [c.id for c in commitments]).items()
@@ -175,14 +187,14 @@ def _commitment(
     source: str,
     decision: Decision | None,
     evidence: list[dict[str, Any]],
-    paths: dict[str, str],
+    documents: _Documents,
     parts: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     return {
         "id": c.id,
         "agency": c.agency,
         "period": c.period,
-        "document": paths.get(c.document_id, ""),
+        **documents.of(c.document_id),
         "part": parts.get(c.part_id),
         "section": c.section,
         "text": c.text,
@@ -239,13 +251,13 @@ def _note(d: Decision) -> dict[str, Any]:
 
 
 def _achievement(
-    a: Achievement, supports: list[str], paths: dict[str, str], parts: dict[str, dict[str, Any]]
+    a: Achievement, supports: list[str], documents: _Documents, parts: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     return {
         "id": a.id,
         "agency": a.agency,
         "period": a.period,
-        "document": paths.get(a.document_id, ""),
+        **documents.of(a.document_id),
         "part": parts.get(a.part_id),
         "section": a.section,
         "text": a.text,
@@ -259,7 +271,7 @@ def _achievement(
 
 
 def _evidence_entry(
-    item: Evidence, paths: dict[str, str], parts: dict[str, dict[str, Any]], decision: Decision | None
+    item: Evidence, documents: _Documents, parts: dict[str, dict[str, Any]], decision: Decision | None
 ) -> dict[str, Any]:
     a = item.achievement
     if item.state not in DECIDED_STATES:
@@ -267,7 +279,7 @@ def _evidence_entry(
     return {
         "id": a.id,
         "text": a.text,
-        "document": paths.get(a.document_id, ""),
+        **documents.of(a.document_id),
         "part": parts.get(a.part_id),
         "agency": a.agency,
         "period": a.period,

@@ -37,9 +37,13 @@ def md_code(text: Any) -> str:
 
 
 def _source(item: dict[str, Any]) -> str:
-    """The document as code (its path keeps its underscores), then the part."""
+    """The document as code (its path keeps its underscores), a link to its address for a web page, then
+    the part."""
     part = common.part_text(item.get("part"))
-    return md_code(item.get("document", "")) + (f" · {md_escape(part)}" if part else "")
+    document = md_code(item.get("document", ""))
+    if (url := common.source_link(item)) is not None:
+        document = f"[{document}](<{url}>)"
+    return document + (f" · {md_escape(part)}" if part else "")
 
 
 def render_markdown(report: dict[str, Any]) -> str:

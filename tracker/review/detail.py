@@ -22,16 +22,20 @@ PICKER_LIMIT = 200
 
 @dataclass(frozen=True)
 class Source:
-    """Where a statement comes from: the document's path and the part's kind, period and heading."""
+    """Where a statement comes from: the document's path (a web page's address as given), the address
+    the page was read from, and the part's kind, period and heading."""
 
     path: str
     kind: str
     period: int
     heading: str
+    url: str | None = None
 
     def describe(self) -> str:
-        """The full path, the part and its heading."""
-        return f"{self.path} · {self.short_kind()} {self.period}" + (
+        """The full path (with the address it was read from, when a redirect moved it), the part and its
+        heading."""
+        moved = f" (→ {self.url})" if self.url and self.url != self.path else ""
+        return f"{self.path}{moved} · {self.short_kind()} {self.period}" + (
             f" · {self.heading}" if self.heading else ""
         )
 
@@ -138,9 +142,10 @@ def find_achievements(
 
 
 def _sources(session: Session, part_ids: set[str]) -> dict[str, Source]:
-    query = select(Part, Document.path).join(Document, col(Document.id) == col(Part.document_id))
+    query = select(Part, Document.path, Document.source_url)  # type: ignore[call-overload]
+    query = query.join(Document, col(Document.id) == col(Part.document_id))
     query = query.where(col(Part.id).in_(sorted(part_ids)))
     return {
-        part.id: Source(path, part.kind, part.period, part.heading)
-        for part, path in session.exec(query).all()
+        part.id: Source(path, part.kind, part.period, part.heading, url)
+        for part, path, url in session.exec(query).all()
     }

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import delete, insert, or_
 from sqlalchemy.engine import Engine
@@ -37,6 +37,9 @@ from tracker.store.models import (
     utcnow,
 )
 from tracker.store.queries import in_chunks, parts_by_document
+
+if TYPE_CHECKING:
+    from tracker.ingest.skipped import Skipped
 
 #: ``redated``: an unchanged file given another date (``--date``): only its parts' dates changed.
 Outcome = Literal["inserted", "replaced", "unchanged", "redated"]
@@ -154,6 +157,7 @@ def _describe(document: Document, parsed: ParsedDocument) -> None:
     document.ingested_at = utcnow()
     document.removed_lines = parsed.removed_lines
     document.repeated_paragraphs = parsed.repeated_paragraphs
+    document.source_url = parsed.source_url
 
 
 def _statement_rows(
@@ -317,9 +321,12 @@ class FileOutcome:
 
 @dataclass
 class LoadResult:
-    """Every outcome of one ingest run, in input order (path errors first)."""
+    """Every outcome of one ingest run, in input order (path errors first), and the files of folders
+    that were not read (``skipped``, with the summary lines that name them)."""
 
     outcomes: list[FileOutcome] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    skipped_lines: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[TrackerError]:
@@ -331,8 +338,14 @@ class LoadResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every file went in, else the largest exit code among the errors."""
-        return max((e.exit_code for e in self.errors), default=0)
+        """0 when every document went in, else the largest exit code among the errors (1 also when a
+        document of a folder was not read: an old Word file, one too large …; not for a picture)."""
+        from tracker.ingest.skipped import FAILURES
+
+        unread = any(s.reason in FAILURES for s in self.skipped)
+        return max(
+            [e.exit_code for e in self.errors] + ([TrackerError.exit_code] if unread else []), default=0
+        )
 
 
 def load_paths(
@@ -344,6 +357,7 @@ def load_paths(
     kind: str = "auto",
     date: date | None = None,
     base: Path | None = None,
+    timeout: float | None = None,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
     parse: ParseFn | None = None,
@@ -352,7 +366,8 @@ def load_paths(
     """Ingest ``paths`` (files or folders) into the database behind ``engine``, a transaction per file.
 
     Args:
-        agency, period, kind, base, parse, collect: as :func:`tracker.ingest.batch.parse_paths` takes them.
+        agency, period, kind, base, timeout, parse, collect: as :func:`tracker.ingest.batch.parse_paths`
+            takes them.
         date: the date of every file and of each part of it, instead of the dates its text states
             (``tracker ingest --date``; an unchanged file given another date gets only that).
         on_start: called once with the number of files found, before the first is parsed.
@@ -363,9 +378,22 @@ def load_paths(
             the result instead.
     """
     batch = parse_paths(
-        paths, agency=agency, period=period, kind=kind, base=base, parse=parse, collect=collect
+        paths,
+        agency=agency,
+        period=period,
+        kind=kind,
+        base=base,
+        timeout=timeout,
+        parse=parse,
+        collect=collect,
     )
-    result = LoadResult([FileOutcome(error.path, error=error) for error in batch.errors])
+    from tracker.ingest.skipped import summary_lines  # with the readers, loaded by an ingest only
+
+    result = LoadResult(
+        [FileOutcome(error.path, error=error) for error in batch.errors],
+        batch.skipped,
+        summary_lines(batch.skipped, batch.shown),
+    )
     if on_start is not None:
         on_start(len(batch.names))
     for name, document in zip(batch.names, batch.parsed, strict=True):

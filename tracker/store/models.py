@@ -30,7 +30,7 @@ def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
 
 
 class Document(SQLModel, table=True):
-    """One ingested file, identified by its displayed path."""
+    """One ingested file or web page, identified by its displayed path (a page: its address as given)."""
 
     id: str = Field(primary_key=True)
     path: str = Field(unique=True, index=True)
@@ -41,6 +41,8 @@ class Document(SQLModel, table=True):
     ingested_at: datetime = Field(default_factory=utcnow)
     removed_lines: int = 0
     repeated_paragraphs: int = 0
+    # the address a web page was read from, after redirects (None: a file); last, as migration 0008 adds it
+    source_url: str | None = None
 
 
 class Part(SQLModel, table=True):

@@ -48,6 +48,12 @@ def document_paths(session: Session) -> dict[str, str]:
     return dict(session.exec(select(Document.id, Document.path)).all())
 
 
+def document_sources(session: Session) -> dict[str, tuple[str, str | None]]:
+    """Document id -> its displayed path and the address a web page was read from (None: a file)."""
+    query = select(Document.id, Document.path, Document.source_url)  # type: ignore[call-overload]
+    return {doc_id: (path, url) for doc_id, path, url in session.exec(query).all()}
+
+
 def parts_by_document(session: Session, document_id: str) -> list[Part]:
     """The parts of one document in reading order."""
     query = select(Part).where(Part.document_id == document_id).order_by(col(Part.position))
