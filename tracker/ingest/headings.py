@@ -11,8 +11,10 @@ order:
    (更加健全, 稳步提升, 成效显著, 取得新成效 …) go, and so do generic heads (体系, 工作, 建设, 水平 …)
    while three characters or more remain ("慈善事业" keeps 事业, "卫生健康事业" does not); of
    "A的B" B is kept when it has four characters or more ("分层分类的社会救助" → 社会救助);
-3. the longest of the clauses' phrases is the topic, the first on a tie ("强化保障,健全分层分类的
-   社会救助体系" → 社会救助, not 保障; "坚持立德树人,全面提高教育质量" → 立德树人);
+3. the last clause whose phrase keeps three characters or more is the topic: the first clause of a
+   heading states its means or principle, the last its field ("强化保障,健全分层分类的社会救助体系" →
+   社会救助, not 保障; "坚持立德树人,全面提高教育质量" → 教育质量); an effect ("激发教育发展活力")
+   shrinks to two characters, so the clause before it wins ("加强教师队伍建设,…" → 教师队伍);
 4. a phrase longer than :data:`MAX_TOPIC` characters is cut at its first 和/与/及/、, then at a word
    boundary; a phrase of fewer than two characters falls back to the clause it came from.
 
@@ -34,7 +36,7 @@ _KEEP_AFTER_OF = 4
 
 _NUMBERING = re.compile(
     r"^\s*(第[一二三四五六七八九十]+(部分|章|节)|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]"
-    r"|\d{1,2}[、.．]|关键词[一二三四五六七八九十]+)[、.．:：\s]*"
+    r"|\d{1,2}[、.．])[、.．:：\s]*"
 )
 _QUOTES = re.compile(r"[“”‘’\"'「」『』《》〈〉]")
 _LABEL = re.compile(r"^([^,，;；:：]{2,12})[:：]")

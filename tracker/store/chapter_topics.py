@@ -55,8 +55,8 @@ def _align_block(session: Session, agency: str, period: int) -> bool:
             for topic, (row_id, _part, _section, stored, _text) in zip(own, rows, strict=True):
                 if taken[topic] != stored:
                     updates[row_id] = taken[topic]
-    for row_id, topic in updates.items():
-        session.execute(update(Achievement).where(col(Achievement.id) == row_id).values(topic=topic))
+    if updates:  # one executemany: an UPDATE by primary key per row
+        session.execute(update(Achievement), [{"id": key, "topic": topic} for key, topic in updates.items()])
     return bool(updates)
 
 
