@@ -20,6 +20,8 @@ documents; with the default city list a city hosts about three bundles at N=1000
 
 Run ``python benchmarks/corpus.py OUT -n 200 --seed 0``; OUT gets the .txt files and a
 ``manifest.jsonl`` (ignored by ingest) naming each file's source, city, year shift and expected agency.
+``--bureau`` rewrites the documents as other bureaus' or local governments' (``benchmarks/bureaus.py``),
+to measure agency detection; without it the output is the civil-affairs corpus, byte for byte.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ import re
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from bureaus import CIVIL_AFFAIRS, KINDS, place_for, rewrite
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -148,6 +152,13 @@ class GeneratedDocument:
     year_shift: int
     chars: int
     sha256: str
+    bureau: str = CIVIL_AFFAIRS  # the kind of issuing body (``--bureau``); left out of the default manifest
+
+    def as_line(self) -> str:
+        fields = asdict(self)
+        if self.bureau == CIVIL_AFFAIRS:
+            del fields["bureau"]
+        return json.dumps(fields, ensure_ascii=False)
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|-\d{1,2}-\d{1,2}|\s*[-—至到]\s*(?:19|20)\d{2}\s*年)")
@@ -254,10 +265,14 @@ def generate(
     seeds: Path = SEEDS,
     outcome: Path | None = DEV_OUTCOME,
     cities: tuple[str, ...] = CITIES,
+    bureaus: tuple[str, ...] = (CIVIL_AFFAIRS,),
 ) -> list[GeneratedDocument]:
     """Write ``n`` documents into the folder ``out`` (created; must hold no .txt yet) and the manifest.
 
-    Deterministic: the same ``n``, ``seed`` and inputs give byte-identical files.
+    Deterministic: the same ``n``, ``seed`` and inputs give byte-identical files. ``bureaus`` are the
+    kinds of issuing body (``benchmarks/bureaus.py``) handed to the bundles in turn; their names come
+    from a random generator of their own, so the cities, year shifts and shuffles are those of the
+    civil-affairs corpus, which the default still writes byte for byte.
 
     Raises:
         FileExistsError: ``out`` already holds .txt files.
@@ -271,6 +286,7 @@ def generate(
     if len(bundles) < len(BUNDLES):
         print(f"corpus: {outcome} not found; generating without the 004 + fs2024 bundle", file=sys.stderr)
     rng = random.Random(seed)
+    names = random.Random(f"{seed}:bureau")
     order = list(cities)
     rng.shuffle(order)
 
@@ -283,8 +299,12 @@ def generate(
             raise ValueError(f"{n} documents need more than {len(order)} cities x {len(SHIFTS)} year shifts")
         city, shift = order[slot], SHIFTS[lap]
         bundle = rng.choice(bundles)[: n - len(documents)]
+        kind = bureaus[bundle_index % len(bureaus)]
+        place = place_for(kind, names)
         for key in bundle:
-            text = make_document(texts[key], SOURCES[key], city, shift, rng)
+            text, agency = rewrite(
+                make_document(texts[key], SOURCES[key], city, shift, rng), kind, city, place
+            )
             data = text.encode("utf-8")
             digest = hashlib.sha256(data).hexdigest()
             if digest in digests:
@@ -298,16 +318,17 @@ def generate(
                     source=key,
                     bundle=bundle_index,
                     city=city,
-                    agency=f"{city}市民政局",
+                    agency=agency,
                     year_shift=shift,
                     chars=len(text),
                     sha256=digest,
+                    bureau=kind,
                 )
             )
         bundle_index += 1
     with (out / MANIFEST).open("w", encoding="utf-8") as handle:
         for document in documents:
-            handle.write(json.dumps(asdict(document), ensure_ascii=False) + "\n")
+            handle.write(document.as_line() + "\n")
     return documents
 
 
@@ -334,13 +355,29 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also use the cities today's agency detection misreads (tests detection, not speed)",
     )
+    parser.add_argument(
+        "--bureau",
+        default=CIVIL_AFFAIRS,
+        help=f"kinds of issuing body, comma-separated, handed to the bundles in turn, or 'all' "
+        f"(default {CIVIL_AFFAIRS}; one of {', '.join(KINDS)})",
+    )
     args = parser.parse_args(argv)
     if args.documents < 1:
         parser.error("--documents must be at least 1")
+    bureaus = KINDS if args.bureau == "all" else tuple(args.bureau.split(","))
+    unknown = [kind for kind in bureaus if kind not in KINDS]
+    if unknown:
+        parser.error(f"unknown --bureau {', '.join(unknown)} (one of {', '.join(KINDS)} or all)")
     cities = CITIES + UNRECOGNISED_CITIES if args.all_cities else CITIES
     try:
         documents = generate(
-            args.out, args.documents, seed=args.seed, seeds=args.seeds, outcome=args.outcome, cities=cities
+            args.out,
+            args.documents,
+            seed=args.seed,
+            seeds=args.seeds,
+            outcome=args.outcome,
+            cities=cities,
+            bureaus=bureaus,
         )
     except (OSError, ValueError) as exc:
         print(f"corpus: {exc}", file=sys.stderr)

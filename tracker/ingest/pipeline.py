@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tracker.errors import InputFileError
 from tracker.ingest.agency import detect_agency
+from tracker.ingest.chapters import SECTION_SEPARATOR, chapter_topics, has_chapters, uses_vocabulary
 from tracker.ingest.cleaning import clean_text
 from tracker.ingest.dates import document_date, summary_as_of
 from tracker.ingest.parsed import KINDS, ParsedDocument, Part, Statement
@@ -23,8 +24,6 @@ from tracker.ingest.tense import deadline_in
 from tracker.ingest.topics import OTHER, is_testable, topic_of
 from tracker.ingest.web import DEFAULT_TIMEOUT, fetch, read_page
 from tracker.textnorm import normalize, to_simplified
-
-SECTION_SEPARATOR = " > "
 
 
 def collect_files(paths: list[str]) -> tuple[list[Path], list[InputFileError], list[Skipped]]:
@@ -157,6 +156,7 @@ def parse_raw(
             "pass --period YEAR and --kind",
         )
     parts = _build_parts(placed, found_agency, structure.part_headings, None if kind == "auto" else kind)
+    _chapter_topics(parts, found_agency)
     # Publication lines are page furniture, gone from the paragraphs: the date is read in the whole file.
     published = document_date(to_simplified(raw.text))
     _date_parts(parts, placed, structure.title, published)
@@ -259,6 +259,19 @@ def _drafts(item: PlacedSentence) -> list[Draft]:
     if item.unit.lead_title:
         return []  # a summary's paragraph title ("基层治理扎实推进。") sums up the results after it
     return split_summary_sentence(item.unit.text, item.period)
+
+
+def _chapter_topics(parts: list[Part], agency: str) -> None:
+    """Give every statement its chapter's topic where the civil-affairs vocabulary does not fit the
+    document (:mod:`tracker.ingest.chapters`); the statements keep the vocabulary's topics otherwise."""
+    if uses_vocabulary(agency, [s.topic for part in parts for s in part.statements]):
+        return
+    by_part = [chapter_topics([s.section for s in part.statements]) for part in parts]
+    if not any(has_chapters(topics) for topics in by_part):
+        return
+    for part, topics in zip(parts, by_part, strict=True):
+        for statement, topic in zip(part.statements, topics, strict=True):
+            statement.topic = topic
 
 
 def _topic(text: str, sentence: str, section: str) -> str:

@@ -22,9 +22,11 @@ from sqlmodel import Session, col, select
 
 from tracker.errors import StoreError, TrackerError
 from tracker.ingest.batch import CollectFn, ParseFn, parse_paths
+from tracker.ingest.chapters import is_vocabulary_topic
 from tracker.ingest.parsed import ParsedDocument, Statement
 from tracker.ingest.parsed import Part as ParsedPart
 from tracker.store import ids
+from tracker.store.chapter_topics import align_summary_topics
 from tracker.store.engine import describe, hint_for, write_session
 from tracker.store.models import (
     Achievement,
@@ -125,6 +127,10 @@ def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
     session.flush()
     for model, rows in ((Commitment, commitments), (Achievement, achievements)):
         _insert_fresh(session, model, rows, result)
+    if any(not is_vocabulary_topic(s.topic) for p in parsed.parts for s in p.statements):
+        session.flush()
+        blocks = {(p.agency or parsed.agency, p.period) for p in parsed.parts}
+        reported.update(align_summary_topics(session, blocks))
     _clear_statuses(session, reported)
     session.flush()
     result.commitments, result.achievements = _owned_counts(session, doc_id)
