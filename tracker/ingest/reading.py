@@ -9,7 +9,6 @@ import dataclasses
 import hashlib
 import os
 import re
-import shlex
 import stat
 import warnings
 from collections.abc import Iterator
@@ -22,15 +21,10 @@ from bs4.exceptions import ParserRejectedMarkup
 
 from tracker.errors import InputFileError
 from tracker.ingest.html_tables import task_table_tags
+from tracker.ingest.packages import OLD_FORMATS, convert_hint
 from tracker.ingest.task_tables import FoundTable
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".xlsx")
-#: Binary office formats read only once converted: the suffix, what it is, and what to convert it to.
-OLD_FORMATS = {
-    ".doc": ("old binary Word file (.doc)", "docx"),
-    ".wps": ("WPS document (.wps)", "docx"),
-    ".xls": ("old binary Excel file (.xls)", "xlsx"),
-}
 #: What a folder is searched for: the files read, and the old formats, reported with their conversion.
 KNOWN_SUFFIXES = SUPPORTED_SUFFIXES + tuple(OLD_FORMATS)
 _SUPPORTED_NAMES = ".txt, .md, .html, .htm, .docx or .xlsx"
@@ -82,11 +76,7 @@ def read_file(path: Path, display_path: str) -> RawText:
     suffix = path.suffix.lower()
     if suffix in OLD_FORMATS:
         what, target = OLD_FORMATS[suffix]
-        raise InputFileError(
-            display_path,
-            f"{what} cannot be read",
-            f"convert it to .{target}: soffice --headless --convert-to {target} {shlex.quote(display_path)}",
-        )
+        raise InputFileError(display_path, f"{what} cannot be read", convert_hint(display_path, target))
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputFileError(
             display_path, f"unsupported file type '{path.suffix}'", f"use {_SUPPORTED_NAMES}"

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from tracker.errors import InputFileError
+from tracker.ingest.packages import check_package
 from tracker.ingest.task_tables import FoundTable, Grid, clean_cell, split_blocks
-from tracker.ingest.word import check_package
 
 REPAIR_HINT = "open it in Excel or WPS and save it again as .xlsx"
 #: Rows read from one sheet at most: a task table has tens or hundreds; a sheet whose XML claims a
@@ -37,7 +37,7 @@ def read_xlsx(data: bytes, display_path: str) -> tuple[str, tuple[FoundTable, ..
     Raises:
         InputFileError: not an .xlsx package, or a damaged one.
     """
-    check_package(data, display_path, "Excel .xlsx", REPAIR_HINT)
+    check_package(data, display_path, ".xlsx", REPAIR_HINT)
     import openpyxl  # loaded only when a workbook is read
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -76,20 +76,22 @@ def read_xlsx(data: bytes, display_path: str) -> tuple[str, tuple[FoundTable, ..
 
 def _rows(sheet: Any) -> Iterator[tuple[str, ...]]:
     """A sheet's rows as cell texts, up to ``MAX_ROWS`` rows of ``MAX_COLUMNS`` cells; trailing blank
-    rows are not kept."""
+    rows and cells are not kept."""
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()  # a stored size is often wrong (A1:XFD1048576): read the rows present
     blank = 0
     for count, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)):
         if count >= MAX_ROWS:
             break
-        row = tuple(_text(value) for value in values)
-        if not any(row):
+        row = list(_text(value) for value in values)
+        while row and not row[-1]:
+            row.pop()
+        if not row:
             blank += 1
             continue
         yield from [()] * blank
         blank = 0
-        yield row
+        yield tuple(row)
 
 
 def _text(value: Any) -> str:

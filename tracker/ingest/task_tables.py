@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tracker.ingest.units import cell_lead
+from tracker.textnorm import to_simplified
 
 #: Column roles by header name. A header cell takes the role of the name it equals, else of the name it
 #: ends with, else of one it contains (``任务完成情况`` is progress), in this order of roles.
@@ -123,6 +124,7 @@ def _role(cell: str) -> str | None:
     name = _SPACE.sub("", _BRACKETED.sub("", unicodedata.normalize("NFKC", cell)))
     if not name or len(name) > _MAX_HEADER_CELL:
         return None
+    name = to_simplified(name)  # 序號, 牽頭單位
     for test in (str.__eq__, str.endswith, str.__contains__):
         for role, names in ROLE_NAMES:
             if any(test(name, n) for n in names if len(n) > 1 or test is str.__eq__):

@@ -18,16 +18,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from tracker.errors import InputFileError
+from tracker.ingest.packages import check_package
 from tracker.ingest.task_tables import FoundTable, Grid, split_blocks
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _SDT, _SDT_CONTENT, _TR, _TC = (f"{_W}{n}" for n in ("p", "tbl", "sdt", "sdtContent", "tr", "tc"))
 _TEXT = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
-#: A package whose parts unpack to more than this is refused before python-docx reads it: a real plan
-#: with its pictures is a few MB, a zip bomb is gigabytes.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-#: The first bytes of an OLE2 compound file: an old binary .doc, .xls or .wps.
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 REPAIR_HINT = "open it in Word or WPS and save it again as .docx"
 
 
@@ -47,33 +43,8 @@ def read_docx(data: bytes, display_path: str) -> tuple[str, tuple[FoundTable, ..
     return "\n".join(lines), tuple(tables)
 
 
-def check_package(data: bytes, display_path: str, kind: str, hint: str) -> None:
-    """Refuse what is no zip package before a library reads it: an old binary file under a new name, a
-    damaged archive, one that would unpack to more than ``MAX_UNPACKED_BYTES``.
-
-    Raises:
-        InputFileError: one of those, named for ``kind`` (``Word .docx``, ``Excel .xlsx``).
-    """
-    if data.startswith(OLE2_MAGIC):
-        old = "doc" if kind.endswith("docx") else "xls"
-        raise InputFileError(
-            display_path,
-            f"an old binary .{old} file named as {kind}",
-            f"convert it: soffice --headless --convert-to {kind.rsplit('.', 1)[-1]} FILE",
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, EOFError) as error:
-        raise InputFileError(display_path, f"not a valid {kind} file (not a zip package)", hint) from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InputFileError(
-            display_path, f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB", "give only its text"
-        )
-
-
 def _open(data: bytes, display_path: str) -> Any:
-    check_package(data, display_path, "Word .docx", REPAIR_HINT)
+    check_package(data, display_path, ".docx", REPAIR_HINT)
     import docx  # lxml and python-docx: loaded only when a .docx file is read
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import LxmlError
