@@ -86,7 +86,9 @@ def task_xlsx(path: Path, *, title: str = TITLE, sheet: str = "任务") -> Path:
             ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(HEADER))
         for column, value in enumerate(row, start=1):
             if value is None:
-                ws.merge_cells(start_row=ws.max_row - 1, start_column=column, end_row=ws.max_row, end_column=column)
+                ws.merge_cells(
+                    start_row=ws.max_row - 1, start_column=column, end_row=ws.max_row, end_column=column
+                )
     book.save(path)
     return path
 
@@ -98,7 +100,9 @@ def task_html(path: Path, *, title: str = TITLE) -> Path:
         if len(row) == 1:
             rows.append(f'<tr><td colspan="{len(HEADER)}">{row[0]}</td></tr>')
             continue
-        spans = {c: 2 for c, v in enumerate(row) if index + 1 < len(ROWS) and ROWS[index + 1][c : c + 1] == [None]}
+        spans = {
+            c: 2 for c, v in enumerate(row) if index + 1 < len(ROWS) and ROWS[index + 1][c : c + 1] == [None]
+        }
         cells = [
             f'<td rowspan="{spans[c]}">{v}</td>' if c in spans else f"<td>{v}</td>"
             for c, v in enumerate(row)

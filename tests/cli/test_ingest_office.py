@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS, SEED_NAMES
+from conftest import SEED_NAMES, SEEDS
 from office_files import ACHIEVEMENTS, COMMITMENTS, task_docx, task_html, task_xlsx, text_docx
 
 from tracker.cli.main import cli
@@ -64,7 +64,9 @@ def test_a_task_table_goes_in_and_each_task_is_matched_to_its_own_progress(runne
     path = MAKERS[suffix](tmp_path / f"tasks.{suffix}")
     result = runner.invoke(cli, ["ingest", str(path)])
     assert result.exit_code == 0, result.stderr
-    assert "plan    2024  佛山市民政局  5 commitments  佛山市民政局2024年重点工作任务落实情况" in result.output
+    assert (
+        "plan    2024  佛山市民政局  5 commitments  佛山市民政局2024年重点工作任务落实情况" in result.output
+    )
     assert "summary 2024  佛山市民政局  3 achievements" in result.output
     assert "matched 5 commitments in 1 agency-years" in result.output
 
@@ -96,7 +98,9 @@ def test_a_task_table_goes_in_and_each_task_is_matched_to_its_own_progress(runne
 
 
 def test_a_progress_table_dated_mid_year_is_an_interim_report(runner, tmp_path):
-    path = task_docx(tmp_path / "tasks.docx", title="佛山市民政局2024年重点工作任务落实情况（截至2024年6月30日）")
+    path = task_docx(
+        tmp_path / "tasks.docx", title="佛山市民政局2024年重点工作任务落实情况（截至2024年6月30日）"
+    )
     result = runner.invoke(cli, ["ingest", str(path)])
     assert result.exit_code == 0, result.stderr
     assert "as of 2024-06-30 (interim)" in result.output
@@ -160,3 +164,40 @@ def test_a_folder_takes_word_and_excel_files_and_names_the_old_ones_with_their_c
         "tracker: 材料/总结.wps: WPS document (.wps) cannot be read (convert it to .docx: soffice --headless --convert-to docx 材料/总结.wps)",
         "tracker: 材料/旧计划.doc: old binary Word file (.doc) cannot be read (convert it to .docx: soffice --headless --convert-to docx 材料/旧计划.doc)",
     ]  # fmt: skip
+
+
+def test_a_unit_changed_in_the_table_keeps_the_reviewers_decisions_and_their_exchange(runner, tmp_path):
+    """Commitment ids do not hold the unit: re-ingesting a table whose unit changed replaces the unit and
+    keeps every decision in force, and a decision exported before imports by id afterwards."""
+    import docx
+
+    path = task_docx(tmp_path / "tasks.docx")
+    assert runner.invoke(cli, ["ingest", str(path)]).exit_code == 0
+    commitments = {c["text"]: c for c in json.loads(_report(runner, "--format", "json"))["commitments"]}
+    target = commitments["开展困难群众排查救助“回头看”工作"]["id"]
+    decided = runner.invoke(cli, ["annotate", "status", target, "not_fulfilled", "--reviewer", "li"])
+    assert decided.exit_code == 0, decided.stderr
+    assert runner.invoke(cli, ["export-annotations", "-o", "li.jsonl"]).exit_code == 0
+
+    document = docx.Document(str(path))
+    (cell,) = [row.cells[2] for row in document.tables[0].rows if row.cells[2].text == "各区人民政府"]
+    cell.text = "市民政局"
+    document.save(str(path))
+    again = runner.invoke(cli, ["ingest", str(path)])
+    assert again.exit_code == 0 and "(replaced)" in again.output
+    report = json.loads(_report(runner, "--format", "json"))
+    after = {c["text"]: c for c in report["commitments"]}
+    assert {c["id"] for c in after.values()} == {c["id"] for c in commitments.values()}
+    assert (
+        after["开展困难群众排查救助“回头看”工作"]["lead_unit"],
+        after["开展困难群众排查救助“回头看”工作"]["status"],
+    ) == (
+        "市民政局",
+        "not_fulfilled",
+    )
+    assert report["orphaned_decisions"] == []
+
+    assert runner.invoke(cli, ["--db", "fresh.db", "ingest", str(path)]).exit_code == 0
+    imported = runner.invoke(cli, ["--db", "fresh.db", "import-annotations", "li.jsonl"])
+    assert imported.exit_code == 0, imported.stderr
+    assert "applied 1, already present 0, matched by text 0, conflicts 0, orphaned 0" in imported.output

@@ -31,7 +31,11 @@ def test_a_sheet_with_no_task_table_is_text_and_another_sheets_table_is_read(tmp
     path = _book(
         tmp_path / "book.xlsx",
         {
-            "说明": [["佛山市民政局2024年工作计划"], ["一、养老服务"], ["年内新建长者饭堂不少于20家。", None, 3.0]],
+            "说明": [
+                ["佛山市民政局2024年工作计划"],
+                ["一、养老服务"],
+                ["年内新建长者饭堂不少于20家。", None, 3.0],
+            ],
             "任务": [
                 ["序号", "工作任务", "牵头单位", "完成时限"],
                 [1.0, "推进居家适老化改造", "市民政局", dt.datetime(2024, 11, 30)],
@@ -40,7 +44,12 @@ def test_a_sheet_with_no_task_table_is_text_and_another_sheets_table_is_read(tmp
     )
     raw = read_file(path, "book.xlsx")
     assert raw.encoding == "Excel .xlsx"
-    assert raw.text.split("\n") == ["佛山市民政局2024年工作计划", "一、养老服务", "年内新建长者饭堂不少于20家。", "3"]
+    assert raw.text.split("\n") == [
+        "佛山市民政局2024年工作计划",
+        "一、养老服务",
+        "年内新建长者饭堂不少于20家。",
+        "3",
+    ]
     (table,) = raw.tables
     assert (table.sheet, table.rows[1]) == ("任务", ("1", "推进居家适老化改造", "市民政局", "2024年11月30日"))
     parsed = parse_file(path, display_path="book.xlsx")
@@ -55,7 +64,10 @@ def test_a_sheet_with_no_task_table_is_text_and_another_sheets_table_is_read(tmp
     [
         ({"Sheet1": []}, "holds no text"),
         ({"Sheet1": [["Name", "Amount"], ["A", 3]]}, "no Chinese text found"),
-        ({"Sheet1": [["No.", "Task", "Owner", "Deadline"], [1, "Build canteens", "Bureau", "June"]]}, "no Chinese text found"),
+        (
+            {"Sheet1": [["No.", "Task", "Owner", "Deadline"], [1, "Build canteens", "Bureau", "June"]]},
+            "no Chinese text found",
+        ),
     ],
     ids=["empty sheet", "no Chinese", "an English task list"],
 )
@@ -90,13 +102,26 @@ def _replaced(data: bytes, member: str, content: bytes | None) -> bytes:
     ("content", "problem"),
     [
         (b"PK\x05\x06" + b"\0" * 18, "damaged Excel workbook"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "an old binary .xls file or a password-protected one, not a .xlsx file"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
+            "an old binary .xls file or a password-protected one, not a .xlsx file",
+        ),
         (_xlsx_bytes()[:3000], "not a valid .xlsx file (not a zip package)"),
         (_replaced(_xlsx_bytes(), "xl/workbook.xml", None), "damaged Excel workbook"),
-        (_replaced(_xlsx_bytes(), "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>"), "damaged Excel workbook"),
+        (
+            _replaced(_xlsx_bytes(), "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>"),
+            "damaged Excel workbook",
+        ),
         (_replaced(_xlsx_bytes(), "[Content_Types].xml", None), "damaged Excel workbook"),
     ],
-    ids=["empty zip", "old .xls named .xlsx", "cut short", "no workbook", "broken sheet XML", "no content types"],
+    ids=[
+        "empty zip",
+        "old .xls named .xlsx",
+        "cut short",
+        "no workbook",
+        "broken sheet XML",
+        "no content types",
+    ],
 )
 def test_a_damaged_workbook_is_one_line_and_no_traceback(tmp_path, content, problem):
     path = tmp_path / "tasks.xlsx"

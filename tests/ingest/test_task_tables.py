@@ -139,12 +139,20 @@ ROW = ["1", "年内新建长者饭堂不少于20家", "市民政局", "2024年12
 
 
 def test_agency_and_year_come_from_the_file_name_or_the_sheet_when_the_title_says_nothing(tmp_path):
-    by_name = parse_file(_sheet(tmp_path / "佛山市民政局2024年任务.xlsx", [HEADER, ROW]), display_path="佛山市民政局2024年任务.xlsx")
+    by_name = parse_file(
+        _sheet(tmp_path / "佛山市民政局2024年任务.xlsx", [HEADER, ROW]),
+        display_path="佛山市民政局2024年任务.xlsx",
+    )
     assert (by_name.agency, by_name.parts[0].period) == ("佛山市民政局", 2024)
-    by_sheet = parse_file(_sheet(tmp_path / "t.xlsx", [HEADER, ROW], title="中山市民政局2025"), display_path="t.xlsx")
+    by_sheet = parse_file(
+        _sheet(tmp_path / "t.xlsx", [HEADER, ROW], title="中山市民政局2025"), display_path="t.xlsx"
+    )
     assert (by_sheet.agency, by_sheet.parts[0].period) == ("中山市民政局", 2025)
     given = parse_file(
-        _sheet(tmp_path / "t2.xlsx", [HEADER, ROW]), display_path="t2.xlsx", agency="珠海市民政局", period=2023
+        _sheet(tmp_path / "t2.xlsx", [HEADER, ROW]),
+        display_path="t2.xlsx",
+        agency="珠海市民政局",
+        period=2023,
     )
     assert (given.agency, given.parts[0].period) == ("珠海市民政局", 2023)
 
@@ -153,10 +161,16 @@ def test_agency_and_year_come_from_the_file_name_or_the_sheet_when_the_title_say
     ("options", "problem", "hint"),
     [
         ({"period": 2024}, "cannot tell which body issued the task table (no title)", "pass --agency NAME"),
-        ({"agency": "佛山市民政局"}, "cannot tell which year the task table (no title) is for", "pass --period YEAR"),
+        (
+            {"agency": "佛山市民政局"},
+            "cannot tell which year the task table (no title) is for",
+            "pass --period YEAR",
+        ),
     ],
 )
-def test_a_table_nothing_dates_or_names_is_one_line_saying_which_option_to_give(tmp_path, options, problem, hint):
+def test_a_table_nothing_dates_or_names_is_one_line_saying_which_option_to_give(
+    tmp_path, options, problem, hint
+):
     path = _sheet(tmp_path / "tasks.xlsx", [HEADER, ["1", "新建长者饭堂不少于20家", "", "年底", ""]])
     with pytest.raises(InputFileError) as raised:
         parse_file(path, display_path="tasks.xlsx", **options)
@@ -169,7 +183,10 @@ def test_a_table_dated_before_year_end_is_an_interim_report(tmp_path):
     summary = next(p for p in parsed.parts if p.kind == "summary")
     assert summary.as_of == date(2024, 6, 30)
     in_header = parse_file(
-        _sheet(tmp_path / "h.xlsx", [["佛山市民政局2024年重点工作任务"], [*HEADER[:4], "进展情况（截至9月底）"], ROW]),
+        _sheet(
+            tmp_path / "h.xlsx",
+            [["佛山市民政局2024年重点工作任务"], [*HEADER[:4], "进展情况（截至9月底）"], ROW],
+        ),
         display_path="h.xlsx",
     )
     assert next(p for p in in_header.parts if p.kind == "summary").as_of == date(2024, 9, 30)
@@ -178,7 +195,11 @@ def test_a_table_dated_before_year_end_is_an_interim_report(tmp_path):
 def test_a_document_with_prose_and_a_task_table_reads_both(tmp_path):
     """The prose's plan and the table's tasks are one plan part; a commitment both state counts twice
     and takes the table's unit; the progress is a part of its own."""
-    prose = ["佛山市民政局2024年工作要点", "一、养老服务", "年内新建长者饭堂不少于20家。完善社区养老服务网络。"]
+    prose = [
+        "佛山市民政局2024年工作要点",
+        "一、养老服务",
+        "年内新建长者饭堂不少于20家。完善社区养老服务网络。",
+    ]
     parsed = parse_file(task_docx(tmp_path / "t.docx", prose=prose), display_path="t.docx")
     assert [(p.kind, p.period, p.from_table) for p in parsed.parts] == [
         ("plan", 2024, False),
@@ -193,7 +214,13 @@ def test_a_document_with_prose_and_a_task_table_reads_both(tmp_path):
 def test_a_traditional_table_is_shown_as_written(tmp_path):
     path = _sheet(
         tmp_path / "t.xlsx",
-        [["佛山市民政局2024年重點工作任務"], ["序號", "工作任務", "牽頭單位"], ["1", "推進長者飯堂建設", "市民政局"]],
+        [
+            ["佛山市民政局2024年重點工作任務"],
+            ["序號", "工作任務", "牽頭單位"],
+            ["1", "推進長者飯堂建設", "市民政局"],
+        ],
     )
     parsed = parse_file(path, display_path="t.xlsx")
-    assert [(s.text, s.normalized) for _p, s in parsed.commitments] == [("推進長者飯堂建設", "推进长者饭堂建设")]
+    assert [(s.text, s.normalized) for _p, s in parsed.commitments] == [
+        ("推進長者飯堂建設", "推进长者饭堂建设")
+    ]

@@ -90,14 +90,23 @@ def test_a_unit_written_anew_leaves_the_commitments_ids_as_they_were(tmp_path):
     path = tmp_path / "plan.txt"
     path.write_text(PLAN, encoding="utf-8")
     before = parse_file(path, display_path="plan.txt")
-    path.write_text(PLAN.replace("责任单位:市民政局(市卫生健康局配合)", "责任单位:市卫生健康局"), encoding="utf-8")
+    path.write_text(
+        PLAN.replace("责任单位:市民政局(市卫生健康局配合)", "责任单位:市卫生健康局"), encoding="utf-8"
+    )
     after = parse_file(path, display_path="plan.txt")
 
     def keyed(document):
-        return {ids.commitment_id(p.agency, p.period, s.normalized): s.lead_unit for p, s in document.commitments}
+        return {
+            ids.commitment_id(p.agency, p.period, s.normalized): s.lead_unit for p, s in document.commitments
+        }
 
     assert keyed(before).keys() == keyed(after).keys()
-    assert sorted(v for v in keyed(after).values() if v) == ["市卫生健康局", "市卫生健康局", "市民政局", "市民政局"]
+    assert sorted(v for v in keyed(after).values() if v) == [
+        "市卫生健康局",
+        "市卫生健康局",
+        "市民政局",
+        "市民政局",
+    ]
 
 
 def test_the_seeds_name_no_lead_unit():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import SEEDS, SEED_NAMES
+from conftest import SEED_NAMES, SEEDS
 from office_files import text_docx
 
 from tracker.errors import InputFileError
@@ -114,12 +114,23 @@ def _without(data: bytes, member: str) -> bytes:
     [
         ("plan.docx", b"PK\x03\x04 not really a zip", "not a valid .docx file (not a zip package)"),
         ("plan.docx", "佛山市民政局2024年工作计划".encode(), "not a valid .docx file (not a zip package)"),
-        ("plan.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "an old binary .doc file or a password-protected one, not a .docx file"),
+        (
+            "plan.docx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
+            "an old binary .doc file or a password-protected one, not a .docx file",
+        ),
         ("plan.docx", _docx_bytes()[:2000], "not a valid .docx file (not a zip package)"),
         ("plan.docx", _without(_docx_bytes(), "word/document.xml"), "damaged Word document"),
         ("plan.docx", _without(_docx_bytes(), "[Content_Types].xml"), "damaged Word document"),
     ],
-    ids=["zip header only", "text named .docx", "old .doc named .docx", "cut short", "no body", "no content types"],
+    ids=[
+        "zip header only",
+        "text named .docx",
+        "old .doc named .docx",
+        "cut short",
+        "no body",
+        "no content types",
+    ],
 )
 def test_what_is_no_docx_is_one_line(tmp_path, name, content, problem):
     path = tmp_path / name

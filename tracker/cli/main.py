@@ -120,7 +120,7 @@ def ingest(
     when: dt.date | None,
     no_match: bool,
 ) -> None:
-    """Extract commitments and achievements from files or folders (.txt, .md, .html, .htm).
+    """Extract commitments and achievements from files or folders (.txt, .md, .html, .htm, .docx, .xlsx).
 
     Each document is saved in its own transaction: a bad file is reported on stderr and leaves the
     database as it was, the good ones go in, and the exit code is non-zero. Re-ingesting an
@@ -129,13 +129,16 @@ def ingest(
     A summary part dated before the last month of its year is an interim report (推进中 unless its
     targets are met already, with 序时进度 in the reports); --date sets the date of an unchanged file too.
     Matching also runs when an earlier ingest saved documents it never matched (it was stopped, or
-    given --no-match).
+    given --no-match). A task table (工作任务 / 牵头单位 / 完成时限 / 进展情况 …) in a Word, Excel or
+    HTML file is read row by row: tasks with their lead unit and deadline, progress as achievements.
+    An old .doc, .wps or .xls file is refused with the command that converts it.
 
     \b
     Examples:
       tracker ingest seeds/
       tracker ingest 2024总结.txt --agency 中山市民政局 --period 2024 --kind summary
       tracker ingest 上半年进展.txt --date 2021-06-30
+      tracker ingest 2024年重点工作任务分解表.xlsx --agency 佛山市民政局
     """
     engine = open_engine(ctx)
     console = Console(highlight=False, soft_wrap=True)
