@@ -89,20 +89,24 @@ def test_groups_repeated_headers_blank_rows_and_notes():
 
 
 def test_a_unit_merged_over_rows_leads_every_row_it_spans(tmp_path):
-    """Word repeats a cell merged down in every row; a spreadsheet keeps it in the top cell, and there an
-    empty unit or deadline cell takes the one above, within its group."""
-    for suffix in ("docx", "xlsx"):
+    """Word repeats a cell merged down in every row, HTML's rowspan too; a workbook's merged ranges are
+    read from the sheet (read-only mode keeps the text in the top cell only). A cell left empty is
+    empty: it takes nothing from the row above."""
+    for suffix in MAKERS:
         parsed = parse_file(MAKERS[suffix](tmp_path / f"t.{suffix}"), display_path=f"t.{suffix}")
         units = {s.text: s.lead_unit for _p, s in parsed.commitments}
         assert units["完成改造500户"] == "市民政局"
-    rows = task_rows(
-        FoundTable(
-            (("序号", "工作任务", "责任单位"), ("1", "推进甲工作", "市民政局"), ("2", "推进乙工作", ""),
-             ("二、社会救助",), ("3", "推进丙工作", "")),
-            fill_down=True,
-        )
-    )  # fmt: skip
-    assert [r.lead_unit for r in rows] == ["市民政局", "市民政局", None]
+    path = _sheet(
+        tmp_path / "blank.xlsx",
+        [
+            ["佛山市民政局2024年任务"],
+            ["序号", "工作任务", "责任单位"],
+            ["1", "推进甲工作", "市民政局"],
+            ["2", "推进乙工作", ""],
+        ],
+    )
+    parsed = parse_file(path, display_path="blank.xlsx")
+    assert [s.lead_unit for _p, s in parsed.commitments] == ["市民政局", None]
 
 
 def test_a_task_cell_naming_its_unit_and_lines_of_items(tmp_path):
@@ -223,4 +227,24 @@ def test_a_traditional_table_is_shown_as_written(tmp_path):
     parsed = parse_file(path, display_path="t.xlsx")
     assert [(s.text, s.normalized) for _p, s in parsed.commitments] == [
         ("推進長者飯堂建設", "推进长者饭堂建设")
+    ]
+
+
+def test_a_tables_filing_date_dates_it_and_its_title_is_not_a_label(tmp_path):
+    """填报时间 under the title caps the date its progress stands at (a report filed in September does
+    not stand at the year's end, whatever 落实情况 in its title says); 填报单位 names the agency."""
+    path = _sheet(
+        tmp_path / "t.xlsx",
+        [
+            ["2024年民生实事落实情况表"],
+            ["填报单位：珠海市民政局", "", "", "填报时间：2024年9月30日"],
+            HEADER,
+            ROW,
+        ],
+    )
+    parsed = parse_file(path, display_path="t.xlsx")
+    assert parsed.agency == "珠海市民政局"
+    assert [(p.kind, p.heading, p.as_of) for p in parsed.parts] == [
+        ("plan", "2024年民生实事落实情况表", date(2024, 9, 30)),
+        ("summary", "2024年民生实事落实情况表", date(2024, 9, 30)),
     ]

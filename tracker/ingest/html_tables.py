@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from bs4 import Tag
 
-from tracker.ingest.task_tables import Grid, find_header
+from tracker.ingest.task_tables import HEADER_SEARCH_ROWS, Grid, find_header
 
 #: The most columns a cell may span (rows: as many as the table has); a table laid on a grid of more
 #: than ``MAX_CELLS`` places is no task table.
@@ -26,8 +26,13 @@ def task_table_tags(root: Tag, cell_text: Callable[[Tag], str]) -> list[tuple[Ta
     cell the way the page's text is flattened."""
     found = []
     for table in _tables(root):
-        grid = _grid(table, cell_text)
-        if grid is not None and find_header(grid.rows) is not None:
+        rows = list(_rows(table))
+        # the header is among the first rows: a large data table is laid out only if it is a task table
+        head = _grid(rows[:HEADER_SEARCH_ROWS], cell_text)
+        if head is None or find_header(head.rows) is None:
+            continue
+        grid = _grid(rows, cell_text)
+        if grid is not None:
             found.append((table, grid))
     return found
 
@@ -73,8 +78,8 @@ def _span(cell: Tag, name: str, cap: int) -> int:
     return max(1, min(int(digits) if digits else 1, cap))
 
 
-def _grid(table: Tag, cell_text: Callable[[Tag], str]) -> Grid | None:
-    rows = list(_rows(table))
+def _grid(rows: list[Tag], cell_text: Callable[[Tag], str]) -> Grid | None:
+    """The rows on their grid; None when there are none, or more than ``MAX_CELLS`` places."""
     if not rows:
         return None
     filled: dict[tuple[int, int], tuple[str, int]] = {}

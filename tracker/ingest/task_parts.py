@@ -26,7 +26,7 @@ from datetime import date
 
 from tracker.errors import InputFileError
 from tracker.ingest.agency import detect_agency
-from tracker.ingest.dates import as_of_dates, summary_as_of
+from tracker.ingest.dates import as_of_dates, document_date, summary_as_of
 from tracker.ingest.parsed import Part, Statement
 from tracker.ingest.splitting import sentences
 from tracker.ingest.statements import commitments_from, describe, split_summary_sentence
@@ -43,6 +43,7 @@ _FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ATTACHMENT = re.compile(r"^(?:附件|附表)\s*\d*[:：]?$")
 _DATED = re.compile(r"\d")
+_LABELLED = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]")
 
 
 @dataclass(frozen=True)
@@ -76,14 +77,16 @@ def table_parts(
         agency = _agency(titles, table, sources, display_path)
         year = _year(titles, table, sources, display_path)
         heading = _heading(titles, table)
-        as_of = _as_of(titles, table, rows, year, sources.published)
+        # a table's own 填报时间 under its title dates it when the file does not
+        dated = sources.published or document_date("\n".join(titles))
+        as_of = _as_of(titles, table, rows, year, dated)
         for row in rows:
             made = _row_statements(row, year)
             for kind, statements in made.items():
                 key = (kind, year, agency)
                 if key not in parts:
                     parts[key] = Part(kind, year, agency, heading, 0)  # type: ignore[arg-type]
-                    parts[key].as_of = sources.published if kind == "plan" else as_of
+                    parts[key].as_of = dated if kind == "plan" else as_of
                     parts[key].from_table = kind == "summary"
                 for statement in statements:
                     duplicate = seen.get((*key, statement.normalized))
@@ -136,10 +139,12 @@ def _name(titles: list[str], table: FoundTable) -> str:
 
 
 def _heading(titles: list[str], table: FoundTable) -> str:
-    """The table's title: the nearest line above it that is more than 附件1, else its sheet's title."""
-    for line in reversed(titles):
-        if len(_CJK.findall(line)) >= 4 and not _ATTACHMENT.match(line):
-            return line
+    """The table's title: the nearest line above it that is more than 附件1 or a label's value
+    (填报单位：…, 填报时间：…), else the nearest that is more than 附件1, else its sheet's title."""
+    titled = [line for line in titles if len(_CJK.findall(line)) >= 4 and not _ATTACHMENT.match(line)]
+    plain = [line for line in titled if not _LABELLED.match(line)]
+    if plain or titled:
+        return (plain or titled)[-1]
     return table.sheet if _CJK.search(table.sheet) else ""
 
 

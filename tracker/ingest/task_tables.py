@@ -5,9 +5,9 @@ A table is a task table when one of its first rows names a task column (工作�
 and at least one of a unit (牵头单位, 责任单位 …), a deadline (完成时限 …) or a progress column (进展情况 …).
 Rows are read as offices lay them out: a 序号 of 一/二 (or a row merged across, 一、养老服务) opens a
 group, the section of the rows under it; a blank row, a repeated header row and a 合计 or 注 row are
-skipped; a cell merged over rows gives its text to every row it spans (a spreadsheet read in read-only
-mode keeps only the top cell, so there an empty unit or deadline cell takes the one above). Every
-other table is text: its cells in order, each merged cell once (:func:`split_blocks`).
+skipped; a cell merged over rows gives its text to every row it spans (each reader lays a merged cell
+in every place it covers). Every other table is text: its cells in order, each merged cell once
+(:func:`split_blocks`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from tracker.ingest.units import cell_lead
 from tracker.textnorm import to_simplified
 
 #: Column roles by header name. A header cell takes the role of the name it equals, else of the name it
-#: ends with, else of one it contains (``任务完成情况`` is progress), in this order of roles.
+#: ends with (``年度任务``), else of a name of four characters or more it contains (``工作进展及成效``), in
+#: this order of roles (``任务完成情况`` is progress).
 ROLE_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "progress",
@@ -88,7 +89,6 @@ class FoundTable:
     rows: tuple[tuple[str, ...], ...]
     above: tuple[str, ...] = ()
     sheet: str = ""  # the sheet's title, for a spreadsheet
-    fill_down: bool = False  # empty cells may be the lower part of a cell merged over rows
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,9 @@ def _role(cell: str) -> str | None:
     if not name or len(name) > _MAX_HEADER_CELL:
         return None
     name = to_simplified(name)  # 序號, 牽頭單位
-    for test in (str.__eq__, str.endswith, str.__contains__):
+    for test, shortest in ((str.__eq__, 1), (str.endswith, 2), (str.__contains__, 4)):
         for role, names in ROLE_NAMES:
-            if any(test(name, n) for n in names if len(n) > 1 or test is str.__eq__):
+            if any(test(name, n) for n in names if len(n) >= shortest):
                 return role
     return None
 
@@ -150,9 +150,7 @@ def find_header(rows: Sequence[Sequence[str]]) -> Header | None:
     return None
 
 
-def split_blocks(
-    blocks: Iterable[str | Grid], *, sheet: str = "", fill_down: bool = False
-) -> tuple[list[str], list[FoundTable]]:
+def split_blocks(blocks: Iterable[str | Grid], *, sheet: str = "") -> tuple[list[str], list[FoundTable]]:
     """The lines of text of a file's blocks (paragraphs and tables in document order) and its task
     tables, each with the lines just above it. A table that is no task table becomes lines: each cell
     once, in order, row by row."""
@@ -165,7 +163,7 @@ def split_blocks(
             continue
         if find_header(block.rows) is not None:
             above = tuple(line for line in lines[since_table:] if line.strip())[-3:]
-            tables.append(FoundTable(block.rows, above, sheet, fill_down))
+            tables.append(FoundTable(block.rows, above, sheet))
             since_table = len(lines)
         else:
             lines.extend(_cells_in_order(block))
@@ -208,7 +206,7 @@ def task_rows(table: FoundTable) -> list[TaskRow]:
     header = find_header(table.rows)
     if header is None:
         return []
-    reader = _Reader(header, table.fill_down)
+    reader = _Reader(header)
     for index in range(header.row + 1, len(table.rows)):
         reader.read(index, [clean_cell(cell) for cell in table.rows[index]])
     return reader.tasks
@@ -217,11 +215,9 @@ def task_rows(table: FoundTable) -> list[TaskRow]:
 class _Reader:
     """The state of reading a task table row after row: the open groups and the last task's cells."""
 
-    def __init__(self, header: Header, fill_down: bool) -> None:
+    def __init__(self, header: Header) -> None:
         self.header = header
-        self.fill_down = fill_down
         self.groups: dict[int, str] = {}
-        self.above: dict[int, str] = {}  # column -> the last task row's cell (fill-down)
         self.tasks: list[TaskRow] = []
         detail = header.columns("detail")
         self.task_columns = detail or header.columns("heading") or header.columns("target")
@@ -242,18 +238,7 @@ class _Reader:
 
     def _value(self, cells: list[str], column: int) -> str:
         value = cells[column] if column < len(cells) else ""
-        if _EMPTY.match(value):
-            value = ""
-        fills = self.fill_down and self.header.roles[column] in (
-            "lead",
-            "unit",
-            "deadline",
-            "group",
-            "heading",
-        )
-        if not value and fills:
-            return self.above.get(column, "")
-        return value
+        return "" if _EMPTY.match(value) else value
 
     def read(self, index: int, cells: list[str]) -> None:
         filled = [c for c in cells if c and not _EMPTY.match(c)]
@@ -270,9 +255,6 @@ class _Reader:
             if progress and self.tasks:
                 self.tasks[-1].more_progress.append(progress)
             return
-        for column in self.header.roles:
-            if self.header.roles[column] in ("lead", "unit", "deadline", "group", "heading"):
-                self.above[column] = self._value(cells, column)
         context = tuple(dict.fromkeys(v for c in self.context_columns if (v := self._value(cells, c))))
         section = tuple(self.groups[level] for level in sorted(self.groups)) + context
         text = "\n".join([task, *targets])
@@ -323,5 +305,4 @@ class _Reader:
         for deeper in [lv for lv in self.groups if lv >= level]:
             del self.groups[deeper]
         self.groups[level] = title.replace("\n", " ")
-        self.above.clear()
         return True
