@@ -213,7 +213,7 @@ def task_rows(table: FoundTable) -> list[TaskRow]:
 
 
 class _Reader:
-    """The state of reading a task table row after row: the open groups and the last task's cells."""
+    """The state of reading a task table row after row: the groups open and the tasks so far."""
 
     def __init__(self, header: Header) -> None:
         self.header = header
