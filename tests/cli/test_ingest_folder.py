@@ -65,11 +65,11 @@ def test_a_folder_names_each_file_it_does_not_read_one_line_per_reason(runner, t
     assert result.stderr.splitlines() == [
         "tracker: docs/empty.txt: file is empty",
         "tracker: 未读取 2 个文件 not read: 不是文档 not a document (.png, .zip): docs/材料.zip, docs/照片.png",
-        "tracker: 未读取 2 个文件 not read: 旧版 Word 格式 old Word format (.doc, .wps): docs/sub/附件 一.wps, "
-        "docs/通知.doc (转换 convert: soffice --headless --convert-to txt --outdir docs/sub 'docs/sub/附件 一.wps'; "
-        "soffice --headless --convert-to txt --outdir docs docs/通知.doc)",
+        "tracker: 未读取 2 个文件 not read: 旧版 Office 格式 old Office format (.doc, .wps): docs/sub/附件 一.wps, "
+        "docs/通知.doc (转换 convert: soffice --headless --convert-to docx --outdir docs/sub 'docs/sub/附件 一.wps'; "
+        "soffice --headless --convert-to docx --outdir docs docs/通知.doc)",
         "tracker: 未读取 1 个文件 not read: 暂不支持的文档格式 document format not read (.ofd): docs/报告.ofd "
-        "(tracker reads .txt, .md, .html, .htm, .pdf: save the document as one of them)",
+        "(tracker reads .txt, .md, .html, .htm, .pdf, .docx, .xlsx: save the document as one of them)",
         "tracker: 未读取 1 个文件 not read: 无法读取 unreadable: docs/link.txt (broken link)",
     ]
     # the documents that were read are saved all the same
@@ -91,7 +91,7 @@ def test_a_folder_of_nothing_but_hidden_files_says_so(runner, tmp_path):
     result = runner.invoke(cli, ["ingest", "docs", "--no-match"])
     assert result.exit_code == 1
     assert result.stderr == (
-        "tracker: docs: folder holds no file tracker reads (.txt, .md, .html, .htm, .pdf)\n"
+        "tracker: docs: folder holds no file tracker reads (.txt, .md, .html, .htm, .pdf, .docx, .xlsx)\n"
     )
 
 
@@ -112,7 +112,7 @@ def test_a_file_named_on_its_own_is_tried_and_its_problem_said(runner, tmp_path)
     result = runner.invoke(cli, ["ingest", "通知.doc", "--no-match"])
     assert result.exit_code == 1
     assert result.stderr == (
-        "tracker: 通知.doc: unsupported file type '.doc' (use .txt, .md, .html, .htm or .pdf)\n"
+        "tracker: 通知.doc: old binary Word file (.doc) cannot be read (convert it to .docx: soffice --headless --convert-to docx 通知.doc)\n"
     )
 
 
@@ -122,7 +122,7 @@ def test_a_new_reader_suffix_is_all_it_takes(tmp_path, monkeypatch):
     monkeypatch.setattr(reading, "SUPPORTED_SUFFIXES", (*reading.SUPPORTED_SUFFIXES, ".docx"))
     files, errors, skipped = collect_files([str(tmp_path)])
     assert [f.name for f in files] == ["计划.docx"] and errors == []
-    assert [(s.path.name, s.reason) for s in skipped] == [("通知.doc", "old_word")]
+    assert [(s.path.name, s.reason) for s in skipped] == [("通知.doc", "old_office")]
     from tracker.ingest.skipped import summary_lines
 
     (line,) = summary_lines(skipped, lambda path: path.name)

@@ -146,7 +146,7 @@ def test_a_folder_now_includes_its_pdf_files(tmp_path, foshan_pdf):
     (empty := tmp_path / "empty").mkdir()
     _, errors, _ = collect_files([str(empty)])
     assert [error.problem for error in errors] == [
-        "folder holds no file tracker reads (.txt, .md, .html, .htm, .pdf)"
+        "folder holds no file tracker reads (.txt, .md, .html, .htm, .pdf, .docx, .xlsx)"
     ]
 
 

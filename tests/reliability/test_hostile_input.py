@@ -235,7 +235,7 @@ def test_parse_file_refuses_a_file_that_is_not_regular(tmp_path, kind):
     result = _run([sys.executable, "-c", PARSE, str(path), path.name], tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        f"{path.name}: not a regular file (a pipe, device or socket) (give a .txt, .md, .html or .htm file)"
+        f"{path.name}: not a regular file (a pipe, device or socket) (give a .txt, .md, .html, .htm, .pdf, .docx or .xlsx file)"
     ]
 
 
@@ -265,7 +265,7 @@ def test_the_cli_refuses_it_with_one_line_and_leaves_the_database_alone(tmp_path
         problem = "larger than 50 MB (split the document or give only its text)"
     else:
         path = _special(kind, tmp_path)
-        problem = "not a regular file (a pipe, device or socket) (give a .txt, .md, .html or .htm file)"
+        problem = "not a regular file (a pipe, device or socket) (give a .txt, .md, .html, .htm, .pdf, .docx or .xlsx file)"
     before = _rows(copy)
     result = _run([sys.executable, "-c", CLI, "--db", "sqlite:///t.db", "ingest", path.name], tmp_path)
     assert result.returncode != 0

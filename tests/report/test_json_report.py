@@ -26,7 +26,7 @@ COMMITMENT_KEYS = {
     "id", "agency", "period", "document", "section", "text", "topic", "targets", "status",
     "status_source", "evidence",
 }  # fmt: skip
-EXTRA_KEYS = {"deadline", "testable", "times_stated"}
+EXTRA_KEYS = {"deadline", "lead_unit", "testable", "times_stated"}
 EVIDENCE_KEYS = {"id", "text", "document", "agency", "period", "score", "state", "shared_terms"}
 ACHIEVEMENT_KEYS = {
     "id",

@@ -32,7 +32,7 @@ from tracker.store.migrations import HEAD
 from tracker.store.migrations import runner as migrations_runner
 from tracker.store.migrations.__main__ import main as migrations_main
 from tracker.store.migrations.runner import config, script_directory
-from tracker.store.models import Document, Part, Retraction
+from tracker.store.models import Commitment, Document, Part, Retraction
 from tracker.store.queries import document_sources
 
 SCHEMA_0001 = Path(__file__).resolve().parent.parent / "data" / "schema_0001.sql"
@@ -178,14 +178,8 @@ def test_head_is_the_newest_script_and_the_history_is_one_line():
     scripts = script_directory()
     assert scripts.get_heads() == [HEAD]
     assert [s.revision for s in scripts.walk_revisions()] == [
-        "0008",
-        "0006",
-        "0005",
-        "0004",
-        "0003",
-        "0002",
-        "0001",
-    ]
+        "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"
+    ]  # fmt: skip
 
 
 def test_a_first_schema_database_is_upgraded_with_its_decisions_intact(tmp_path):
@@ -323,8 +317,9 @@ def test_0006_gives_the_parts_of_an_older_database_no_date_and_can_go_back(db_ur
 
     engine = make_engine(db_url)
     assert stored_revision(engine) == HEAD
-    assert [row[:-1] for row in dump(db_url, "part")] == old_parts
-    assert [row[-1] for row in dump(db_url, "part")] == [None, None]
+    width = len(old_parts[0])  # the columns since (as_of, then 0007's from_table) come after
+    assert [row[:width] for row in dump(db_url, "part")] == old_parts
+    assert [row[width] for row in dump(db_url, "part")] == [None, None]
     with write_session(engine) as session:
         part = session.get(Part, "p-summary")
         assert part is not None
@@ -342,12 +337,49 @@ def test_0006_gives_the_parts_of_an_older_database_no_date_and_can_go_back(db_ur
     assert dump(db_url, "decision")  # the decisions are still there
 
 
+def test_0007_gives_older_commitments_no_lead_unit_and_parts_no_table_and_can_go_back(db_url):
+    """Commitments stored before task tables were read have no lead unit and every part is prose (its
+    document never reports on its own targets), until their file is ingested again; the decisions and
+    every old column stay as they were, and going back removes only the two columns."""
+    empty_database(db_url)
+    plain = sa.create_engine(db_url)
+    with plain.begin() as connection:
+        command.upgrade(config(connection), "0006")
+        write_old_rows(connection)
+    plain.dispose()
+    old = {table: dump(db_url, table) for table in ("part", "commitment", "decision")}
+
+    engine = make_engine(db_url)
+    assert stored_revision(engine) == HEAD
+    now = {table: dump(db_url, table) for table in old}
+    assert now["decision"] == old["decision"]
+    for table in ("part", "commitment"):
+        width = len(old[table][0])
+        assert [row[:width] for row in now[table]] == old[table]
+    assert [row[-1] for row in now["commitment"]] == [None, None]
+    assert [bool(row[-1]) for row in now["part"]] == [False, False]
+    with write_session(engine) as session:
+        commitment = session.get(Commitment, "c-one")
+        assert commitment is not None
+        commitment.lead_unit = "市民政局"
+        session.add(commitment)
+    with read_session(engine) as session:
+        assert [c.lead_unit for c in session.exec(select(Commitment).order_by(Commitment.id)).all()] == [
+            "市民政局",
+            None,
+        ]
+    with engine.begin() as connection:
+        command.downgrade(config(connection), "0006")
+    engine.dispose()
+    assert {table: dump(db_url, table) for table in old} == old
+
+
 def test_0008_gives_the_documents_of_an_older_database_no_address_and_can_go_back(db_url):
     """Documents stored before web pages were read are files: no address, until a page is ingested."""
     empty_database(db_url)
     plain = sa.create_engine(db_url)
     with plain.begin() as connection:
-        command.upgrade(config(connection), "0006")
+        command.upgrade(config(connection), "0007")
         write_old_rows(connection)
     plain.dispose()
     old_documents = dump(db_url, "document")
@@ -366,7 +398,7 @@ def test_0008_gives_the_documents_of_an_older_database_no_address_and_can_go_bac
             "d-old": ("seeds/old.txt", "https://www.example.gov.cn/zwgk/2024/jh.html")
         }
     with engine.begin() as connection:
-        command.downgrade(config(connection), "0006")
+        command.downgrade(config(connection), "0007")
     engine.dispose()
     assert dump(db_url, "document") == old_documents
     assert dump(db_url, "decision")  # the decisions are still there

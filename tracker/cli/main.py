@@ -129,8 +129,8 @@ def ingest(
     timeout: float,
     no_match: bool,
 ) -> None:
-    """Extract commitments and achievements from files, folders (.txt, .md, .html, .htm, and .pdf with
-    a text layer: a scan must be OCRed first) or web pages.
+    """Extract commitments and achievements from files, folders (.txt, .md, .html, .htm, .docx, .xlsx,
+    and .pdf with a text layer: a scan must be OCRed first) or web pages.
 
     A web page (http:// or https://) is fetched and read as a saved page would be; it is named by its
     address, which the reports link to. The files of a folder that are not read are named, one line per
@@ -145,7 +145,9 @@ def ingest(
     A summary part dated before the last month of its year is an interim report (推进中 unless its
     targets are met already, with 序时进度 in the reports); --date sets the date of an unchanged file too.
     Matching also runs when an earlier ingest saved documents it never matched (it was stopped, or
-    given --no-match).
+    given --no-match). A task table (工作任务 / 牵头单位 / 完成时限 / 进展情况 …) in a Word, Excel or
+    HTML file is read row by row: tasks with their lead unit and deadline, progress as achievements.
+    An old .doc, .wps or .xls file is refused with the command that converts it.
 
     \b
     Examples:
@@ -154,6 +156,7 @@ def ingest(
       tracker ingest 2024总结.txt --agency 中山市民政局 --period 2024 --kind summary
       tracker ingest 上半年进展.txt --date 2021-06-30
       tracker ingest https://www.example.gov.cn/zwgk/2024/jh.html --timeout 60
+      tracker ingest 2024年重点工作任务分解表.xlsx --agency 佛山市民政局
     """
     engine = open_engine(ctx)
     console = Console(highlight=False, soft_wrap=True)

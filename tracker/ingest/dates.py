@@ -33,9 +33,10 @@ _DATE = rf"(?:{_SPELLED}|{_NUMERIC})"
 _CLOCK = r"(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
 _WEEKDAY = r"(?:\s*(?:星期|周|礼拜)[一二三四五六日天])?"
 
-#: "发表时间:2024-02-22 11:22", "来源:某局 发布日期:2021年6月30日", "日期:2021/06/30".
+#: "发表时间:2024-02-22 11:22", "来源:某局 发布日期:2021年6月30日", "日期:2021/06/30", a table's
+#: "填报时间：2024年9月30日".
 _PUBLISHED = re.compile(
-    rf"(?:(?:发表|发布|发文|印发|成文|刊发|公开|公布)(?:时间|日期)|^(?:时间|日期))\s*[:：]?\s*{_DATE}"
+    rf"(?:(?:发表|发布|发文|印发|成文|刊发|公开|公布|填报|报送)(?:时间|日期)|^(?:时间|日期))\s*[:：]?\s*{_DATE}"
 )
 #: A line that is a date and nothing else, maybe in brackets, with the weekday or the time after it.
 _DATED_LINE = re.compile(rf"^[(（\[【]?\s*{_DATE}{_CLOCK}\s*[)）\]】]?{_WEEKDAY}$")

@@ -41,6 +41,9 @@ class Statement:
     position: int = 0
     sentence: int = 0  # statements cut from one sentence share it: their context for matching
     paragraph: int = -1  # index of the cleaned paragraph it was cut from (-1: unknown)
+    #: The unit responsible for a commitment (牵头单位): a task table's unit column, or what the plan
+    #: writes in or right after the sentence (由市民政局牵头, 责任单位：…); see :mod:`tracker.ingest.units`.
+    lead_unit: str | None = None
 
 
 @dataclass
@@ -56,6 +59,9 @@ class Part:
     #: The date it reports as of (a summary) or was written at (a plan), when the text says
     #: (:mod:`tracker.ingest.dates`); ``--date`` sets it for every part of a file.
     as_of: dt.date | None = None
+    #: Read from a task table's progress column (:mod:`tracker.ingest.task_parts`): a report on the
+    #: tasks of its own document, unlike the document's prose (which never reports on its own targets).
+    from_table: bool = False
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -15,15 +16,23 @@ from tracker.ingest.cleaning import clean_text
 from tracker.ingest.dates import document_date, summary_as_of
 from tracker.ingest.parsed import KINDS, ParsedDocument, Part, Statement
 from tracker.ingest.parts import PlacedSentence, place_sentences
-from tracker.ingest.quantities import quantities_in
 from tracker.ingest.reading import SUPPORTED_SUFFIXES, RawText, read_file
 from tracker.ingest.skipped import Skipped, converted, is_ignored, why_not_read
-from tracker.ingest.statements import Draft, commitments_from, split_summary_sentence, title_commitments
+from tracker.ingest.statements import (
+    Draft,
+    commitments_from,
+    describe,
+    split_summary_sentence,
+    title_commitments,
+)
 from tracker.ingest.structure import analyse
-from tracker.ingest.tense import deadline_in
-from tracker.ingest.topics import OTHER, is_testable, topic_of
+from tracker.ingest.task_parts import TableSources, table_parts
+from tracker.ingest.task_tables import title_lines
+from tracker.ingest.units import lead_unit_in, only_assigns_units
 from tracker.ingest.web import DEFAULT_TIMEOUT, fetch, read_page
 from tracker.textnorm import normalize, to_simplified
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def collect_files(paths: list[str]) -> tuple[list[Path], list[InputFileError], list[Skipped]]:
@@ -126,12 +135,110 @@ def parse_raw(
     kind: str = "auto",
     by_text: bool = False,
 ) -> ParsedDocument:
-    """Extract parts, commitments and achievements from a document's text (``by_text``: its ``sha256``
-    is that of its paragraphs and date instead of its bytes).
+    """Extract parts, commitments and achievements from a document's text and task tables (``by_text``:
+    its ``sha256`` is that of its paragraphs, tables and date instead of its bytes).
 
     Raises:
         InputFileError: the text holds no part or agency that can be found.
     """
+    if not raw.tables:
+        return _parse_text(raw, display_path, agency=agency, period=period, kind=kind, by_text=by_text)
+    document = _parse_with_tables(raw, display_path, agency=agency, period=period, kind=kind)
+    if by_text:
+        cells = ["\t".join(row) for table in raw.tables for row in table.rows]
+        content = "\n".join([document.date.isoformat() if document.date else "", raw.text, *cells])
+        document.sha256 = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return document
+
+
+def _parse_with_tables(
+    raw: RawText, display_path: str, *, agency: str | None, period: int | None, kind: str
+) -> ParsedDocument:
+    """A file with task tables: its prose read as any text is (``--kind`` applies to it), the tables row
+    by row (:mod:`tracker.ingest.task_parts`), their parts joined with the prose's of the same kind,
+    year, agency and date."""
+    simplified = to_simplified(raw.text)
+    titled = next(
+        (found for t in raw.tables if (found := detect_agency(to_simplified("\n".join(title_lines(t)))))),
+        None,
+    )
+    document: ParsedDocument | None = None
+    prose_error: InputFileError | None = None
+    if _CJK.search(raw.text):
+        try:
+            document = _parse_text(
+                raw, display_path, agency=agency or None, period=period, kind=kind, fallback=titled
+            )
+        except InputFileError as error:
+            prose_error = error
+    parts = list(document.parts) if document else []
+    statements = [s for part in parts for s in part.statements]
+    sources = TableSources(
+        document_agency=document.agency if document else detect_agency(simplified),
+        document_year=next((p.period for p in parts if p.kind == "plan"), parts[0].period if parts else None),
+        file_name=to_simplified(Path(display_path).stem),
+        published=document.date if document else document_date(simplified),
+        agency=agency,
+        period=period,
+    )
+    tabled = table_parts(
+        raw.tables,
+        sources,
+        display_path,
+        sentence=max((s.sentence for s in statements), default=-1) + 1,
+        position=max((s.position for s in statements), default=-1) + 1,
+    )
+    if not tabled and document is None:
+        raise prose_error or InputFileError(
+            display_path, "no commitment or achievement found", "is this a work plan or summary?"
+        )
+    _join_parts(parts, tabled)
+    first = tabled[0] if tabled else None
+    return ParsedDocument(
+        path=display_path,
+        sha256=raw.sha256,
+        encoding=raw.encoding,
+        title=document.title if document and document.title else (first.heading if first else ""),
+        agency=document.agency if document else (first.agency if first else ""),
+        parts=parts,
+        removed_lines=document.removed_lines if document else 0,
+        repeated_paragraphs=document.repeated_paragraphs if document else 0,
+        date=sources.published,
+    )
+
+
+def _join_parts(parts: list[Part], tabled: list[Part]) -> None:
+    """Add the task tables' parts to the prose's: a plan part into the prose's of the same year, agency
+    and date (a statement both state counts twice, and the table's unit fills the prose's), else after
+    them; a progress part stays apart (it reports on the document's own tasks, its prose never does)."""
+    for table_part in tabled:
+        key = (table_part.kind, table_part.period, table_part.agency, table_part.as_of, table_part.from_table)
+        same = next((p for p in parts if (p.kind, p.period, p.agency, p.as_of, p.from_table) == key), None)
+        if same is None:
+            table_part.position = len(parts)
+            parts.append(table_part)
+            continue
+        stated = {s.normalized: s for s in same.statements}
+        for statement in table_part.statements:
+            if (earlier := stated.get(statement.normalized)) is not None:
+                earlier.times_stated += statement.times_stated
+                earlier.lead_unit = earlier.lead_unit or statement.lead_unit
+            else:
+                same.statements.append(statement)
+
+
+def _parse_text(
+    raw: RawText,
+    display_path: str,
+    *,
+    agency: str | None,
+    period: int | None,
+    kind: str,
+    fallback: str | None = None,
+    by_text: bool = False,
+) -> ParsedDocument:
+    """The parts and statements of a document's text; ``fallback`` is the agency when the text names none
+    (a task table's title named it); ``by_text``: the ``sha256`` is that of its paragraphs and date."""
     cleaned = clean_text(raw.text)
     # Every rule below is written in Simplified Chinese: a Traditional document is read in its Simplified
     # form, and its statements are shown as written (see ``_as_written``).
@@ -140,7 +247,7 @@ def parse_raw(
         paragraph.text = to_simplified(paragraph.text)
     body = "\n".join(p.text for p in cleaned.paragraphs)
     # Page furniture ("文章来源:佛山市民政局") is not content, but it does name the publisher.
-    found_agency = agency or detect_agency(body) or detect_agency(to_simplified(raw.text))
+    found_agency = agency or detect_agency(body) or detect_agency(to_simplified(raw.text)) or fallback
     if not found_agency:
         raise InputFileError(
             display_path, "cannot tell which body issued this document", "pass --agency NAME"
@@ -222,7 +329,14 @@ def _build_parts(
     parts: dict[tuple[str, int], Part] = {}
     seen: dict[tuple[str, int, str], Statement] = {}
     position = 0
+    # The commitments of the last plan sentence, for a unit assigned right after it (责任单位：…。).
+    last_sentence: tuple[int, list[Statement]] = (-1, [])
     for item in placed:
+        if item.kind == "plan" and only_assigns_units(item.unit.text):
+            lead = lead_unit_in(item.unit.text)
+            for statement in last_sentence[1]:
+                statement.lead_unit = statement.lead_unit or lead
+            continue
         for draft in _drafts(item):
             if forced_kind:
                 draft.kind = forced_kind
@@ -243,6 +357,11 @@ def _build_parts(
                 continue
             statement = _describe(draft, item, normalized, position)
             statement.sentence = item.unit.full_sentence
+            if draft.kind == "plan":
+                statement.lead_unit = lead_unit_in(draft.text) or lead_unit_in(item.unit.text)
+                if last_sentence[0] != statement.sentence:
+                    last_sentence = (statement.sentence, [])
+                last_sentence[1].append(statement)
             position += 1
             seen[(draft.kind, item.period, normalized)] = statement
             parts[key].statements.append(statement)
@@ -274,25 +393,14 @@ def _chapter_topics(parts: list[Part], agency: str) -> None:
             statement.topic = topic
 
 
-def _topic(text: str, sentence: str, section: str) -> str:
-    """The statement's own topic; a clause naming no field takes its sentence's ("…,开展跨部门综合监管试点")."""
-    topic = topic_of(text, section)
-    return topic if topic != OTHER else topic_of(sentence, section)
-
-
 def _describe(draft: Draft, item: PlacedSentence, normalized: str, position: int) -> Statement:
-    section = SECTION_SEPARATOR.join(item.unit.section)
-    quantities = quantities_in(draft.text)
-    deadline = deadline_in(draft.text)
-    return Statement(
-        text=draft.text,
+    statement = describe(
+        draft.text,
+        section=SECTION_SEPARATOR.join(item.unit.section),
+        context=item.unit.text,
         normalized=normalized,
-        section=section,
-        topic=_topic(draft.text, item.unit.text, section),
-        quantities=quantities,
-        deadline=deadline,
-        testable=is_testable(draft.text, bool(quantities), deadline),
-        times_stated=item.unit.count,
-        position=position,
-        paragraph=item.unit.paragraph,
     )
+    statement.times_stated = item.unit.count
+    statement.position = position
+    statement.paragraph = item.unit.paragraph
+    return statement

@@ -1,8 +1,11 @@
-"""Turning a file's bytes into text: encoding detection and HTML to plain text, without interpretation."""
+"""Turning a file's bytes into text: encoding detection, HTML to plain text, Word and Excel files
+(:mod:`tracker.ingest.word`, :mod:`tracker.ingest.sheets`), and the task tables they hold, without
+interpretation."""
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import os
 import re
@@ -25,9 +28,12 @@ from tracker.ingest.furniture import (
     page_title,
     related_lists,
 )
+from tracker.ingest.html_tables import task_table_tags
+from tracker.ingest.packages import OLD_FORMATS, convert_hint
 from tracker.ingest.pdf import pdf_text
+from tracker.ingest.task_tables import FoundTable
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".xlsx")
 #: Larger files are refused without being read whole. The longest real plan or summary is well under
 #: 1 MB and a web page saved with its pictures inlined a few MB; the cap bounds the memory and time one
 #: file can take (a runaway file, a disk image renamed .txt) at about a minute of parsing.
@@ -59,26 +65,36 @@ class RawText:
     text: str
     encoding: str
     sha256: str
+    #: The task tables of a Word, Excel or HTML file (:mod:`tracker.ingest.task_tables`); the text holds
+    #: the rest of the file.
+    tables: tuple[FoundTable, ...] = ()
 
 
 def read_file(path: Path, display_path: str) -> RawText:
-    """Read, decode and (for HTML) flatten one file.
+    """Read, decode and (for HTML, Word and Excel) flatten one file.
 
     Raises:
-        InputFileError: missing, unreadable, empty, binary or undecodable file.
+        InputFileError: missing, unreadable, empty, binary or undecodable file; an old binary office
+            file (with the command that converts it); a damaged Word or Excel file.
     """
     if not path.exists():
         raise InputFileError(display_path, "no such file or folder")
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix in OLD_FORMATS:
+        what, target = OLD_FORMATS[suffix]
+        raise InputFileError(display_path, f"{what} cannot be read", convert_hint(display_path, target))
+    if suffix not in SUPPORTED_SUFFIXES:
         raise InputFileError(display_path, f"unsupported file type '{path.suffix}'", f"use {suffix_list()}")
     data = _read_bytes(path, display_path)
-    if path.suffix.lower() == ".pdf":
+    if suffix == ".pdf":
         return read_pdf_data(data, display_path)
-    return read_text_data(data, path.suffix.lower(), display_path)
+    if suffix in (".docx", ".xlsx"):
+        return read_office_data(data, suffix, display_path)
+    return read_text_data(data, suffix, display_path)
 
 
 def suffix_list() -> str:
-    """``.txt, .md, .html, .htm or .pdf``: the file types read, for messages."""
+    """``.txt, .md, .html, .htm, .pdf, .docx or .xlsx``: the file types read, for messages."""
     *first, last = SUPPORTED_SUFFIXES
     return f"{', '.join(first)} or {last}"
 
@@ -119,21 +135,60 @@ def read_text_data(
         declared = [*declared, *meta_charsets(data)]
     text, encoding = decode_bytes(data, display_path, declared)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    tables: tuple[FoundTable, ...] = ()
     if suffix in (".html", ".htm"):
-        text = html_to_text(text, display_path)
+        text, tables = html_document(text, display_path)
     elif suffix == ".md":
         text = markdown_to_text(text)
-    return _finished(text, encoding, data, display_path)
+    return _finished(text, encoding, data, display_path, tables)
 
 
-def _finished(text: str, encoding: str, data: bytes, display_path: str) -> RawText:
-    """The document's text without control characters, refused when it holds no Chinese."""
+def read_office_data(data: bytes, suffix: str, display_path: str) -> RawText:
+    """The paragraphs and task tables of a Word or Excel file's bytes (``suffix``: ``.docx`` or
+    ``.xlsx``), in document order (:mod:`tracker.ingest.word`, :mod:`tracker.ingest.sheets`).
+
+    Raises:
+        InputFileError: empty, damaged, encrypted, an old binary file under a new name, or no Chinese.
+    """
+    if not data.strip():
+        raise InputFileError(display_path, "file is empty")
+    text, tables, encoding = _office_text(data, suffix, display_path)
+    if not text.strip() and not tables:
+        raise InputFileError(display_path, "holds no text", "is this the right file?")
+    return _finished(text, encoding, data, display_path, tables)
+
+
+def _finished(
+    text: str, encoding: str, data: bytes, display_path: str, tables: tuple[FoundTable, ...] = ()
+) -> RawText:
+    """The document's text and tables without control characters, refused when they hold no Chinese."""
     text = without_controls(text)
-    if not _CJK.search(text):
+    tables = tuple(_without_controls_in(table) for table in tables)
+    if not _CJK.search(text) and not any(_CJK.search(cell) for t in tables for row in t.rows for cell in row):
         raise InputFileError(
             display_path, "no Chinese text found", "tracker reads Chinese plans and summaries"
         )
-    return RawText(text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+    return RawText(text=text, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), tables=tables)
+
+
+def _office_text(data: bytes, suffix: str, display_path: str) -> tuple[str, tuple[FoundTable, ...], str]:
+    """The text and task tables of a Word or Excel file, and how it was read."""
+    if suffix == ".docx":
+        from tracker.ingest.word import read_docx
+
+        return (*read_docx(data, display_path), "Word .docx")
+    from tracker.ingest.sheets import read_xlsx
+
+    return (*read_xlsx(data, display_path), "Excel .xlsx")
+
+
+def _without_controls_in(table: FoundTable) -> FoundTable:
+    return dataclasses.replace(
+        table,
+        rows=tuple(tuple(without_controls(cell) for cell in row) for row in table.rows),
+        above=tuple(without_controls(line) for line in table.above),
+        sheet=without_controls(table.sheet),
+    )
 
 
 def _read_bytes(path: Path, display_path: str) -> bytes:
@@ -166,7 +221,7 @@ _NONBLOCKING = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 def _not_regular(display_path: str) -> InputFileError:
     return InputFileError(
-        display_path, "not a regular file (a pipe, device or socket)", "give a .txt, .md, .html or .htm file"
+        display_path, "not a regular file (a pipe, device or socket)", f"give a {suffix_list()} file"
     )
 
 
@@ -345,6 +400,16 @@ def html_to_text(html: str, display_path: str) -> str:
     date only in ``<meta name="PubDate">`` (the 政府网站 templates) gets it as a last ``发布时间：`` line,
     where ``dates.document_date`` reads it when the page shows none.
 
+    Raises:
+        InputFileError: more than ``MAX_HTML_TAGS`` tags, or markup the parser rejects.
+    """
+    return html_document(html, display_path)[0]
+
+
+def html_document(html: str, display_path: str) -> tuple[str, tuple[FoundTable, ...]]:
+    """A page's lines of text (as :func:`html_to_text`) without its task tables, and the task tables,
+    each with the lines just above it.
+
     BeautifulSoup's advice about input that looks like a URL or like XML is not for our users: it
     would print a dozen lines on stderr, where the command line promises one line per problem.
 
@@ -367,11 +432,35 @@ def html_to_text(html: str, display_path: str) -> str:
                 display_path, "HTML the parser rejects", "save the page as text (.txt) and ingest that"
             ) from error
     metas: dict[str, str] = {}
-    text = "".join(_block_text(soup, metas))
+    found = task_table_tags(soup, _cell_text) if _TABLE_START.search(html) else []
+    marks = {id(tag): index for index, (tag, _grid) in enumerate(found)}
+    text = "".join(_block_text(soup, metas, marks))
     if metas.get("pubdate"):
         text += f"\n发布时间：{metas['pubdate']}"
     lines = [re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in text.split("\n")]
     # Block boundaries are the only line structure HTML has; blank lines there mean nothing.
+    kept: list[str] = []
+    tables: list[FoundTable] = []
+    since_table = 0
+    for line in lines:
+        if line.startswith(_TABLE_MARK) and line[1:].isdigit() and int(line[1:]) < len(found):
+            grid = found[int(line[1:])][1]
+            tables.append(FoundTable(grid.rows, tuple(kept[since_table:][-3:])))
+            since_table = len(kept)
+        elif line:
+            kept.append(line)
+    return "\n".join(kept), tuple(tables)
+
+
+_TABLE_START = re.compile(r"<table", re.IGNORECASE)
+#: Where a task table was, in the flattened page: a NUL never survives decoding, so no page holds it.
+_TABLE_MARK = "\x00"
+
+
+def _cell_text(cell: Tag) -> str:
+    """A table cell's text, flattened as the page is: a line per block inside it."""
+    text = "".join(_block_text(cell, {}, {}))
+    lines = (re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -389,7 +478,7 @@ class _ContentsOnlySoup(BeautifulSoup):
         return None
 
 
-def _block_text(soup: BeautifulSoup, metas: dict[str, str]) -> Iterator[str]:
+def _block_text(soup: Tag, metas: dict[str, str], tables: dict[int, int]) -> Iterator[str]:
     """The text ``soup.get_text()`` gives once the dropped tags are decomposed and every block tag has
     a newline inserted before and after it, in one walk of the tree.
 
@@ -398,7 +487,9 @@ def _block_text(soup: BeautifulSoup, metas: dict[str, str]) -> Iterator[str]:
     nested ``<div>`` 6.5 s, 20,000 unclosed ``<table><tr><td>`` four and a half minutes. This walk visits each
     element once, with an explicit stack (deep trees would exhaust recursion), and keeps the same
     strings get_text keeps: plain text and CDATA, not comments or the text of <script>, <rt>, <template>.
-    The ``<meta name=… content=…>`` pairs it passes go into ``metas`` (names in lower case).
+    The ``<meta name=… content=…>`` pairs it passes go into ``metas`` (names in lower case). A task
+    table (its id in ``tables``) is a line of its own in place of its text: ``_TABLE_MARK`` and its
+    number.
     """
     keep = soup.interesting_string_types or Tag.MAIN_CONTENT_STRING_TYPES
     related = related_lists(soup)
@@ -423,6 +514,9 @@ def _block_text(soup: BeautifulSoup, metas: dict[str, str]) -> Iterator[str]:
                 metas[str(node["name"]).lower()] = str(node["content"])
             if node.name == "title":
                 yield f"\n{page_title(''.join(_title_strings(node)))}\n"
+                continue
+            if id(node) in tables:
+                yield f"\n{_TABLE_MARK}{tables[id(node)]}\n"
                 continue
             if node.name in _BLOCK_TAGS:
                 yield "\n"

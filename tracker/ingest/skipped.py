@@ -24,25 +24,27 @@ from pathlib import Path
 from typing import Literal
 
 from tracker.ingest import reading
+from tracker.ingest.packages import OLD_FORMATS
 
-Reason = Literal["not_document", "old_word", "other_document", "too_large", "unreadable"]
+Reason = Literal["not_document", "old_office", "other_document", "too_large", "unreadable"]
 
-#: Word's binary formats before .docx (and WPS Office's own), which soffice converts.
-OLD_WORD_SUFFIXES = (".doc", ".wps", ".dot")
+#: Office's binary formats before .docx and .xlsx (and WPS Office's own), which soffice converts, and
+#: what each converts to.
+OLD_OFFICE_TARGETS = {suffix: target for suffix, (_what, target) in OLD_FORMATS.items()} | {".dot": ".docx"}
 #: Document formats without a reader (yet): a document left unread, not a stray file.
-DOCUMENT_SUFFIXES = (".pdf", ".docx", ".xlsx", ".xls", ".et", ".odt", ".rtf", ".ppt", ".pptx", ".dps", ".ofd")
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".xlsx", ".et", ".odt", ".rtf", ".ppt", ".pptx", ".dps", ".ofd")
 #: Files of the system, not of their owner, passed over like hidden ones (Windows, macOS archives).
 _SYSTEM_NAMES = {"thumbs.db", "desktop.ini", "__macosx"}
 
 #: ``(Chinese, English)`` wording of each reason, and whether it counts as a document that failed.
 _WORDING: dict[Reason, tuple[str, str]] = {
     "not_document": ("不是文档", "not a document"),
-    "old_word": ("旧版 Word 格式", "old Word format"),
+    "old_office": ("旧版 Office 格式", "old Office format"),
     "other_document": ("暂不支持的文档格式", "document format not read"),
     "too_large": ("文件过大", "too large"),
     "unreadable": ("无法读取", "unreadable"),
 }
-FAILURES: frozenset[Reason] = frozenset({"old_word", "other_document", "too_large", "unreadable"})
+FAILURES: frozenset[Reason] = frozenset({"old_office", "other_document", "too_large", "unreadable"})
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,8 @@ def why_not_read(path: Path) -> Skipped | None:
     """
     suffix = path.suffix.lower()
     if suffix not in reading.SUPPORTED_SUFFIXES:
-        if suffix in OLD_WORD_SUFFIXES:
-            return Skipped(path, "old_word")
+        if suffix in OLD_OFFICE_TARGETS:
+            return Skipped(path, "old_office")
         if suffix in DOCUMENT_SUFFIXES:
             return Skipped(path, "other_document")
         return Skipped(path, "not_document")
@@ -93,7 +95,7 @@ def why_not_read(path: Path) -> Skipped | None:
 def converted(skipped: Skipped, siblings: set[Path]) -> bool:
     """Whether an old Word file already has a converted copy beside it that is read (``计划.doc`` with
     ``计划.docx`` or ``计划.txt``): it was read through that copy."""
-    return skipped.reason == "old_word" and any(
+    return skipped.reason == "old_office" and any(
         skipped.path.with_suffix(suffix) in siblings for suffix in reading.SUPPORTED_SUFFIXES
     )
 
@@ -110,7 +112,7 @@ def summary_lines(skipped: Sequence[Skipped], name: Callable[[Path], str]) -> li
             continue
         chinese, english = _WORDING[reason]
         kinds = sorted({s.path.suffix.lower() or "(no suffix)" for s in files})
-        what = f" ({', '.join(kinds)})" if reason in ("not_document", "old_word", "other_document") else ""
+        what = f" ({', '.join(kinds)})" if reason in ("not_document", "old_office", "other_document") else ""
         names = ", ".join(name(s.path) + (f" ({s.detail})" if s.detail else "") for s in files)
         line = f"未读取 {len(files)} 个文件 not read: {chinese} {english}{what}: {names}"
         hint = _hint(reason, [s.path for s in files], name)
@@ -119,7 +121,7 @@ def summary_lines(skipped: Sequence[Skipped], name: Callable[[Path], str]) -> li
 
 
 def _hint(reason: Reason, paths: list[Path], name: Callable[[Path], str]) -> str:
-    if reason == "old_word":
+    if reason == "old_office":
         return "转换 convert: " + "; ".join(conversion_commands(paths, name))
     if reason == "too_large":
         return f"over {reading.size_limit()}: split the document or give only its text"
@@ -130,19 +132,19 @@ def _hint(reason: Reason, paths: list[Path], name: Callable[[Path], str]) -> str
 
 
 def conversion_commands(paths: Iterable[Path], name: Callable[[Path], str]) -> list[str]:
-    """The soffice commands that convert old Word files to a format that is read, beside the originals
-    (one command per folder): to .docx once a .docx reader exists, to plain text until then."""
-    target = "docx" if ".docx" in reading.SUPPORTED_SUFFIXES else "txt"
-    folders: dict[str, list[str]] = {}
+    """The soffice commands that convert old office files to the format that is read (.doc to .docx, .xls
+    to .xlsx), beside the originals: one command per folder and target."""
+    groups: dict[tuple[str, str], list[str]] = {}
     for path in paths:
         shown = name(path)
-        folders.setdefault(shown.rpartition("/")[0] or ".", []).append(shown)
+        target = OLD_OFFICE_TARGETS[path.suffix.lower()][1:]
+        groups.setdefault((shown.rpartition("/")[0] or ".", target), []).append(shown)
     return [
         " ".join(
             _quoted(word)
             for word in ["soffice", "--headless", "--convert-to", target, "--outdir", folder, *files]
         )
-        for folder, files in folders.items()
+        for (folder, target), files in groups.items()
     ]
 
 

@@ -7,8 +7,12 @@ import re
 from dataclasses import dataclass
 
 from tracker.ingest.agency import word_tags
+from tracker.ingest.parsed import Statement
+from tracker.ingest.quantities import quantities_in
 from tracker.ingest.splitting import clauses, split_at
 from tracker.ingest.tense import PAST, deadline_in, is_backward, is_forward, years_in
+from tracker.ingest.topics import OTHER, is_testable, topic_of
+from tracker.ingest.units import only_assigns_units
 
 # Clauses that restate the political line or frame the text rather than commit to anything.
 SLOGAN = re.compile(
@@ -165,7 +169,9 @@ def _split_enumerated_actions(statement: str) -> list[str]:
 
 def commitments_from(sentence: str) -> list[str]:
     """The commitments of one plan sentence, in order."""
-    kept = [c for c in clauses(sentence) if not _is_slogan(c) and not _is_problem(c)]
+    kept = [
+        c for c in clauses(sentence) if not _is_slogan(c) and not _is_problem(c) and not only_assigns_units(c)
+    ]
     statements = [t for t in (_tidy(c) for c in _merge(kept)) if len(t) >= _MIN_STATEMENT]
     return [piece for statement in statements for piece in _split_enumerated_actions(statement)]
 
@@ -207,3 +213,23 @@ def split_summary_sentence(sentence: str, period: int) -> list[Draft]:
 
 def _finish(pieces: list[str]) -> list[str]:
     return [t for t in (_tidy(c) for c in _merge(pieces)) if len(t) >= _MIN_STATEMENT]
+
+
+def describe(
+    text: str, *, section: str, context: str, normalized: str, deadline: str | None = None
+) -> Statement:
+    """A statement with what the matcher and the reports read of it: its numbers, its topic (its own,
+    else its sentence's: "…,开展跨部门综合监管试点" names no field), its deadline (``deadline`` when
+    a task table's column gives it, else the one the text states) and whether it can be checked."""
+    quantities = quantities_in(text)
+    deadline = deadline or deadline_in(text)
+    topic = topic_of(text, section)
+    return Statement(
+        text=text,
+        normalized=normalized,
+        section=section,
+        topic=topic if topic != OTHER else topic_of(context, section),
+        quantities=quantities,
+        deadline=deadline,
+        testable=is_testable(text, bool(quantities), deadline),
+    )

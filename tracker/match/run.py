@@ -85,9 +85,10 @@ def compute_matches(
     def units() -> Iterator[tuple[list[Row], list[Row]]]:
         # A document does not report the outcome of its own targets: 002's mid-year article states
         # results so far and end-of-year targets; the evidence for those must come from a later report.
+        # A task table's progress column does: it reports on the tasks beside it.
         for key, block_commitments in plans.items():
             for document, own in _by_document(block_commitments).items():
-                evidence = [a for a in by_block.get(key, []) if a.document_id != document]
+                evidence = [a for a in by_block.get(key, []) if a.document_id != document or a.from_table]
                 if evidence:
                     yield own, evidence
 
@@ -96,7 +97,7 @@ def compute_matches(
     done = 0
     for key, block_commitments in plans.items():
         for document, own in _by_document(block_commitments).items():
-            evidence = [a for a in by_block.get(key, []) if a.document_id != document]
+            evidence = [a for a in by_block.get(key, []) if a.document_id != document or a.from_table]
             if not evidence:
                 continue
             if model is not None and isinstance(engine, ContextScorer):

@@ -239,6 +239,8 @@ def _card(number: int, c: dict[str, Any]) -> str:
     ]
     if c.get("deadline"):
         facts.append(("期限", escape(c["deadline"])))
+    if c.get("lead_unit"):
+        facts.append(("牵头单位", escape(c["lead_unit"])))
     if c["targets"] and not c.get("comparisons"):
         facts.append(("目标", escape(common.targets_text(c["targets"])) + "（总结中未见可比数字）"))
     if kind := common.history_label(c):

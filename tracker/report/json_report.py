@@ -207,6 +207,7 @@ def _commitment(
         "status_decided_at": iso_utc(decision.created_at) if decision is not None else None,
         "evidence": evidence,
         "deadline": c.deadline,
+        "lead_unit": c.lead_unit,
         "testable": c.testable,
         "times_stated": c.times_stated,
     }

@@ -145,6 +145,8 @@ def _commitment(number: int, c: dict[str, Any]) -> list[str]:
         f"- 出处：{_source(c)}",
         f"- 判定：{md_escape(judged)}" + (f"（依据：{md_escape(reason)}）" if reason else ""),
     ]
+    if c.get("lead_unit"):
+        lines.append(f"- 牵头单位：{md_escape(c['lead_unit'])}")
     if c["targets"] and not c.get("comparisons"):
         lines.append(f"- 目标：{md_escape(common.targets_text(c['targets']))}（总结中未见可比数字）")
     if history := _history_line(c):

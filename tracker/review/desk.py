@@ -218,6 +218,10 @@ def _shown_detail(detail: CommitmentDetail | None) -> CommitmentDetail | None:
         statement.section = shown(statement.section)
         statement.agency = shown(statement.agency)
     detail.commitment.topic = shown(detail.commitment.topic)
+    # a task table's cells may set both (完成时限, 牵头单位)
+    for name in ("deadline", "lead_unit"):
+        if (value := getattr(detail.commitment, name)) is not None:
+            setattr(detail.commitment, name, shown(value))
     detail.row = _shown_row(detail.row)
     detail.source = replace(
         detail.source, path=shown(detail.source.path), heading=shown(detail.source.heading)

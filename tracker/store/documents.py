@@ -188,6 +188,7 @@ def _statement_rows(
             heading=ppart.heading,
             position=ppart.position,
             as_of=ppart.as_of,
+            from_table=ppart.from_table,
         )
         session.add(part)
         plan = ppart.kind == "plan"
@@ -199,6 +200,8 @@ def _statement_rows(
             merged = _merge(rows, key, statement)
             if not merged:
                 figures = {("targets" if plan else "quantities"): [q.as_dict() for q in statement.quantities]}
+                if plan:
+                    figures["lead_unit"] = statement.lead_unit  # type: ignore[assignment]
                 rows[key] = _row_fields(key, doc_id, part.id, agency, ppart, statement) | figures
             result.merged += merged
     return commitments, achievements

@@ -63,6 +63,9 @@ class Part(SQLModel, table=True):
     # the date a summary part reports as of, or a plan part was written at (None: the text does not say);
     # a summary part dated before its year ends is an interim report (tracker.match.pace)
     as_of: dt.date | None = None
+    # a summary part read from a task table's progress column: it reports on the tasks of its own
+    # document (the document's prose never does: tracker.store.queries.has_report)
+    from_table: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
 class Commitment(SQLModel, table=True):
@@ -85,6 +88,9 @@ class Commitment(SQLModel, table=True):
     testable: bool = False
     times_stated: int = 1
     sentence: int = 0
+    # the unit responsible (牵头单位), from a task table or the plan's words (tracker.ingest.units);
+    # not part of the id, so a unit read anew never detaches a reviewer's decision
+    lead_unit: str | None = None
 
 
 class Achievement(SQLModel, table=True):

@@ -133,19 +133,27 @@ class SummaryPart:
     period: int
     document_id: str
     as_of: dt.date | None
+    from_table: bool = False
 
 
 def summary_parts(session: Session) -> list[SummaryPart]:
     """Every summary part, in one query."""
-    query = select(Part.id, Part.agency, Part.period, Part.document_id, Part.as_of)  # type: ignore[call-overload]
+    query = select(Part.id, Part.agency, Part.period, Part.document_id, Part.as_of, Part.from_table)  # type: ignore[call-overload]
     return [SummaryPart(*row) for row in session.exec(query.where(Part.kind == "summary")).all()]
 
 
+#: Marks a document's task-table progress in :func:`documents_by_block`: it reports on the document's
+#: own tasks, so for :func:`has_report` it is another report than the document.
+TABLE_REPORT = "#table"
+
+
 def documents_by_block(parts: Iterable[SummaryPart]) -> dict[tuple[str, int], set[str]]:
-    """(agency, period) -> the documents holding one of ``parts`` for it."""
+    """(agency, period) -> the documents holding one of ``parts`` for it; a part read from a task
+    table's progress column as ``document id + TABLE_REPORT``."""
     result: dict[tuple[str, int], set[str]] = {}
     for part in parts:
-        result.setdefault((part.agency, part.period), set()).add(part.document_id)
+        name = part.document_id + (TABLE_REPORT if part.from_table else "")
+        result.setdefault((part.agency, part.period), set()).add(name)
     return result
 
 
@@ -158,7 +166,8 @@ def has_report(
     summaries: dict[tuple[str, int], set[str]], agency: str, period: int, document_id: str
 ) -> bool:
     """Whether another document than the commitment's own reports on its agency and period (a document
-    never reports the outcome of its own targets: seeds/002 states mid-year results beside its targets)."""
+    never reports the outcome of its own targets: seeds/002 states mid-year results beside its targets),
+    or its own document's task table does (a progress column reports on the tasks beside it)."""
     return bool(summaries.get((agency, period), set()) - {document_id})
 
 
@@ -178,6 +187,7 @@ class Row:
     text: str
     quantities: list[dict]  # a commitment's targets, an achievement's figures
     as_of: dt.date | None = None  # the date of its document part (tracker.ingest.dates)
+    from_table: bool = False  # its part was read from a task table's progress column
 
 
 def read_rows(
@@ -203,6 +213,7 @@ def read_rows(
             model.text,
             figures,
             Part.as_of,
+            Part.from_table,
         )
         .join(Part, col(Part.id) == col(model.part_id))
         .order_by(model.document_id, model.position)

@@ -330,6 +330,8 @@ class DetailScreen(Screen[None]):
             facts.append("目标 targets: " + "；".join(_target(t) for t in c.targets))
         if c.deadline:
             facts.append(f"期限 deadline: {c.deadline}")
+        if c.lead_unit:
+            facts.append(f"牵头 lead unit: {c.lead_unit}")
         if facts:
             lines.append(Text("  ".join(facts)))
         lines.append(self._history_line(detail))
