@@ -39,6 +39,10 @@ def _status(*texts: str, target: str = "", commitment: str = "") -> str:
         ("计划于2026年建成投用", "in_progress"),
         ("启动新一轮城乡社区规划编制", "in_progress"),
         ("形成《养老服务条例(草案)》", "in_progress"),  # a title's bracketed state counts
+        ("长者饭堂改造未完成,延至下半年", "in_progress"),  # a progress table's "not done" is no result
+        ("护理院项目未开工", "in_progress"),
+        ("全年未发生重大安全责任事故", "fulfilled"),  # 未 + an event that did not happen is a result
+        ("未成年人保护工作站实现全覆盖", "fulfilled"),
     ],
 )
 def test_cue_words_count_as_words_only(text: str, status: str) -> None:
