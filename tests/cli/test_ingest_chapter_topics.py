@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-
-from conftest import TESTS
+from pathlib import Path
 
 from tracker.cli.main import cli
 
-BUREAUS = TESTS / "data" / "bureaus"
+BUREAUS = Path(__file__).resolve().parents[1] / "data" / "bureaus"
 
 
 def test_report_groups_an_education_plan_by_its_chapters(runner) -> None:

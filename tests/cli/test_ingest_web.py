@@ -6,6 +6,7 @@ The site is local (``local_site``), never the internet.
 
 from __future__ import annotations
 
+import html
 import json
 import sqlite3
 import subprocess
@@ -18,6 +19,7 @@ from pdfs import make_pdf
 
 from tracker.cli.main import cli
 from tracker.ingest import reading
+from tracker.ingest.pipeline import parse_file, parse_url
 from tracker.review.detail import load_detail
 from tracker.review.worklist import load_rows
 from tracker.store.engine import make_engine, read_session
@@ -228,6 +230,35 @@ def test_a_pdf_attachment_is_read_as_a_pdf_file_is(runner, site, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "PDF, 1 page" in result.stdout
     assert commitments(tmp_path) == ["年内新建长者饭堂不少于20家"]
+
+
+def test_a_seed_published_as_a_web_page_gives_the_commitments_of_its_text(site):
+    """seeds/004 as a government site would publish it (a paragraph per line inside the page's
+    breadcrumb, share bar, related links and footer, in GBK) gives exactly what its .txt gives."""
+    seed = next(Path(__file__).resolve().parents[2].joinpath("seeds").glob("004_*.txt"))
+    text = seed.read_text(encoding="utf-8")
+    paragraphs = "\n".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines())
+    saved = parse_file(seed, display_path=seed.name)
+    title = html.escape(saved.title)  # 佛山市民政局2023年主要工作情况和2024年工作计划
+    page = f"""<html><head><meta charset="gbk"><title>{title}_佛山市民政局网站</title></head><body>
+<div class="position">当前位置：<a href="/">首页</a> &gt; 政务公开</div>
+<div class="bdsharebuttonbox"><span>分享到：</span><a>微信</a><a>微博</a></div>
+<div class="content">{paragraphs}</div>
+<div class="box"><h3>相关文章</h3><ul><li><a>广州市民政局2024年工作计划</a></li></ul></div>
+<div class="foot"><p>版权所有：佛山市民政局　粤ICP备05090167号-1</p></div></body></html>"""
+    site.pages["/seed.html"] = Page(page.encode("gb18030"), headers={"Content-Type": "text/html"})
+    fetched = parse_url(site.url("/seed.html"), display_path="seed.html")
+
+    def statements(document):  # type: ignore[no-untyped-def]
+        return [
+            (p.kind, p.period, s.text, s.section, s.topic, s.quantities)
+            for p in document.parts
+            for s in p.statements
+        ]
+
+    assert len(statements(saved)) == 128
+    assert statements(fetched) == statements(saved)
+    assert fetched.agency == saved.agency and fetched.date == saved.date
 
 
 def bad_cases(local: Site) -> dict[str, tuple[str, str]]:

@@ -5,6 +5,7 @@ the file name or the sheet, else the options, else one line saying which to give
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -248,3 +249,38 @@ def test_a_tables_filing_date_dates_it_and_its_title_is_not_a_label(tmp_path):
         ("plan", "2024年民生实事落实情况表", date(2024, 9, 30)),
         ("summary", "2024年民生实事落实情况表", date(2024, 9, 30)),
     ]
+
+
+def test_a_seeds_plan_laid_out_as_a_task_table_gives_the_commitments_of_its_text(tmp_path):
+    """seeds/004's 2024 plan as an office lays it out in Excel: each （一） heading a group row, each of its
+    sentences a task row. The rows give the .txt's commitments, in order, with the same chapter, topic,
+    targets and deadline."""
+    seed = next(Path(__file__).resolve().parents[2].joinpath("seeds").glob("004_*.txt"))
+    text_plan = next(p for p in parse_file(seed, display_path=seed.name).parts if p.kind == "plan")
+    lines = seed.read_text(encoding="utf-8").splitlines()
+    start = max(i for i, line in enumerate(lines) if text_plan.heading in line)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["佛山市民政局2024年重点工作任务"])
+    sheet.append(["序号", "工作任务", "牵头单位", "完成时限"])
+    rows = 0
+    for line in lines[start + 1 :]:
+        chapter = re.match(r"^\s*([(（][一二三四五六七八九十]+[)）].+?)。(.*)$", line)
+        if chapter is None:
+            continue
+        sheet.append([chapter.group(1)])
+        for sentence in filter(None, chapter.group(2).split("。")):
+            rows += 1
+            sheet.append([str(rows), sentence + "。", "", ""])
+    path = tmp_path / "tasks.xlsx"
+    workbook.save(path)
+    table_plan = next(p for p in parse_file(path, display_path="tasks.xlsx").parts if p.kind == "plan")
+
+    def described(part):  # type: ignore[no-untyped-def]
+        return [
+            (s.text, s.section.rsplit(" > ", 1)[-1], s.topic, s.quantities, s.deadline)
+            for s in part.statements
+        ]
+
+    assert rows == 13 and len(text_plan.statements) == 32
+    assert described(table_plan) == described(text_plan)

@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TESTS
 from sqlmodel import select
 
 from tracker.store.documents import load_paths
 from tracker.store.engine import read_session
 from tracker.store.models import Achievement, Commitment
 
-BUREAUS = TESTS / "data" / "bureaus"
+BUREAUS = Path(__file__).resolve().parents[1] / "data" / "bureaus"
 PLAN, SUMMARY = "health_plan_2024.txt", "health_summary_2024.txt"
 
 
