@@ -21,3 +21,5 @@ async def test_the_detail_shows_the_lead_unit_on_the_deadline_line(tmp_path):
         assert screen_name(app) == "DetailScreen"
         painted = app.export_screenshot().replace("&#160;", " ")
     assert "期限 deadline: 2024年12月底  牵头 lead unit: 市民政局" in painted
+    # the target as written: 不少于 says the floor already, no ≥ in front of it
+    assert "目标 targets: 不少于20家  期限" in painted

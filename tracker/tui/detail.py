@@ -11,6 +11,7 @@ repetition or drop, with the same log and undo as the evidence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -629,8 +630,11 @@ def _after(targets: list[HistoryTarget | None], target: HistoryTarget | None, pa
 
 
 def _target(target: dict) -> str:
-    comparator = {">=": "≥", "<=": "≤", "~": "约"}.get(str(target.get("comparator", "")), "")
-    return f"{comparator}{target.get('text', '')}"
+    """``不少于20家`` as written; a bare ``20家`` read as a floor or a ceiling gets ``≥`` / ``≤``."""
+    text = str(target.get("text", ""))
+    if re.match(r"[^\d.]", text):  # the words before the number say it already (不少于, 超过, 约)
+        return text
+    return {">=": "≥", "<=": "≤", "~": "约"}.get(str(target.get("comparator", "")), "") + text
 
 
 def _comparisons(comparisons: list[dict]) -> Table:
