@@ -25,6 +25,44 @@ STATUS_LABELS: Final[dict[str, str]] = {
 
 STATUSES: Final[tuple[str, ...]] = tuple(STATUS_LABELS)
 
+#: What each status means and who sets it (SPEC's status table), Chinese first: the one text the
+#: README, ``tracker statuses``, the review UI's help and the HTML report's legend all show.
+STATUS_MEANINGS: Final[dict[str, tuple[str, str]]] = {
+    "fulfilled": (
+        "总结报告的成效达到承诺：数量目标已达到，或所报工作已完成。自动判定或审核确认。",
+        "the summary reports it done: its numeric targets reached, or the work reported complete. "
+        "Automatic or reviewer.",
+    ),
+    "partial": (
+        "只完成了一部分：数量目标未达到，或一组任务中部分完成。自动判定或审核确认。",
+        "part of it done: a numeric target missed, or part of a list done. Automatic or reviewer.",
+    ),
+    "in_progress": (
+        "报告了相关工作，但未报告完成（含年中等阶段性报告）。自动判定或审核确认。",
+        "work on it is reported, its completion is not (also every interim report). "
+        "Automatic or reviewer.",
+    ),
+    "no_evidence": (
+        "该机构该年度的总结已收录，但其中没有支持这项承诺的内容。仅自动判定。",
+        "the agency's summary for the year is in, and nothing in it supports the commitment. "
+        "Automatic only.",
+    ),
+    "pending": (
+        "该机构该年度的总结尚未收录，暂无法对照。仅自动判定。",
+        "no summary of the agency for the year has been ingested yet. Automatic only.",
+    ),
+    "not_fulfilled": (
+        "审核人员确认承诺没有兑现（例如总结明确说未完成，或有其他来源证实）。仅审核人员可设。",
+        "a reviewer found it was not delivered (the summary says so, or another source shows it). "
+        "Reviewer only.",
+    ),
+    "unverifiable": (
+        "承诺没有可核查的内容（如原则性表述），或现有材料无法判断。审核人员设定，或对无可核查内容的承诺自动判定。",
+        "the commitment has nothing that can be checked (a statement of principle), or the material "
+        "cannot tell. Reviewer, or automatic for commitments with nothing checkable.",
+    ),
+}
+
 #: Rich style per status, shared by the table report and the UI so colours mean the same everywhere.
 STATUS_STYLES: Final[dict[str, str]] = {
     "fulfilled": "green",
