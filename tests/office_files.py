@@ -7,6 +7,8 @@ Importable as ``office_files`` from any test folder (pytest puts ``tests/`` on s
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import docx
@@ -137,3 +139,17 @@ def text_docx(text: str, path: Path, *, styled: bool = False) -> Path:
             document.add_paragraph(line).paragraph_format.first_line_indent = Pt(24)
     document.save(path)
     return path
+
+
+def replaced_member(data: bytes, member: str, content: bytes | None = None) -> bytes:
+    """An office package's bytes with one part replaced by ``content``, or left out (None): a damaged
+    file as a failed copy or a broken tool leaves one."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            if info.filename != member:
+                target.writestr(info, source.read(info))
+            elif content is not None:
+                target.writestr(info, content)
+    return buffer.getvalue()

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from office_files import replaced_member
 
 from tracker.errors import InputFileError
 from tracker.ingest.pipeline import parse_file
@@ -86,18 +86,6 @@ def _xlsx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def _replaced(data: bytes, member: str, content: bytes | None) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            if info.filename != member:
-                target.writestr(info, source.read(info))
-            elif content is not None:
-                target.writestr(info, content)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
@@ -107,12 +95,12 @@ def _replaced(data: bytes, member: str, content: bytes | None) -> bytes:
             "an old binary .xls file or a password-protected one, not a .xlsx file",
         ),
         (_xlsx_bytes()[:3000], "not a valid .xlsx file (not a zip package)"),
-        (_replaced(_xlsx_bytes(), "xl/workbook.xml", None), "damaged Excel workbook"),
+        (replaced_member(_xlsx_bytes(), "xl/workbook.xml", None), "damaged Excel workbook"),
         (
-            _replaced(_xlsx_bytes(), "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>"),
+            replaced_member(_xlsx_bytes(), "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row>"),
             "damaged Excel workbook",
         ),
-        (_replaced(_xlsx_bytes(), "[Content_Types].xml", None), "damaged Excel workbook"),
+        (replaced_member(_xlsx_bytes(), "[Content_Types].xml", None), "damaged Excel workbook"),
     ],
     ids=[
         "empty zip",

@@ -4,13 +4,12 @@ is text; what is not a .docx is one line naming the problem and the fix."""
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from conftest import SEED_NAMES, SEEDS
-from office_files import text_docx
+from office_files import replaced_member, text_docx
 
 from tracker.errors import InputFileError
 from tracker.ingest.pipeline import parse_file
@@ -99,16 +98,6 @@ def _docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def _without(data: bytes, member: str) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            if info.filename != member:
-                target.writestr(info, source.read(info))
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "content", "problem"),
     [
@@ -120,8 +109,8 @@ def _without(data: bytes, member: str) -> bytes:
             "an old binary .doc file or a password-protected one, not a .docx file",
         ),
         ("plan.docx", _docx_bytes()[:2000], "not a valid .docx file (not a zip package)"),
-        ("plan.docx", _without(_docx_bytes(), "word/document.xml"), "damaged Word document"),
-        ("plan.docx", _without(_docx_bytes(), "[Content_Types].xml"), "damaged Word document"),
+        ("plan.docx", replaced_member(_docx_bytes(), "word/document.xml"), "damaged Word document"),
+        ("plan.docx", replaced_member(_docx_bytes(), "[Content_Types].xml"), "damaged Word document"),
     ],
     ids=[
         "zip header only",
