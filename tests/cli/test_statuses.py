@@ -1,6 +1,7 @@
 """The product explains its statuses and reads them as people type them: ``tracker statuses``, the end of
-``tracker --help``, Chinese labels wherever a status is typed, unknown agencies and periods listed, and
-no help text that sends a user to a file outside the repository.
+``tracker --help``, the README, Chinese labels wherever a status is typed, unknown agencies and periods
+listed, and no help text that sends a user to a file outside the repository; the README's set-up for
+use apart from the contributors' (whose pytest line is the one CI runs).
 
 The database is seeds/004 (佛山's 2024 plan) and the illustrative 2024 summary, ingested once.
 """
@@ -224,3 +225,37 @@ def test_a_gold_status_line_may_name_the_status_by_its_label(tmp_path):
     )
     (line,) = load_gold([str(gold)])
     assert line.status == "fulfilled"
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    return README.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_tells_the_statuses_apart_near_the_top():
+    statuses = _section("Statuses")
+    assert README.index("\n## Statuses\n") < README.index("\n## Commands\n")
+    for status, label in STATUS_LABELS.items():
+        assert (
+            f"| {label} | `{status}` | {STATUS_MEANINGS[status][0]} | {STATUS_MEANINGS[status][1]} |"
+            in statuses
+        )
+    assert "".join(STATUS_DISTINCTION[0].split()) in "".join(statuses.split())
+
+
+def test_the_readme_sets_up_for_use_in_one_block_and_for_testing_in_another():
+    setup = _section("Set up")
+    first_block = [line.strip() for line in setup.splitlines() if line.startswith("    ")][:2]
+    assert first_block == [
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -e .",
+        "tracker demo",
+    ]
+    assert "[test]" not in setup and "pytest" not in setup
+    for outside in ("../shared", "SPEC", "dev-benchmark"):
+        assert outside not in setup and outside not in _section("Statuses")
+    # .ci/run runs the first line that starts with "python -m pytest": the contributors' block has it
+    first_pytest = next(line for line in README.splitlines() if line.strip().startswith("python -m pytest"))
+    assert first_pytest.strip() == "python -m pytest" and first_pytest in _section("Developing")
+    assert "pip install -e '.[test]' -c .ci/constraints.txt" in _section("Developing")
