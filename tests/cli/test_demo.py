@@ -235,3 +235,15 @@ def test_plain_tracker_in_the_checkout_never_adds_the_demo_to_documents(runner, 
     assert result.exit_code == 0
     assert "Building" not in result.output
     assert documents(work / "commitments.db") == ["mine.txt"]
+
+
+def test_in_a_terminal_the_review_opens_with_the_database_in_its_header(runner, work, checkout, monkeypatch):
+    import tracker.cli.launch as launch
+    from tracker.tui.app import TrackerApp
+
+    opened: list[tuple[str, str]] = []
+    monkeypatch.setattr(launch, "_interactive", lambda: True)
+    monkeypatch.setattr(TrackerApp, "run", lambda app: opened.append((app.title, app.sub_title)))
+    assert runner.invoke(cli, ["demo"]).exit_code == 0
+    assert runner.invoke(cli, ["--db", "tracker-demo.db"]).exit_code == 0
+    assert opened == [("tracker 承诺落实审核", "tracker-demo.db")] * 2

@@ -161,10 +161,14 @@ def _build(engine: Engine, console: Console, seeds: Path) -> int:
     return exit_code
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _show(
     ctx: click.Context, engine: Engine, url: str, *, reviewer: str, blind: bool, exit_code: int
 ) -> None:
-    if sys.stdin.isatty() and sys.stdout.isatty():
+    if _interactive():
         from tracker.tui.app import TrackerApp  # Textual loads only when the UI opens
 
         TrackerApp(engine, reviewer=reviewer, blind=blind, database=database_label(url)).run()

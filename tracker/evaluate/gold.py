@@ -1,4 +1,4 @@
-"""Reading gold files (SPEC.md "Gold files"): JSON Lines of evidence, status and non-commitment lines.
+"""Reading gold files (format: README, "Evaluation"): JSON Lines of evidence, status and non-commitment lines.
 
 Parsing is strict because a silently skipped gold line changes every score computed from the file:
 bad JSON, an unknown line shape, a misspelt key or a wrong value type is a TrackerError naming the
