@@ -1,4 +1,4 @@
-"""The status vocabulary of SPEC.md in one place: stable identifiers, Chinese labels, who may set them.
+"""The status vocabulary in one place: stable identifiers, Chinese labels, meanings, who may set them.
 
 Every layer (store constraints, reports, CLI choices, later the TUI) reads these names from here so
 that a status can never be spelled two ways.
@@ -25,6 +25,9 @@ STATUS_LABELS: Final[dict[str, str]] = {
 
 STATUSES: Final[tuple[str, ...]] = tuple(STATUS_LABELS)
 
+#: Label -> identifier, for reading a status typed in Chinese.
+_BY_LABEL: Final[dict[str, str]] = {text: status for status, text in STATUS_LABELS.items()}
+
 #: What each status means and who sets it (SPEC's status table), Chinese first: the one text the
 #: README, ``tracker statuses``, the review UI's help and the HTML report's legend all show.
 STATUS_MEANINGS: Final[dict[str, tuple[str, str]]] = {
@@ -39,13 +42,11 @@ STATUS_MEANINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "in_progress": (
         "报告了相关工作，但未报告完成（含年中等阶段性报告）。自动判定或审核确认。",
-        "work on it is reported, its completion is not (also every interim report). "
-        "Automatic or reviewer.",
+        "work on it is reported, its completion is not (also every interim report). Automatic or reviewer.",
     ),
     "no_evidence": (
         "该机构该年度的总结已收录，但其中没有支持这项承诺的内容。仅自动判定。",
-        "the agency's summary for the year is in, and nothing in it supports the commitment. "
-        "Automatic only.",
+        "the agency's summary for the year is in, and nothing in it supports the commitment. Automatic only.",
     ),
     "pending": (
         "该机构该年度的总结尚未收录，暂无法对照。仅自动判定。",
@@ -62,6 +63,27 @@ STATUS_MEANINGS: Final[dict[str, tuple[str, str]]] = {
         "cannot tell. Reviewer, or automatic for commitments with nothing checkable.",
     ),
 }
+
+#: Who may set each status (SPEC's table): Chinese, then English; the column of ``tracker statuses``.
+STATUS_SET_BY: Final[dict[str, tuple[str, str]]] = {
+    "fulfilled": ("自动或审核", "automatic or reviewer"),
+    "partial": ("自动或审核", "automatic or reviewer"),
+    "in_progress": ("自动或审核", "automatic or reviewer"),
+    "no_evidence": ("自动", "automatic"),
+    "pending": ("自动", "automatic"),
+    "not_fulfilled": ("仅审核", "reviewer only"),
+    "unverifiable": ("审核（无可核查内容时自动）", "reviewer (automatic when nothing is checkable)"),
+}
+
+#: The three statuses a newcomer confuses, told apart in one sentence (Chinese, then English).
+STATUS_DISTINCTION: Final[tuple[str, str]] = (
+    "未见佐证是自动判定：总结里没有提到这项承诺，既没说做了也没说没做；"
+    "未兑现是审核人员的结论：有材料表明承诺没有做到；"
+    "无法核查：承诺本身没有可核查的内容，或现有材料无法判断。",
+    "no_evidence is automatic: the summary says nothing about the commitment, neither done nor not done; "
+    "not_fulfilled is a reviewer's finding that it was not delivered; unverifiable: the commitment has "
+    "nothing checkable, or the material cannot tell.",
+)
 
 #: Rich style per status, shared by the table report and the UI so colours mean the same everywhere.
 STATUS_STYLES: Final[dict[str, str]] = {
@@ -150,6 +172,24 @@ YEARS: Final[tuple[int, int]] = (1949, 2100)
 
 #: How the kind of a document part reads.
 PART_KIND_LABELS: Final[dict[str, str]] = {"plan": "计划", "summary": "总结"}
+
+
+def parse_status(text: str) -> str | None:
+    """The status identifier that ``text`` names, or None: an identifier (``not_fulfilled``, any case,
+    ``-`` or a space for ``_``) or a Chinese label (``未兑现``), so that wherever a person types a status
+    (``annotate status``, ``report --status``, a file of decisions) both are understood alike."""
+    word = " ".join(text.split())
+    if word in STATUS_LABELS:
+        return word
+    if word in _BY_LABEL:
+        return _BY_LABEL[word]
+    folded = word.lower().replace("-", "_").replace(" ", "_")
+    return folded if folded in STATUS_LABELS else None
+
+
+def status_choices() -> str:
+    """Every status as a person may type it: ``fulfilled 已兑现, partial 部分兑现, …`` (for hints)."""
+    return ", ".join(with_label(status) for status in STATUSES)
 
 
 def label(status: str) -> str:

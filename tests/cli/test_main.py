@@ -1,4 +1,4 @@
-"""The command line: documented commands, one-line errors, per-file transactions, the seeds demo.
+"""The command line: documented commands, one-line errors, per-file transactions, an existing database.
 
 Extraction is replaced by a tiny fake pipeline (one statement per line, ``plan:``/``summary:``
 prefixes) so these tests pin the CLI's behaviour, not the extractor's.
@@ -207,24 +207,6 @@ def test_db_option_takes_a_plain_file_path(runner, docs, tmp_path):
     result = runner.invoke(cli, ["--db", "review.db", "ingest", str(docs / "a_plan.txt")])
     assert result.exit_code == 0, result.output
     assert len(rows(tmp_path / "review.db", "commitment")) == 2
-
-
-@pytest.mark.parametrize("args", [[], ["tui"]])
-def test_bare_tracker_builds_the_database_from_seeds_once(runner, tmp_path, args):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "000_x.txt").write_text("plan:建成示范点100个\n", encoding="utf-8")
-    (seeds / "001_y.txt").write_text("summary:出台条例\n", encoding="utf-8")
-    first = runner.invoke(cli, args)
-    assert first.exit_code == 0, first.stderr
-    assert "Building" in first.output and "待核查" in first.output
-    assert sorted(row[1] for row in rows(tmp_path / "commitments.db", "document")) == [
-        "seeds/000_x.txt",
-        "seeds/001_y.txt",
-    ]
-    second = runner.invoke(cli, args)
-    assert second.exit_code == 0
-    assert "Building" not in second.output and "待核查" in second.output
 
 
 def test_bare_tracker_keeps_an_existing_database(runner, docs, tmp_path):

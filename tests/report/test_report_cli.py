@@ -84,7 +84,9 @@ def test_agency_period_and_status_filters(run):
     assert len(report_json(run, "--agency", "佛山市民政局", "--period", "2024")["commitments"]) == len(
         report_json(run)["commitments"]
     )
-    assert report_json(run, "--agency", "广州市民政局")["commitments"] == []
+    unknown = run("--format", "json", "--agency", "广州市民政局")  # no statement of it: a usage error
+    assert (unknown.exit_code, unknown.stdout) == (2, "")
+    assert unknown.stderr.startswith("tracker: unknown agency '广州市民政局' (use one of 佛山市民政局")
     assert report_json(run, "--period", "2023")["commitments"] == []
     fulfilled = report_json(run, "--status", "fulfilled", "--topic", "慈善")["commitments"]
     assert fulfilled and {(c["status"], c["topic"]) for c in fulfilled} == {("fulfilled", "慈善")}

@@ -22,12 +22,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 if TYPE_CHECKING:
     from tracker.store.documents import FileOutcome, LoadResult
+from tracker.cli.launch import demo, open_review
 from tracker.cli.plumbing import (
     CONTEXT_SETTINGS,
     DATE,
+    STATUS,
     YEAR,
     Settings,
     TrackerGroup,
+    check_filters,
     emit_bytes,
     emit_text,
     login_name,
@@ -37,6 +40,7 @@ from tracker.cli.plumbing import (
     reviewer_option,
 )
 from tracker.cli.review import annotate, diff, export_annotations, import_annotations
+from tracker.cli.statuses import statuses
 from tracker.match.pace import is_interim
 from tracker.match.results import DEFAULT_SCORER, SCORER_NAMES
 from tracker.report.csv_report import render_csv
@@ -44,7 +48,7 @@ from tracker.report.html_report import render_html
 from tracker.report.json_report import build_report, render_json
 from tracker.report.markdown_report import render_markdown
 from tracker.report.table import render_table, render_table_text
-from tracker.statuses import STATUSES, with_label
+from tracker.statuses import STATUS_LABELS, with_label
 from tracker.store.decision_log import orphaned_decisions
 from tracker.store.documents import needs_matching
 from tracker.store.engine import (
@@ -53,14 +57,20 @@ from tracker.store.engine import (
     database_error,
     database_url,
     read_session,
-    shown_url,
-    sqlite_path,
 )
-from tracker.store.queries import list_documents
 from tracker.textnorm import clean_field, each_string, shown
 
+#: The end of ``tracker --help``: the statuses by name, and where their meaning is told.
+EPILOG = (
+    "\b\nStatuses 状态: "
+    + ", ".join(f"{label} {status}" for status, label in list(STATUS_LABELS.items())[:4])
+    + ",\n  "
+    + ", ".join(f"{label} {status}" for status, label in list(STATUS_LABELS.items())[4:])
+    + ".\nWhat each means and who sets it: tracker statuses"
+)
 
-@click.group(cls=TrackerGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+
+@click.group(cls=TrackerGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS, epilog=EPILOG)
 @click.option(
     "--db",
     envvar=ENV_VAR,
@@ -74,19 +84,20 @@ from tracker.textnorm import clean_field, each_string, shown
 def cli(ctx: click.Context, db: str) -> None:
     """Track what Chinese government work plans promised against what the summaries report.
 
-    With no command, opens the review of ./commitments.db (or --db), building it from seeds/ first
-    when it does not exist or holds no document.
+    With no command, opens the review of ./commitments.db (or --db). When it holds no document yet,
+    it says how to start; only in the project's checkout is the demo built into it.
 
     \b
     Examples:
-      tracker                                   # demo: build from seeds/, show statuses
-      tracker ingest plans/ summaries/2024.txt  # add documents
+      tracker demo                              # try it: example documents in tracker-demo.db
+      tracker ingest plans/ summaries/2024.txt  # add your documents to ./commitments.db
+      tracker                                   # review them
       tracker report --format json -o report.json
       tracker --db other.db report --agency 广州市民政局 --period 2024
     """
     ctx.obj = Settings(db=database_url(db))
     if ctx.invoked_subcommand is None:
-        _review(ctx, reviewer=login_name(), blind=False)
+        open_review(ctx, reviewer=login_name(), blind=False)
 
 
 @cli.command()
@@ -222,6 +233,8 @@ def match(ctx: click.Context, scorer: str, agency: str | None, period: int | Non
       tracker match --no-learn              # the shipped link decision, whatever was reviewed
     """
     engine = open_engine(ctx, must_exist=True)
+    with read_session(engine) as session:
+        check_filters(session, agency, period)
     console = Console(highlight=False, soft_wrap=True)
     _match_with_progress(engine, console, scorer, agency=agency, period=period, learn=not no_learn)
     if scorer == DEFAULT_SCORER:
@@ -302,15 +315,22 @@ DOCUMENT_FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
     type=click.Choice(["table", *DOCUMENT_FORMATS]),
     default="table",
     show_default=True,
-    help="Output format: a terminal table, Markdown, CSV for spreadsheets (UTF-8 with BOM), the JSON "
-    "of SPEC.md, or one self-contained HTML page.",
+    help="Output format: a terminal table, Markdown, CSV for spreadsheets (UTF-8 with BOM), JSON with "
+    "stable field names, or one self-contained HTML page.",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
 )
-@click.option("--agency", metavar="NAME", help="Only this issuing body.")
+@click.option(
+    "--agency", metavar="NAME", help="Only this issuing body (an unknown one lists those there are)."
+)
 @click.option("--period", type=YEAR, metavar="YEAR", help="Only commitments for this year.")
-@click.option("--status", type=click.Choice(STATUSES), help="Only commitments with this status.")
+@click.option(
+    "--status",
+    type=STATUS,
+    metavar="STATUS",
+    help="Only commitments with this status, by id or label (not_fulfilled or 未兑现; see 'tracker statuses').",
+)
 @click.option("--topic", metavar="TOPIC", help="Only commitments of this topic (e.g. 养老服务).")
 @click.pass_context
 def report(
@@ -324,9 +344,10 @@ def report(
 ) -> None:
     """Print the status of every commitment, with its evidence, in document order.
 
-    Every format renders the same data: the JSON of SPEC.md plus provenance (document part, who set
+    Every format renders the same data: the JSON report plus provenance (document part, who set
     a status and when, who confirmed or rejected evidence, notes). The exit code is 0 whatever the
-    statuses are.
+    statuses are; an agency, period or topic the database does not hold is a usage error (exit code
+    2) that lists the known ones.
 
     \b
     Examples:
@@ -335,9 +356,11 @@ def report(
       tracker report --format html -o report.html --agency 佛山市民政局 --period 2024
       tracker report --format md --topic 养老服务 > 养老服务.md
       tracker report --format csv -o report.csv --status not_fulfilled
+      tracker report --status 部分兑现
     """
     engine = open_engine(ctx, must_exist=True)
     with read_session(engine) as session:
+        check_filters(session, agency, period)
         data = build_report(session, agency=agency, period=period, status=status, topic=topic)
     if fmt != "table":
         emit_bytes(DOCUMENT_FORMATS[fmt](data).encode("utf-8"), output, ctx)
@@ -359,14 +382,14 @@ def report(
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of tables.")
 @click.pass_context
 def eval_command(ctx: click.Context, gold: tuple[str, ...], scorer: str | None, as_json: bool) -> None:
-    """Score links, ranking, statuses and extraction against gold files (SPEC "Gold files").
+    """Score links, ranking, statuses and extraction against gold files (format: README, "Evaluation").
 
     Prints link precision, recall and F1, recall@5, status accuracy with a confusion matrix, the
     non-commitments extracted, and the gold substrings no statement contains, per set and overall.
 
     \b
     Examples:
-      tracker eval ../shared/dev-benchmark/fs2024_gold.jsonl
+      tracker eval gold/fs2024_gold.jsonl
       tracker eval gold/*.jsonl --scorer all
       tracker eval fs2024_gold.jsonl --scorer weighted --json > scores.json
     """
@@ -390,56 +413,20 @@ def eval_command(ctx: click.Context, gold: tuple[str, ...], scorer: str | None, 
 @click.option("--blind", is_flag=True, help="Hide scores and the matcher's suggestions (b toggles).")
 @click.pass_context
 def tui(ctx: click.Context, reviewer: str, blind: bool) -> None:
-    """Review commitments from the keyboard (plain 'tracker' does the same as yourself).
+    """Review commitments from the keyboard (plain 'tracker' does the same).
 
-    Builds the database from seeds/ when it does not exist yet. In a terminal it opens the review UI
-    (press ? inside for the keys); piped or redirected, it prints the status table instead.
+    Plain 'tracker' records decisions under your login name; here --reviewer names who takes them. In
+    a terminal it opens the review UI on the database (press ? inside for the keys and what each
+    status means); piped or redirected, it prints the status table instead. A database with no
+    document yet is built as the demo only in the project's checkout; elsewhere it says how to start
+    ('tracker demo' to try it).
 
     \b
     Examples:
-      tracker --db demo.db tui --reviewer li
+      tracker --db review.db tui --reviewer li
       tracker tui --blind
     """
-    _review(ctx, reviewer=reviewer, blind=blind)
-
-
-def _interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-def _review(ctx: click.Context, *, reviewer: str, blind: bool) -> None:
-    """Open the database in the review UI (the status table when not in a terminal).
-
-    A database that does not exist or holds no document is first built from the seeds, so a plain
-    ``tracker`` always has something to show.
-    """
-    url = ctx.ensure_object(Settings).db
-    path = sqlite_path(url)
-    missing = path is not None and not path.exists()
-    engine = open_engine(ctx)
-    if not missing:
-        with read_session(engine) as session:
-            missing = not list_documents(session)
-    console = Console(highlight=False, soft_wrap=True)
-    exit_code = 0
-    if missing:
-        from tracker.ingest.batch import seeds_folder
-
-        seeds = seeds_folder()
-        console.print(f"Building {path or shown_url(url)} from {seeds} …", markup=False)
-        result = _load_with_progress(engine, [str(seeds)], console, base=seeds.parent, quiet=True)
-        _echo_errors(result)
-        exit_code = result.exit_code
-        _match_with_progress(engine, console, DEFAULT_SCORER)
-    if _interactive():
-        from tracker.tui.app import TrackerApp  # Textual loads only when the UI opens
-
-        TrackerApp(engine, reviewer=reviewer, blind=blind).run()
-        ctx.exit(exit_code)
-    with read_session(engine) as session:
-        data = build_report(session)
-    render_table(data, console)
-    ctx.exit(exit_code)
+    open_review(ctx, reviewer=reviewer, blind=blind)
 
 
 def _load_with_progress(
@@ -519,7 +506,7 @@ def _echo_errors(result: LoadResult) -> None:
         click.echo(f"tracker: {shown(line)}", err=True)
 
 
-for _command in (annotate, export_annotations, import_annotations, diff):
+for _command in (annotate, export_annotations, import_annotations, diff, demo, statuses):
     cli.add_command(_command)
 
 

@@ -19,10 +19,12 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from tracker.errors import TrackerError, UsageError
-from tracker.statuses import YEARS
+from tracker.statuses import YEARS, parse_status, status_choices
 from tracker.store.engine import make_engine, sqlite_path
+from tracker.store.queries import known_agencies, known_periods
 from tracker.textnorm import clean_field, shown
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -52,6 +54,22 @@ class IsoDate(click.ParamType):
 
 
 DATE = IsoDate()
+
+
+class StatusName(click.ParamType):
+    """A status typed by its identifier or its Chinese label (``fulfilled`` or ``已兑现``): the one way
+    every command reads a status a person types."""
+
+    name = "status"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        status = parse_status(str(value))
+        if status is None:
+            self.fail(f"{str(value)!r} is not a status; use one of {status_choices()}", param, ctx)
+        return status
+
+
+STATUS = StatusName()
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -114,6 +132,26 @@ def open_engine(ctx: click.Context, *, must_exist: bool = False) -> Engine:
             f"database {path} does not exist", "run 'tracker ingest PATH' or plain 'tracker' first"
         )
     return make_engine(url)
+
+
+def check_filters(session: Session, agency: str | None, period: int | None) -> None:
+    """Refuse an ``--agency`` or ``--period`` that no stored statement has, naming those there are, so
+    a misspelt name is a usage error instead of an empty report.
+
+    Raises:
+        UsageError: the agency or the period is not in the database (exit code 2).
+    """
+    for name, value, known in (
+        ("agency", agency, known_agencies(session) if agency is not None else []),
+        ("period", period, known_periods(session) if period is not None else []),
+    ):
+        if value is None or value in known:
+            continue
+        if not known:
+            raise UsageError(
+                f"unknown {name} {value!r}", "the database holds no document yet; run 'tracker ingest PATH'"
+            )
+        raise UsageError(f"unknown {name} {value!r}", "use one of " + ", ".join(str(k) for k in known))
 
 
 def progress_bar(console: Console, label: str) -> Progress:

@@ -8,9 +8,16 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from tracker.cli.plumbing import TrackerGroup, emit_text, open_engine, require_stdout, reviewer_option
+from tracker.cli.plumbing import (
+    STATUS,
+    TrackerGroup,
+    emit_text,
+    open_engine,
+    require_stdout,
+    reviewer_option,
+)
 from tracker.review import decisions as review
-from tracker.statuses import HISTORY_RELATIONS, STATUSES, with_label
+from tracker.statuses import HISTORY_RELATIONS, with_label
 from tracker.store.engine import read_session, write_session
 from tracker.textnorm import shown
 
@@ -64,18 +71,20 @@ _pair_command("unlink", "unlinked", "Remove a link from a commitment (same as re
 
 @annotate.command("status")
 @click.argument("commitment", metavar="COMMITMENT_ID")
-@click.argument("status", type=click.Choice(STATUSES), metavar="STATUS")
+@click.argument("status", type=STATUS, metavar="STATUS")
 @reviewer_option
 @click.pass_context
 def annotate_status(ctx: click.Context, commitment: str, status: str, reviewer: str) -> None:
     """Set a commitment's status by hand; it stays until another status decision.
 
-    STATUS is one of fulfilled 已兑现, partial 部分兑现, in_progress 推进中, no_evidence 未见佐证,
-    pending 待核查, not_fulfilled 未兑现, unverifiable 无法核查.
+    STATUS is an id or its Chinese label: fulfilled 已兑现, partial 部分兑现, in_progress 推进中,
+    no_evidence 未见佐证, pending 待核查, not_fulfilled 未兑现, unverifiable 无法核查 ('tracker statuses'
+    says what each means).
 
     \b
-    Example:
+    Examples:
       tracker annotate status c-3f2a9b not_fulfilled --reviewer li
+      tracker annotate status c-3f2a9b 部分兑现
     """
     with write_session(open_engine(ctx, must_exist=True)) as session:
         decision = review.set_status(session, commitment, status, reviewer=reviewer)

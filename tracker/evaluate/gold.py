@@ -1,4 +1,4 @@
-"""Reading gold files (SPEC.md "Gold files"): JSON Lines of evidence, status and non-commitment lines.
+"""Reading gold files (format: README, "Evaluation"): JSON Lines of evidence, status and non-commitment lines.
 
 Parsing is strict because a silently skipped gold line changes every score computed from the file:
 bad JSON, an unknown line shape, a misspelt key or a wrong value type is a TrackerError naming the
@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from tracker.errors import InputFileError, TrackerError
 from tracker.files import json_lines, read_utf8
-from tracker.statuses import STATUSES
+from tracker.statuses import parse_status, status_choices
 
 LineKind = Literal["evidence", "status", "non_commitment"]
 
@@ -60,7 +60,11 @@ def load_gold(paths: Iterable[str | Path]) -> list[GoldLine]:
         path = Path(path)
         parsed = parse_gold(read_utf8(path, "gold files"), str(path))
         if not parsed:
-            raise InputFileError(str(path), "holds no gold line", "one JSON object per line, see SPEC.md")
+            raise InputFileError(
+                str(path),
+                "holds no gold line",
+                "one JSON object per line, see the README's section Evaluation",
+            )
         lines.extend(parsed)
     return lines
 
@@ -100,9 +104,10 @@ def _line(data: Any, where: str) -> GoldLine:
             optional,
         )
     if kind == "status":
-        status = data.get("status")
-        if status not in STATUSES:
-            raise TrackerError(f"{where}: unknown status {status!r}", "use one of " + ", ".join(STATUSES))
+        typed = data.get("status")
+        status = parse_status(typed) if isinstance(typed, str) else None
+        if status is None:
+            raise TrackerError(f"{where}: unknown status {typed!r}", "use one of " + status_choices())
         return GoldLine(where, name, kind, _text(data, "commitment", where), status=status)
     return GoldLine(where, name, kind, _text(data, "non_commitment", where))
 

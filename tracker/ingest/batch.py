@@ -44,21 +44,6 @@ def display_path(path: Path, base: Path | None = None) -> str:
         return resolved.as_posix()
 
 
-def seeds_folder(cwd: Path | None = None) -> Path:
-    """The demo documents: ``./seeds`` when present, else the ``seeds`` folder of this checkout.
-
-    Raises:
-        TrackerError: neither folder exists.
-    """
-    local = (cwd or Path.cwd()) / "seeds"
-    if local.is_dir():
-        return local
-    bundled = Path(__file__).resolve().parents[2] / "seeds"
-    if bundled.is_dir():
-        return bundled
-    raise TrackerError("no seeds folder found", f"looked in {local} and {bundled}; run tracker ingest PATH")
-
-
 @dataclass
 class Batch:
     """The files and pages of one ingest run: those that cannot be read at all, the files of folders

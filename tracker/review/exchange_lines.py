@@ -30,8 +30,9 @@ from tracker.statuses import (
     HISTORY_ACTIONS,
     HISTORY_RELATIONS,
     LINK_ACTIONS,
-    STATUSES,
     YEARS,
+    parse_status,
+    status_choices,
 )
 from tracker.textnorm import clean_field
 from tracker.times import utc
@@ -109,8 +110,11 @@ def _decision_line(data: Any, where: str, number: int) -> DecisionLine:
         )
     # a link, a continuation and a repetition name a second statement; a drop does not
     pair = action in LINK_ACTIONS or (action in HISTORY_ACTIONS and value != "dropped")
-    if action == "status" and value not in STATUSES:
-        raise InputFileError(where, f"unknown status {value!r}", "use one of " + ", ".join(STATUSES))
+    if action == "status":
+        status = parse_status(value or "")  # written by hand: 已兑现 as well as fulfilled
+        if status is None:
+            raise InputFileError(where, f"unknown status {value!r}", "use one of " + status_choices())
+        value = status
     if action == "note" and not clean_field(value or "").strip():
         raise InputFileError(where, "a note without text")
     retracted = data.get("retracted", False)

@@ -58,6 +58,28 @@ def shown_url(url: str) -> str:
         return _PASSWORD.sub(r"\1***@", url)
 
 
+def database_label(url: str, cwd: Path | None = None) -> str:
+    """The database as a title names it: a SQLite file by its path (relative to ``cwd`` when inside
+    it), another server as ``postgresql localhost:5432/tracker``: never a user name or password."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError, TypeError):
+        return shown_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            return "内存 in-memory"
+        path = Path(parsed.database)
+        if path.is_absolute():
+            try:
+                return path.relative_to((cwd or Path.cwd()).resolve()).as_posix()
+            except ValueError:
+                return path.as_posix()
+        return path.as_posix()
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{backend} {parsed.host or 'localhost'}{port}/{parsed.database or ''}"
+
+
 def _masked(text: str, url: str) -> str:
     """``text`` (a driver's message) with the URL's password, if it repeats it, masked."""
     try:

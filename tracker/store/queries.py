@@ -54,6 +54,22 @@ def document_sources(session: Session) -> dict[str, tuple[str, str | None]]:
     return {doc_id: (path, url) for doc_id, path, url in session.exec(query).all()}
 
 
+def known_agencies(session: Session) -> list[str]:
+    """Every agency a statement is stored for (what ``--agency`` can name), sorted."""
+    found: set[str] = set()
+    for model in (Commitment, Achievement):
+        found.update(session.exec(select(model.agency).distinct()).all())
+    return sorted(found)
+
+
+def known_periods(session: Session) -> list[int]:
+    """Every year a statement is stored for (what ``--period`` can name), in order."""
+    found: set[int] = set()
+    for model in (Commitment, Achievement):
+        found.update(session.exec(select(model.period).distinct()).all())
+    return sorted(found)
+
+
 def parts_by_document(session: Session, document_id: str) -> list[Part]:
     """The parts of one document in reading order."""
     query = select(Part).where(Part.document_id == document_id).order_by(col(Part.position))

@@ -75,8 +75,14 @@ class TrackerApp(App[None]):
         Binding("t", "toggle_theme", "明暗", tooltip="light / dark theme", show=False, id="toggle-theme"),
     ]
 
-    def __init__(self, engine: Engine, *, reviewer: str, blind: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, *, reviewer: str, blind: bool = False, database: str | None = None
+    ) -> None:
         super().__init__()
+        # The header names the database open (``database``, as the command line shows it: a file's
+        # path, a server's host/name, never a password), so the demo is never taken for one's work.
+        if database:
+            self.sub_title = database
         self.desk = ReviewDesk(engine, reviewer)
         self.reviewer = reviewer
         self.blind = blind

@@ -9,13 +9,20 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tracker.statuses import STATUS_STYLES, STATUSES, label
+from tracker.statuses import (
+    STATUS_DISTINCTION,
+    STATUS_MEANINGS,
+    STATUS_SET_BY,
+    STATUS_STYLES,
+    STATUSES,
+    label,
+)
 from tracker.tui.keybar import key_label
 from tracker.tui.messages import AchievementsFound
 
@@ -161,7 +168,8 @@ class LinkPicker(ModalScreen[str | None]):
 
 
 class HelpScreen(ModalScreen[None]):
-    """The keys of the screen underneath and of the whole app."""
+    """The keys of the screen underneath and of the whole app, then what each status means and who
+    sets it (the texts ``tracker statuses`` prints), so a reviewer never has to guess a verdict."""
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "关闭 close", id="close")]
 
@@ -184,9 +192,30 @@ class HelpScreen(ModalScreen[None]):
                     continue
                 seen.add(key)
                 table.add_row(key, binding.description, Text(binding.tooltip, style="dim"))
-        with Vertical(id="dialog", classes="wide"):
-            yield Static("按键 keys (Esc 关闭 close)", classes="dialog-title")
+        with VerticalScroll(id="dialog", classes="wide"):
+            yield Static("按键 keys (Esc 关闭 close; ↑↓ 滚动 scroll)", classes="dialog-title")
             yield Static(table)
+            yield Static("\n状态 statuses", classes="dialog-title")
+            yield Static(status_table(), id="help-statuses")
+            yield Static(Text("\n" + STATUS_DISTINCTION[0], style="italic"), id="help-distinction")
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog", VerticalScroll).focus()  # the arrows scroll what does not fit
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def status_table() -> Table:
+    """Each status: its label in its colour, id, meaning and who sets it."""
+    table = Table(box=None, show_header=True, header_style="bold", padding=(0, 1), expand=True)
+    table.add_column("状态", no_wrap=True)
+    table.add_column("含义 meaning", ratio=1, overflow="fold")  # Chinese has no spaces to wrap at
+    table.add_column("由谁设定", max_width=14, overflow="fold")
+    for status in STATUSES:
+        table.add_row(
+            Text.assemble(("● " + label(status), STATUS_STYLES[status]), "\n", (status, "dim")),
+            STATUS_MEANINGS[status][0],
+            STATUS_SET_BY[status][0],
+        )
+    return table
