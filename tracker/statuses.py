@@ -39,13 +39,11 @@ STATUS_MEANINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "in_progress": (
         "报告了相关工作，但未报告完成（含年中等阶段性报告）。自动判定或审核确认。",
-        "work on it is reported, its completion is not (also every interim report). "
-        "Automatic or reviewer.",
+        "work on it is reported, its completion is not (also every interim report). Automatic or reviewer.",
     ),
     "no_evidence": (
         "该机构该年度的总结已收录，但其中没有支持这项承诺的内容。仅自动判定。",
-        "the agency's summary for the year is in, and nothing in it supports the commitment. "
-        "Automatic only.",
+        "the agency's summary for the year is in, and nothing in it supports the commitment. Automatic only.",
     ),
     "pending": (
         "该机构该年度的总结尚未收录，暂无法对照。仅自动判定。",
