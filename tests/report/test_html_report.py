@@ -7,8 +7,8 @@ import copy
 import re
 from collections import Counter
 from html import escape
-from xml.etree import ElementTree
 
+from html_pages import card, svg_charts
 from reviewed_db import LINK_REVIEWER, NOTE, STATUS_REVIEWER, by_id, evidence_of
 
 from tracker.report.html_report import highlight, render_html
@@ -16,34 +16,6 @@ from tracker.statuses import STATUS_COLOURS, label
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
-
-
-def svg_charts(page: str) -> list[dict]:
-    """Each SVG chart of the page read back: its title, each bar's name and the total written beside it,
-    and each segment's label and count (from the segment's tooltip, ``name：label count``)."""
-    charts = []
-    for markup in re.findall(r"<svg .*?</svg>", page, flags=re.S):
-        svg = ElementTree.fromstring(markup)
-        names = [el.find("title").text for el in svg.iter("text") if el.get("class") == "name"]
-        totals = [int(el.text) for el in svg.iter("text") if el.get("class") == "total"]
-        segments: dict[str, dict[str, int]] = {}
-        for rect in svg.iter("rect"):
-            name, _, rest = rect.find("title").text.partition("：")
-            what, n = rest.rsplit(" ", 1)
-            segments.setdefault(name, {})[what] = int(n)
-        charts.append(
-            {
-                "title": svg.get("aria-label"),
-                "totals": dict(zip(names, totals, strict=True)),
-                "segments": segments,
-            }
-        )
-    return charts
-
-
-def card(page: str, commitment_id: str) -> str:
-    start = page.index(f'<article class="card" id="{commitment_id}"')
-    return page[start : page.index("</article>", start)]
 
 
 def test_a_complete_self_contained_chinese_page(report_data):
