@@ -119,6 +119,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 0.85em; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .page { max-width: none; padding: 0; }
   section.panel, .card { border-color: #999; box-shadow: none; }
+  .card { padding: 8px 12px; margin: 8px 0; }
   section.panel { background: #fff; }
   nav.topics { display: none; }
   h2, h3, figcaption { break-after: avoid; page-break-after: avoid; }
