@@ -58,9 +58,9 @@ STATUS_MEANINGS: Final[dict[str, tuple[str, str]]] = {
         "Reviewer only.",
     ),
     "unverifiable": (
-        "承诺没有可核查的内容（如原则性表述），或现有材料无法判断。审核人员设定，或对无可核查内容的承诺自动判定。",
+        "承诺没有可核查的内容（如原则性表述），或现有材料无法判断。由审核人员设定（匹配程序不会自动给出）。",
         "the commitment has nothing that can be checked (a statement of principle), or the material "
-        "cannot tell. Reviewer, or automatic for commitments with nothing checkable.",
+        "cannot tell. Set by a reviewer (the matcher never gives it).",
     ),
 }
 
@@ -72,7 +72,7 @@ STATUS_SET_BY: Final[dict[str, tuple[str, str]]] = {
     "no_evidence": ("自动", "automatic"),
     "pending": ("自动", "automatic"),
     "not_fulfilled": ("仅审核", "reviewer only"),
-    "unverifiable": ("审核（无可核查内容时自动）", "reviewer (automatic when nothing is checkable)"),
+    "unverifiable": ("审核", "reviewer"),
 }
 
 #: The three statuses a newcomer confuses, told apart in one sentence (Chinese, then English).

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from html import escape
 
+from html_pages import card, svg_charts
 from reviewed_db import LINK_REVIEWER, NOTE, STATUS_REVIEWER, by_id, evidence_of
 
 from tracker.report.html_report import highlight, render_html
@@ -15,11 +16,6 @@ from tracker.statuses import STATUS_COLOURS, label
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
-
-
-def card(page: str, commitment_id: str) -> str:
-    start = page.index(f'<article class="card" id="{commitment_id}"')
-    return page[start : page.index("</article>", start)]
 
 
 def test_a_complete_self_contained_chinese_page(report_data):
@@ -42,15 +38,13 @@ def test_counts_and_charts_use_the_status_labels_and_colours(report_data):
         assert f'style="background:{background};color:{ink}">{label(status)}</span>' in page
         assert f'<span class="id">{status}</span><b>{n}</b>' in page
     assert f"合计<b>{len(report_data['commitments'])}</b>" in page
-    charts = page[page.index("状态分布") : page.index('<nav class="topics">')]
-    assert "按主题" in charts and "按机构和年度" in charts
-    for topic, n in Counter(c["topic"] for c in report_data["commitments"]).items():
-        assert f'<div class="name" title="{topic}">{topic}</div>' in charts
-        assert f'<div class="n">{n}</div>' in charts
-    assert '<div class="name" title="佛山市民政局 2024">佛山市民政局 2024</div>' in charts
-    assert f'<div class="n">{len(report_data["commitments"])}</div>' in charts
-    for status, n in counts.items():
-        assert f"佛山市民政局 2024: {label(status)} {status} {n}" in charts
+    by_topic, by_agency = svg_charts(page)[:2]
+    assert by_topic["title"] == "按主题" and by_agency["title"] == "按机构和年度"
+    assert by_topic["totals"] == {
+        topic: n for topic, n in Counter(c["topic"] for c in report_data["commitments"]).items()
+    }
+    assert by_agency["totals"] == {"佛山市民政局 2024": len(report_data["commitments"])}
+    assert by_agency["segments"]["佛山市民政局 2024"] == {label(s): n for s, n in counts.items()}
 
 
 def test_one_card_per_commitment_in_topic_sections(report_data):

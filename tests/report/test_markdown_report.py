@@ -108,7 +108,9 @@ def test_document_text_cannot_break_the_layout(report_data):
     history = [line for line in headings if re.match(r"#{2,3} (历年对比|多年未兑现|目标变化|未再提及)", line)]
     assert history[:1] == ["## 历年对比"]
     rest = len(headings) - len(history)
-    assert rest == 1 + 1 + len({c["topic"] for c in data["commitments"]}) + len(data["commitments"])
+    # the title, 汇总, a heading per topic and per commitment, 资料来源 and 方法说明
+    assert rest == 1 + 1 + len({c["topic"] for c in data["commitments"]}) + len(data["commitments"]) + 2
+    assert headings[-2:] == ["## 资料来源", "## 方法说明"]
     assert "> \\# 不是标题 \\| 表格 \\*强调\\* \\[链接\\](x) \\<b\\>粗\\</b\\> - 不是列表" in md
     assert "- 章节：1\\. 不是编号" in md
     assert "> \\#标签 \\| 竖线" in md

@@ -41,6 +41,7 @@ from tracker.cli.plumbing import (
 )
 from tracker.cli.review import annotate, diff, export_annotations, import_annotations
 from tracker.cli.statuses import statuses
+from tracker.errors import UsageError
 from tracker.match.pace import is_interim
 from tracker.match.results import DEFAULT_SCORER, SCORER_NAMES
 from tracker.report.csv_report import render_csv
@@ -128,6 +129,11 @@ def cli(ctx: click.Context, db: str) -> None:
     metavar="SECONDS",
     help="How long a web page may take to connect, and then to send each piece of itself.",
 )
+@click.option(
+    "--source-url",
+    metavar="URL",
+    help="The address the one file given was published at (http:// or https://); reports link to it.",
+)
 @click.option("--no-match", is_flag=True, help="Do not recompute matches and statuses after ingesting.")
 @click.pass_context
 def ingest(
@@ -138,6 +144,7 @@ def ingest(
     kind: str,
     when: dt.date | None,
     timeout: float,
+    source_url: str | None,
     no_match: bool,
 ) -> None:
     """Extract commitments and achievements from files, folders (.txt, .md, .html, .htm, .docx, .xlsx,
@@ -168,11 +175,22 @@ def ingest(
       tracker ingest 上半年进展.txt --date 2021-06-30
       tracker ingest https://www.example.gov.cn/zwgk/2024/jh.html --timeout 60
       tracker ingest 2024年重点工作任务分解表.xlsx --agency 佛山市民政局
+      tracker ingest 2024jh.pdf --source-url https://www.example.gov.cn/zwgk/2024/jh.pdf
     """
+    if source_url is not None:
+        _check_source_url(paths, source_url)
     engine = open_engine(ctx)
     console = Console(highlight=False, soft_wrap=True)
     result = _load_with_progress(
-        engine, list(paths), console, agency=agency, period=period, kind=kind, date=when, timeout=timeout
+        engine,
+        list(paths),
+        console,
+        agency=agency,
+        period=period,
+        kind=kind,
+        date=when,
+        source_url=source_url,
+        timeout=timeout,
     )
     _echo_errors(result)
     changed = any(o.saved and o.saved.outcome != "unchanged" for o in result.saved)
@@ -181,6 +199,31 @@ def ingest(
         _match_with_progress(engine, console, DEFAULT_SCORER)
     _echo_orphans(engine, console)
     ctx.exit(result.exit_code)
+
+
+def _check_source_url(paths: tuple[str, ...], url: str) -> None:
+    """``--source-url`` names where one file was published: one file, and an http(s) address with a host.
+
+    Raises:
+        UsageError: several paths, a folder or an address given, or ``url`` is not a web address.
+    """
+    from urllib.parse import urlsplit
+
+    from tracker.ingest.web import is_url, shown_url
+
+    if len(paths) != 1 or is_url(paths[0]) or Path(paths[0]).is_dir():
+        raise UsageError(
+            "--source-url gives the address of one file", "name exactly one file, not a folder or an address"
+        )
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    if not is_url(url) or not host or any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise UsageError(
+            f"--source-url {shown_url(url)!r} is not a web address",
+            "give the http:// or https:// address the file was published at",
+        )
 
 
 def _needs_matching(engine: Engine) -> bool:
@@ -306,6 +349,8 @@ DOCUMENT_FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
     "json": render_json,
     "html": render_html,
 }
+#: The formats a report to publish comes in (``--public``, ``--title``).
+PUBLISHABLE: dict[str, Callable[..., str]] = {"md": render_markdown, "html": render_html}
 
 
 @cli.command()
@@ -332,6 +377,13 @@ DOCUMENT_FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
     help="Only commitments with this status, by id or label (not_fulfilled or 未兑现; see 'tracker statuses').",
 )
 @click.option("--topic", metavar="TOPIC", help="Only commitments of this topic (e.g. 养老服务).")
+@click.option(
+    "--public",
+    is_flag=True,
+    help="A report to publish (html, md): no reviewer names, candidates or rejected evidence; "
+    "sources by title, part and address.",
+)
+@click.option("--title", metavar="TEXT", help="The report's title (html, md).")
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -341,13 +393,16 @@ def report(
     period: int | None,
     status: str | None,
     topic: str | None,
+    public: bool,
+    title: str | None,
 ) -> None:
     """Print the status of every commitment, with its evidence, in document order.
 
     Every format renders the same data: the JSON report plus provenance (document part, who set
-    a status and when, who confirmed or rejected evidence, notes). The exit code is 0 whatever the
-    statuses are; an agency, period or topic the database does not hold is a usage error (exit code
-    2) that lists the known ones.
+    a status and when, who confirmed or rejected evidence, notes). --public (html, md) leaves out
+    reviewer names (a role and the day instead), candidates, rejected evidence and notes. No format
+    names a document by an absolute path. The exit code is 0 whatever the statuses are; an agency,
+    period or topic the database does not hold is a usage error (exit code 2) that lists the known ones.
 
     \b
     Examples:
@@ -357,12 +412,19 @@ def report(
       tracker report --format md --topic 养老服务 > 养老服务.md
       tracker report --format csv -o report.csv --status not_fulfilled
       tracker report --status 部分兑现
+      tracker report --format html --public --title "佛山市民政局2024年承诺兑现情况" -o 佛山2024.html
     """
+    if (public or title is not None) and fmt not in PUBLISHABLE:
+        raise UsageError(
+            "--public and --title are for --format html and md", "add --format html or --format md"
+        )
     engine = open_engine(ctx, must_exist=True)
     with read_session(engine) as session:
         check_filters(session, agency, period)
         data = build_report(session, agency=agency, period=period, status=status, topic=topic)
-    if fmt != "table":
+    if fmt in PUBLISHABLE:
+        emit_bytes(PUBLISHABLE[fmt](data, public=public, title=title).encode("utf-8"), output, ctx)
+    elif fmt != "table":
         emit_bytes(DOCUMENT_FORMATS[fmt](data).encode("utf-8"), output, ctx)
     elif output is not None:
         emit_text(render_table_text(data), output, ctx)
@@ -460,14 +522,22 @@ def _print_outcome(console: Console, outcome: FileOutcome) -> None:
     parsed, saved = outcome.parsed, outcome.saved
     if parsed is None or saved is None:
         return
+    from tracker.ingest.web import is_url
+
     if saved.outcome == "unchanged":
-        console.print(shown(f"{parsed.path}: unchanged, nothing to do"), markup=False)
+        given = parsed.source_url is not None and not is_url(parsed.path)  # a file's --source-url
+        linked = f"source {parsed.source_url}" if given else "nothing to do"
+        console.print(shown(f"{parsed.path}: unchanged, {linked}"), markup=False)
         return
     if saved.outcome == "redated":
         when = parsed.date.isoformat() if parsed.date else "-"
         console.print(shown(f"{parsed.path}: unchanged, dated {when}"), markup=False)
         return
-    moved = f"; read from {parsed.source_url}" if parsed.source_url not in (None, parsed.path) else ""
+    moved = ""
+    if parsed.source_url is not None and not is_url(parsed.path):
+        moved = f"; source {parsed.source_url}"  # a file's --source-url
+    elif parsed.source_url not in (None, parsed.path):
+        moved = f"; read from {parsed.source_url}"
     console.print(
         shown(f"{parsed.path}  [{parsed.encoding}]  {parsed.agency}  ({saved.outcome}{moved})"), markup=False
     )

@@ -21,11 +21,22 @@ from tracker.statuses import (
     STATUSES,
     label,
 )
+from tracker.textnorm import shown
 
 TITLE = "承诺兑现情况报告"
 ALL = "全部"
 AUTO = "自动判定"
 REVIEWER = "审核人"
+#: How a published report (``--public``) says who decided: a role and a day, never a name.
+REVIEWED = "审核判定"
+CONFIRMED = "审核确认"
+MATCHED = "自动匹配"
+SOURCES_TITLE = "资料来源"
+
+
+def title_text(title: str | None) -> str:
+    """The report's title: ``--title`` on one line, cleaned of control characters, else :data:`TITLE`."""
+    return " ".join(shown(title or "").split()) or TITLE
 
 
 def filters_text(filters: dict[str, Any]) -> str:
@@ -99,12 +110,14 @@ def date_of(iso: str | None) -> str:
     return (iso or "")[:10]
 
 
-def provenance_text(c: dict[str, Any]) -> str:
-    """Who decided the status: ``自动判定`` or ``审核人 li · 2026-11-22``."""
+def provenance_text(c: dict[str, Any], *, public: bool = False) -> str:
+    """Who decided the status: ``自动判定`` or ``审核人 li · 2026-11-22`` (``public``: the role and the
+    day, ``审核判定 · 2026-11-22``, never a name)."""
     if c.get("status_source") != "reviewer":
         return AUTO
     day = date_of(c.get("status_decided_at"))
-    return f"{REVIEWER} {c.get('status_reviewer') or '-'}" + (f" · {day}" if day else "")
+    who = REVIEWED if public else f"{REVIEWER} {c.get('status_reviewer') or '-'}"
+    return who + (f" · {day}" if day else "")
 
 
 def reason_text(c: dict[str, Any]) -> str:
@@ -115,8 +128,14 @@ def reason_text(c: dict[str, Any]) -> str:
     return REASON_LABELS.get(reason, reason)
 
 
-def state_text(e: dict[str, Any]) -> str:
-    """``已确认 · 审核人 li · 2026-11-22`` for a reviewer's decision, else the state's label."""
+def state_text(e: dict[str, Any], *, public: bool = False) -> str:
+    """``已确认 · 审核人 li · 2026-11-22`` for a reviewer's decision, else the state's label (``public``:
+    ``审核确认 · 2026-11-22`` or ``自动匹配``, never a name)."""
+    if public:
+        day = date_of(e.get("decided_at"))
+        if e["state"] == "confirmed":
+            return CONFIRMED + (f" · {day}" if day else "")
+        return MATCHED if e["state"] == "suggested" else EVIDENCE_STATE_LABELS.get(e["state"], e["state"])
     state = EVIDENCE_STATE_LABELS.get(e["state"], e["state"])
     if e.get("decided_by") is None and e.get("decided_at") is None:
         return state
@@ -138,10 +157,49 @@ def part_text(part: dict[str, Any] | None) -> str:
     return f"{kind} {part.get('period', '')}" + (f" · {heading}" if heading else "")
 
 
-def source_text(item: dict[str, Any]) -> str:
-    """The document and the part a statement comes from."""
-    part = part_text(item.get("part"))
-    return item.get("document", "") + (f" · {part}" if part else "")
+def source_text(item: dict[str, Any], *, public: bool = False) -> str:
+    """The document and the part a statement comes from (``public``: the document's title)."""
+    name = document_name(item, public=public)
+    part = item.get("part")
+    if public and part and part.get("heading") == name:  # 总结 2024, not 总结 2024 · <the title again>
+        part = {**part, "heading": ""}
+    text = part_text(part)
+    return name + (f" · {text}" if text else "")
+
+
+def document_name(item: dict[str, Any], *, public: bool = False) -> str:
+    """How a statement's document is named: its name as ingested (relative, or the address), or for a
+    published report its title, the name when it has none."""
+    name = item.get("document", "")
+    return (item.get("document_title") or name) if public else name
+
+
+def part_label(part: dict[str, Any] | None) -> str:
+    """``计划 2024``, ``总结 2023``: the kind and year of a part, without its heading."""
+    if not part:
+        return ""
+    return f"{PART_KIND_LABELS.get(part.get('kind', ''), part.get('kind', ''))} {part.get('period', '')}"
+
+
+def documents_cited(commitments: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each document the commitments and their evidence come from, in order of first mention:
+    ``document``, ``document_title``, ``source_url`` and ``parts`` (``计划 2024``, ``总结 2023`` …)."""
+    found: dict[str, dict[str, Any]] = {}
+    for c in commitments:
+        for item in (c, *c.get("evidence", [])):
+            name = item.get("document", "")
+            entry = found.setdefault(
+                name,
+                {
+                    "document": name,
+                    "document_title": item.get("document_title") or "",
+                    "source_url": item.get("source_url"),
+                    "parts": [],
+                },
+            )
+            if (label_ := part_label(item.get("part"))) and label_ not in entry["parts"]:
+                entry["parts"].append(label_)
+    return list(found.values())
 
 
 _LINK_SAFE = ":/?#@!$&*+,;=%~-._"

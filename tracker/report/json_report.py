@@ -17,13 +17,14 @@ from sqlmodel import Session, select
 from tracker.errors import UsageError
 from tracker.ingest.topics import OTHER, TOPIC_KEYWORDS
 from tracker.match.resolve import linked_pairs
+from tracker.report.sources import document_facts
 from tracker.review.evidence import Evidence, evidence_for
 from tracker.review.history import dropped, histories
 from tracker.review.status import StatusBook, current_statuses, list_commitments
 from tracker.statuses import DECIDED_STATES, LINK_ACTIONS, STATUSES, label
 from tracker.store.decision_log import live_decisions, orphaned_decisions, reviewer_links
 from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus, Decision
-from tracker.store.queries import document_sources, list_achievements, part_facts
+from tracker.store.queries import list_achievements, part_facts
 from tracker.textnorm import clean_field, each_string
 from tracker.times import iso_utc, now_utc
 
@@ -57,7 +58,7 @@ def build_report(
         UsageError: ``status`` or ``topic`` is not one the report knows.
     """
     _check_filters(session, status, topic)
-    documents = _Documents(document_sources(session))
+    documents = _Documents(document_facts(session))
     parts = part_facts(session)
     commitments = list_commitments(session, agency=agency, period=period, status=status)
     if topic is not None:
@@ -107,14 +108,13 @@ def build_report(
 
 @dataclass(frozen=True)
 class _Documents:
-    """Each document's displayed path and, for a web page, the address it was read from."""
+    """Each document's name (never an absolute path: :mod:`tracker.report.sources`), title and address."""
 
-    sources: dict[str, tuple[str, str | None]]
+    facts: dict[str, dict[str, Any]]
 
     def of(self, document_id: str) -> dict[str, Any]:
-        """``document`` (the path) and ``source_url`` (the page's address; None for a file)."""
-        path, url = self.sources.get(document_id, ("", None))
-        return {"document": path, "source_url": url}
+        """``document`` (the name shown), ``document_title`` and ``source_url`` (None: no address)."""
+        return self.facts.get(document_id, {"document": "", "document_title": "", "source_url": None})
 
 
 def _check_filters(session: Session, status: str | None, topic: str | None) -> None:

@@ -1,8 +1,11 @@
-"""The status report as a Markdown document a journalist can paste: counts, then every commitment by topic
-with its targets against the reported figures, the best evidence quoted, and who decided its status.
+"""The status report as a Markdown document a journalist can paste: counts and the legend of the seven
+statuses, then every commitment by topic with its targets against the reported figures, the best
+evidence quoted and who decided its status, the documents quoted and the methodology.
 
-Renders the dict from :func:`tracker.report.json_report.build_report`. Document text is escaped, so a
-``|``, ``*`` or leading ``#`` in a plan cannot break a table or turn a sentence into a heading.
+Renders the dict from :func:`tracker.report.json_report.build_report`; ``public=True`` renders the copy
+of :func:`tracker.report.public.public_report` (no reviewer names, candidates, rejected evidence or
+notes; sources by title). Document text is escaped, so a ``|``, ``*`` or leading ``#`` in a plan cannot
+break a table or turn a sentence into a heading.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tracker.report import common
+from tracker.report import common, method
+from tracker.report.public import public_report
 from tracker.statuses import label
 from tracker.textnorm import each_string, shown
 
@@ -36,22 +40,28 @@ def md_code(text: Any) -> str:
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
-def _source(item: dict[str, Any]) -> str:
-    """The document as code (its path keeps its underscores), a link to its address for a web page, then
-    the part."""
-    part = common.part_text(item.get("part"))
-    document = md_code(item.get("document", ""))
+def _source(item: dict[str, Any], public: bool = False) -> str:
+    """The document as code (its path keeps its underscores; in public its title, as text), a link to
+    its address when it has one, then the part."""
+    name = common.document_name(item, public=public)
+    part = common.source_text(item, public=public)[len(name) :]  # " · 计划 2024 · …", or nothing
+    document = md_escape(name) if public and item.get("document_title") else md_code(name)
     if (url := common.source_link(item)) is not None:
         document = f"[{document}](<{url}>)"
-    return document + (f" · {md_escape(part)}" if part else "")
+    return document + (f" {md_escape(part)}" if part else "")
 
 
-def render_markdown(report: dict[str, Any]) -> str:
-    """The report as one Markdown document (GitHub-flavoured tables)."""
-    report = each_string(report, shown)
+def render_markdown(report: dict[str, Any], *, public: bool = False, title: str | None = None) -> str:
+    """The report as one Markdown document (GitHub-flavoured tables).
+
+    Args:
+        public: the report to publish (:mod:`tracker.report.public`).
+        title: the report's title instead of 承诺兑现情况报告.
+    """
+    report = each_string(public_report(report) if public else report, shown)
     commitments = report["commitments"]
     lines = [
-        f"# {common.TITLE}",
+        f"# {md_escape(common.title_text(title))}",
         "",
         f"- 筛选：{md_escape(common.filters_text(report.get('filters', {})))}",
         f"- 生成时间：{report['generated_at']} (UTC)",
@@ -60,6 +70,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         "## 汇总",
         "",
         *_summary(commitments),
+        "",
+        *_legend(),
     ]
     lines += _history(commitments, report.get("dropped", []))
     if not commitments:
@@ -69,9 +81,48 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["", f"## {md_escape(topic or '未分类')}（{len(rows)} 条）"]
         for c in rows:
             number += 1
-            lines += ["", *_commitment(number, c)]
-    lines += _orphans(report.get("orphaned_decisions", []))
+            lines += ["", *_commitment(number, c, public)]
+    if not public:
+        lines += _orphans(report.get("orphaned_decisions", []))
+    lines += _sources(commitments, public)
+    lines += _method()
     return "\n".join(lines) + "\n"
+
+
+def _legend() -> list[str]:
+    """The seven statuses with their meaning, whether or not they occur (under a bold name, so that a
+    ``###`` heading is always a commitment)."""
+    lines = [f"**{method.LEGEND_TITLE}**", "", "| 状态 | 标识 | 含义 |", "|---|---|---|"]
+    return lines + [f"| {name} | `{s}` | {md_escape(zh)} |" for s, name, zh, _en in method.legend_rows()]
+
+
+def _sources(commitments: list[dict[str, Any]], public: bool) -> list[str]:
+    """Each document quoted, once: title (or name), the parts quoted, its address or file name."""
+    cited = common.documents_cited(commitments)
+    if not cited:
+        return []
+    lines = ["", f"## {common.SOURCES_TITLE}", ""]
+    for d in cited:
+        title = d["document_title"]
+        line = f"- {md_escape(title or d['document'])}"
+        if d["parts"]:
+            line += f"（{md_escape('；'.join(d['parts']))}）"
+        if (url := common.source_link(d)) is not None:
+            line += f"：<{url}>"
+        if (url is None or not public) and title and title != d["document"]:
+            line += f" · 文件 {md_code(d['document'])}"
+        lines.append(line)
+    return lines
+
+
+def _method() -> list[str]:
+    """The methodology; its parts under bold names, so that a ``###`` heading is always a commitment."""
+    lines = ["", f"## {method.METHOD_TITLE}"]
+    for heading, paragraphs in method.METHOD:
+        lines += ["", f"**{heading}**"]
+        for paragraph in paragraphs:
+            lines += ["", md_escape(paragraph)]
+    return lines + ["", f"*{md_escape(method.METHOD_ENGLISH)}*"]
 
 
 def _history_line(c: dict[str, Any]) -> str:
@@ -132,17 +183,18 @@ def _summary(commitments: list[dict[str, Any]]) -> list[str]:
     return rows
 
 
-def _commitment(number: int, c: dict[str, Any]) -> list[str]:
-    judged = common.provenance_text(c)
+def _commitment(number: int, c: dict[str, Any], public: bool) -> list[str]:
+    judged = common.provenance_text(c, public=public)
     reason = common.reason_text(c)
+    heading = f"### {number}. {label(c['status'])}" + ("" if public else f"（`{c['status']}`）")
     lines = [
-        f"### {number}. {label(c['status'])}（`{c['status']}`）",
+        heading,
         "",
         f"> {md_escape(c['text'])}",
         "",
         f"- 机构/年度：{md_escape(c['agency'])} {c['period']}",
         f"- 章节：{md_escape(c['section'] or '—')}",
-        f"- 出处：{_source(c)}",
+        f"- 出处：{_source(c, public)}",
         f"- 判定：{md_escape(judged)}" + (f"（依据：{md_escape(reason)}）" if reason else ""),
     ]
     if c.get("lead_unit"):
@@ -159,25 +211,28 @@ def _commitment(number: int, c: dict[str, Any]) -> list[str]:
             f"| {common.met_text(k)} |"
             for k in c["comparisons"]
         ]
-    lines += ["", *_evidence(c["evidence"])]
+    lines += ["", *_evidence(c, public)]
     if c.get("notes"):
         lines += ["", "备注：", ""]
         lines += [f"- {md_escape(common.note_text(n))}" for n in c["notes"]]
     return lines
 
 
-def _evidence(evidence: list[dict[str, Any]]) -> list[str]:
-    linked = common.linked_evidence(evidence)
+def _evidence(c: dict[str, Any], public: bool) -> list[str]:
+    linked = common.linked_evidence(c["evidence"])
     if not linked:
+        if public and c.get("status_source") == "reviewer":
+            return ["佐证：审核判定，未附审核确认的佐证。"]
         return ["佐证：未见关联佐证。"]
     best = linked[0]
+    state = common.state_text(best, public=public)
     lines = [
-        f"佐证（{md_escape(common.state_text(best))} · 相似度 {common.score_text(best)}）：",
+        f"佐证（{md_escape(state)}" + ("" if public else f" · 相似度 {common.score_text(best)}") + "）：",
         "",
         f"> {md_escape(best['text'])}",
         ">",
-        f"> —— {_source(best)}",
+        f"> —— {_source(best, public)}",
     ]
     if len(linked) > 1:
-        lines += ["", f"另有 {len(linked) - 1} 条关联佐证。"]
+        lines += ["", f"另有 {len(linked) - 1} 条{'支持这一状态的' if public else '关联'}佐证。"]
     return lines

@@ -107,6 +107,9 @@ def _save(session: Session, parsed: ParsedDocument) -> SaveResult:
     existing = session.get(Document, doc_id)
     if existing is not None and existing.sha256 == parsed.sha256:
         result.outcome = "redated" if parsed.date_given and _redate(session, doc_id, parsed) else "unchanged"
+        if parsed.source_url is not None and existing.source_url != parsed.source_url:
+            existing.source_url = parsed.source_url  # ``tracker ingest FILE --source-url`` of a known file
+            session.add(existing)
         result.commitments, result.achievements = _owned_counts(session, doc_id)
         return result
     # The agency-years this document reports on, before and after: the automatic statuses there were
@@ -163,7 +166,8 @@ def _describe(document: Document, parsed: ParsedDocument) -> None:
     document.ingested_at = utcnow()
     document.removed_lines = parsed.removed_lines
     document.repeated_paragraphs = parsed.repeated_paragraphs
-    document.source_url = parsed.source_url
+    # A file's address (``--source-url``) stays with it until another is given.
+    document.source_url = parsed.source_url or document.source_url
 
 
 def _statement_rows(
@@ -365,6 +369,7 @@ def load_paths(
     period: int | None = None,
     kind: str = "auto",
     date: date | None = None,
+    source_url: str | None = None,
     base: Path | None = None,
     timeout: float | None = None,
     on_start: Callable[[int], None] | None = None,
@@ -379,6 +384,8 @@ def load_paths(
             takes them.
         date: the date of every file and of each part of it, instead of the dates its text states
             (``tracker ingest --date``; an unchanged file given another date gets only that).
+        source_url: the address the file was published at (``tracker ingest FILE --source-url``), kept
+            as the document's ``source_url``, which the reports link to; an unchanged file gets only that.
         on_start: called once with the number of files found, before the first is parsed.
         on_file: called after each file with its outcome (for progress bars and printing).
 
@@ -408,6 +415,8 @@ def load_paths(
     for name, document in zip(batch.names, batch.parsed, strict=True):
         if date is not None and isinstance(document, ParsedDocument):
             document.redate(date)
+        if source_url is not None and isinstance(document, ParsedDocument):
+            document.source_url = source_url
         outcome = _save_one(engine, name, document)
         result.outcomes.append(outcome)
         if on_file is not None:
