@@ -1,6 +1,7 @@
 """The commitment list: status badge, history badge, topic, section, text, best score and a reviewed mark
-per row, with filters (topic, status, history, reviewed), incremental search (``/``) and two sort
-orders."""
+per row, with filters (topic, status, history, reviewed; ``Tab`` goes there), incremental search (``/``)
+and two sort orders (document order only in blind review). ``1``–``7`` and ``s`` set the highlighted
+commitment's status without opening it, ``u`` takes a decision back; evidence is decided in the detail."""
 
 from __future__ import annotations
 
@@ -286,7 +287,7 @@ class CommitmentsScreen(Screen[None]):
         if self._drawn != (self.tracker.rows_version, self.tracker.blind):
             self.rows_changed()  # the rows changed meanwhile: the cursor goes into the fresh list
         index = next((i for i, row in enumerate(self.shown) if row.id == commitment_id), None)
-        if index is not None:
+        if index is not None and index != self.table.cursor:  # each move repaints the table
             self.table.cursor = index
 
     # -- decisions on the highlighted row --------------------------------------------------------------

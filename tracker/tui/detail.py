@@ -1,7 +1,9 @@
 """One commitment and its evidence: decide with single keys, every decision saved at once.
 
 ``a``/``x`` confirm or reject the highlighted evidence and move to the next piece; ``s`` sets the status
-and moves to the next undecided commitment; ``u`` takes back the last decision, wherever it was.
+and moves to the next undecided commitment; ``u`` takes back the last decision, wherever it was, and
+the first line says what it took back. In blind review no shared term is marked (they are the
+matcher's view of the pair).
 
 The commitment's history across years (SPEC "History") is one line under it and, in full, a pane
 beside the evidence on a wide terminal, or in the evidence's place on a narrow one (``h``). Tab moves
