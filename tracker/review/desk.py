@@ -62,14 +62,27 @@ class Found:
     text: str
 
 
+@dataclass(frozen=True)
+class Retracted:
+    """The decision an undo took back, as plain data: what it was (``action``, its ``value``: a status
+    id, a note's text or a history relation) and on what, so the reviewer is told what was undone."""
+
+    action: str
+    commitment: str
+    achievement: str | None = None
+    value: str | None = None
+
+
 @dataclass
 class Taken:
     """What a step did: the commitment it touched (None: nothing to do, e.g. nothing left to undo), the
-    detail to show next and the touched commitment's fresh worklist row."""
+    detail to show next and the touched commitment's fresh worklist row; for an undo, the decision it
+    took back."""
 
     touched: str | None
     detail: CommitmentDetail | None = None
     rows: list[ReviewRow] = field(default_factory=list)
+    undone: Retracted | None = None
 
 
 @dataclass(frozen=True)
@@ -168,13 +181,17 @@ class ReviewDesk:
         with write_session(self.engine) as session:
             decision = self._write(session, step)
             touched = decision.commitment_id if decision is not None else None
+            undone = None
+            if step.kind == "undo" and decision is not None:
+                value = shown(decision.value) if decision.value is not None else None  # a note's text
+                undone = Retracted(decision.action, decision.commitment_id, decision.achievement_id, value)
             wanted = show or touched
             detail = load_detail(session, wanted) if wanted else None
             if detail is not None and detail.row.id == touched:
                 rows = [detail.row]  # the detail read the touched row already
             else:
                 rows = load_rows(session, [touched]) if touched else []
-        return Taken(touched, _shown_detail(detail), [_shown_row(row) for row in rows])
+        return Taken(touched, _shown_detail(detail), [_shown_row(row) for row in rows], undone)
 
     def _write(self, session: Session, step: Step) -> Decision | None:
         reviewer = self.reviewer

@@ -33,6 +33,8 @@ class ReviewRow:
     source: str  # auto or reviewer
     best_score: float | None
     decided: bool
+    #: A reviewer linked evidence the matcher did not offer (a best score of None then means 手动).
+    linked: bool = False
 
 
 @dataclass
@@ -79,10 +81,14 @@ def load_rows(session: Session, ids: Sequence[str] | None = None) -> list[Review
     best = dict(session.exec(scores).all())
     reviewed: dict[str, str] = {}
     decided: set[str] = set()
+    pairs: dict[tuple[str, str | None], str] = {}  # the latest link decision on each pair
     for decision in live_decisions(session, DECIDING_ACTIONS, ids):
         decided.add(decision.commitment_id)
         if decision.action == "status":
             reviewed[decision.commitment_id] = decision.value or ""
+        else:
+            pairs[(decision.commitment_id, decision.achievement_id)] = decision.action
+    linked = {cid for (cid, _achievement), action in pairs.items() if action == "link"}
     summaries = summary_documents(session)
     rows = []
     for order, (cid, agency, period, section, topic, text, document) in enumerate(commitments):
@@ -92,7 +98,7 @@ def load_rows(session: Session, ids: Sequence[str] | None = None) -> list[Review
         rows.append(
             ReviewRow(
                 cid, agency, period, order, section, topic, text, status, source,
-                round(score, 1) if score is not None else None, cid in decided,
+                round(score, 1) if score is not None else None, cid in decided, cid in linked,
             )
         )  # fmt: skip
     return rows

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message_pump import MessagePump
+from textual.screen import Screen
 from textual.timer import Timer
 
 from tracker.review.desk import HistoryBoard, ReviewDesk, Step
 from tracker.review.worklist import ReviewRow, refreshed
 from tracker.statuses import HISTORY_ACTIONS
+from tracker.tui.badges import undone_text
+from tracker.tui.commands import TrackerCommands, app_commands, screen_commands
 from tracker.tui.messages import (
     AchievementsFound,
     Decided,
@@ -73,7 +77,17 @@ class TrackerApp(App[None]):
             id="toggle-blind",
         ),
         Binding("t", "toggle_theme", "明暗", tooltip="light / dark theme", show=False, id="toggle-theme"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "命令面板",
+            key_display="Ctrl+P",
+            tooltip="every command by name (打开总览, 盲审, 切换主题 …)",
+            show=False,
+            id="command-palette",
+        ),
     ]
+    COMMANDS = {TrackerCommands}
 
     def __init__(
         self, engine: Engine, *, reviewer: str, blind: bool = False, database: str | None = None
@@ -260,7 +274,9 @@ class TrackerApp(App[None]):
             self._history_may_change(message.rows, any_year=True)
         if message.step.kind == "undo" and message.touched is None:
             self.notify("没有可撤销的决定 nothing to undo", timeout=3)
-        if message.done and message.touched:
+        if message.undone is not None:
+            self.notify(undone_text(message.undone, message.detail), timeout=3)
+        elif message.done and message.touched:
             self.notify(message.done, timeout=2)
         if message.reply_to is not None:
             message.reply_to.post_message(message)  # the screen that asked redraws itself
@@ -279,7 +295,11 @@ class TrackerApp(App[None]):
             self.install_screen(CommitmentsScreen(agency, period), name)
         self.push_screen(name)
 
-    def open_detail(self, ids: list[str], index: int) -> None:
+    def open_detail(
+        self, ids: list[str], index: int, returned: Callable[[str | None], None] | None = None
+    ) -> None:
+        """Show commitment ``ids[index]``; ``returned`` gets the commitment shown last when the
+        reviewer goes back (after ] / [ or a status that moved on, not the one opened)."""
         from tracker.tui.detail import DetailScreen
 
         if not self.is_screen_installed("detail"):
@@ -287,7 +307,7 @@ class TrackerApp(App[None]):
         screen = self.get_screen("detail")
         assert isinstance(screen, DetailScreen)
         screen.target(ids, index)
-        self.push_screen(screen)
+        self.push_screen(screen, returned)
 
     # -- decisions ------------------------------------------------------------------------------------
 
@@ -302,9 +322,11 @@ class TrackerApp(App[None]):
     def link(self, cid: str, aid: str, reply_to: MessagePump) -> None:
         self.decide(Step("link", cid, aid), reply_to, "已关联 linked")
 
-    def set_status(self, cid: str, status: str, reply_to: MessagePump, show: str | None = None) -> None:
-        # No notification: the detail screen says it on its first line (a toast costs a layout pass).
-        self.decide(Step("status", cid, value=status), reply_to, "", show)
+    def set_status(
+        self, cid: str, status: str, reply_to: MessagePump, show: str | None = None, done: str = ""
+    ) -> None:
+        # The detail passes no ``done``: it says it on its first line (a toast costs a layout pass).
+        self.decide(Step("status", cid, value=status), reply_to, done, show)
 
     def add_note(self, cid: str, text: str, reply_to: MessagePump) -> None:
         self.decide(Step("note", cid, value=text), reply_to, "备注已存 note saved")
@@ -315,8 +337,9 @@ class TrackerApp(App[None]):
         """Confirm or reject (``action``, one of HISTORY_ACTIONS) one history relation of ``cid``."""
         self.decide(Step(action, cid, earlier or "", relation), reply_to)
 
-    def undo(self, reply_to: MessagePump) -> None:
-        self.decide(Step("undo"), reply_to, "已撤销 undone")
+    def undo(self, reply_to: MessagePump | None = None) -> None:
+        """Take back the reviewer's latest decision; the toast says which (:func:`undone_text`)."""
+        self.decide(Step("undo"), reply_to)
 
     # -- actions --------------------------------------------------------------------------------------
 
@@ -338,6 +361,31 @@ class TrackerApp(App[None]):
             "盲审：分数隐藏 blind: scores hidden" if self.blind else "显示分数 scores shown", timeout=2
         )
         self._broadcast()
+
+    def action_overview(self) -> None:
+        """Back to the first screen from wherever the reviewer is (the command palette's 打开总览)."""
+        from tracker.tui.overview import OverviewScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):
+            self.pop_screen()
+
+    def action_all(self) -> None:
+        self.open_list(None, None)
+
+    def action_undo(self) -> None:
+        """Undo from the palette: the screen's own undo where it has one (it shows the commitment the
+        undo touched), else the app's (the screen shown redraws)."""
+        own = getattr(self.screen, "action_undo", None)
+        if own is not None:
+            own()
+        else:
+            self.undo()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette: the app's commands, the keys of ``screen``, then Textual's own."""
+        yield from app_commands(self, screen)
+        yield from screen_commands(screen)
+        yield from super().get_system_commands(screen)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from tracker.review.history import DROPPED_LABEL, KIND_LABELS, Baseline
+from tracker.review.desk import Retracted
+from tracker.review.detail import CommitmentDetail
+from tracker.review.history import DROPPED, DROPPED_LABEL, KIND_LABELS, PRIOR_COMMITMENT, Baseline
 from tracker.statuses import EVIDENCE_STATE_LABELS, REASON_LABELS, STATUS_STYLES, STATUSES, label
 
 #: How each evidence state looks on screen (its words are EVIDENCE_STATE_LABELS).
@@ -119,3 +121,48 @@ def baseline_text(baseline: Baseline) -> str:
     if baseline.plans:
         parts.append("、".join(str(p) for p in baseline.plans) + "年计划")
     return "对照 " + " · ".join(parts)
+
+
+#: What each kind of decision reads as once taken back (``已撤销 确认 佐证 #2``).
+UNDONE_ACTIONS = {
+    "confirm": "确认",
+    "reject": "否决",
+    "link": "关联",
+    "unlink": "取消关联",
+    "history_confirm": "确认",
+    "history_reject": "否决",
+}
+#: The history relation a history decision was about, as the history pane names it.
+UNDONE_RELATIONS = {DROPPED: DROPPED_LABEL, PRIOR_COMMITMENT: "再次承诺 往年承诺"}
+UNDONE_TEXT = 14  # characters of the commitment (or note) quoted
+
+
+def undone_text(undone: Retracted, detail: CommitmentDetail | None) -> str:
+    """``已撤销 undone: 状态设为 已兑现 · 加快推进养老服务…``: what an undo took back and on which
+    commitment (``detail``, read after the undo, gives its text and the evidence's number as shown)."""
+    where = undone.commitment
+    if detail is not None and detail.commitment.id == undone.commitment:
+        where = _quoted(detail.commitment.text)
+    return f"已撤销 undone: {undone_what(undone, detail)} · {where}"
+
+
+def undone_what(undone: Retracted, detail: CommitmentDetail | None) -> str:
+    """``状态设为 已兑现``, ``确认 佐证 #2``, ``备注「…」``, ``否决 历年 未再提及``: the decision taken back."""
+    action = undone.action
+    if action == "status":
+        what = f"状态设为 {label(undone.value or '')}"
+    elif action == "note":
+        what = f"备注「{_quoted(undone.value or '')}」"
+    elif action.startswith("history_"):
+        relation = UNDONE_RELATIONS.get(undone.value or "", "延续 上年成效")
+        what = f"{UNDONE_ACTIONS[action]} 历年 {relation}"
+    else:
+        what = f"{UNDONE_ACTIONS.get(action, action)} 佐证"
+        ids = [item.id for item in detail.evidence] if detail is not None else []
+        if undone.achievement in ids:
+            what += f" #{ids.index(undone.achievement) + 1}"
+    return what
+
+
+def _quoted(text: str) -> str:
+    return text if len(text) <= UNDONE_TEXT else text[: UNDONE_TEXT - 1] + "…"

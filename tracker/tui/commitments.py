@@ -1,6 +1,7 @@
 """The commitment list: status badge, history badge, topic, section, text, best score and a reviewed mark
-per row, with filters (topic, status, history, reviewed), incremental search (``/``) and two sort
-orders."""
+per row, with filters (topic, status, history, reviewed; ``Tab`` goes there), incremental search (``/``)
+and two sort orders (document order only in blind review). ``1``–``7`` and ``s`` set the highlighted
+commitment's status without opening it, ``u`` takes a decision back; evidence is decided in the detail."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tracker.review.worklist import ReviewRow
 from tracker.statuses import STATUSES, label
 from tracker.tui.badges import HISTORY_KINDS, HISTORY_STYLES, history_label
 from tracker.tui.keybar import KeyBar
+from tracker.tui.messages import Decided
 from tracker.tui.rowtable import CommitmentTable, kind_shown
 
 if TYPE_CHECKING:
@@ -31,14 +33,28 @@ HISTORY_CHOICES = [(f"{history_label(k)} {k}", k) for k in HISTORY_KINDS]
 class CommitmentsScreen(Screen[None]):
     """Commitments of one agency and period (or all), filtered and searched."""
 
+    # The key bar shows the first ones that fit the terminal (README "Reviewing"); the others are on
+    # the help screen (?) and in the command palette.
     BINDINGS = [
         Binding("enter", "open", "详情", tooltip="open the commitment", priority=False, id="open"),
         Binding(
             "slash", "search", "搜索", key_display="/", tooltip="search the commitment text", id="search"
         ),
+        Binding(
+            "tab",
+            "filters",
+            "筛选",
+            key_display="Tab",
+            tooltip="to the filters (topic, status, history, review) and the search; Tab on, Esc back",
+            id="filters",
+        ),
+        Binding("s", "status", "状态", tooltip="set the highlighted commitment's status", id="status"),
+        Binding("u", "undo", "撤销", tooltip="undo your last decision (repeatable)", id="undo"),
         Binding("o", "sort", "排序", tooltip="sort by best score / document order", id="sort"),
         Binding("j", "cursor_down", "下一条", tooltip="next commitment", show=False, id="next"),
         Binding("k", "cursor_up", "上一条", tooltip="previous commitment", show=False, id="previous"),
+        Binding("g", "first", "第一条", tooltip="first commitment", show=False, id="first"),
+        Binding("G", "last", "最后一条", tooltip="last commitment", show=False, id="last"),
         Binding(
             "right_square_bracket",
             "next_undecided",
@@ -48,7 +64,28 @@ class CommitmentsScreen(Screen[None]):
             show=False,
             id="next-undecided",
         ),
-        Binding("escape", "back", "返回", tooltip="back to the overview", id="back"),
+        Binding(
+            "a,x",
+            "evidence_hint",
+            "确认/否决佐证：在详情中",
+            tooltip="evidence is confirmed or rejected in the detail (Enter)",
+            show=False,
+            id="evidence-hint",
+        ),
+        Binding(
+            "escape", "back", "返回", tooltip="back to the overview (from a filter: to the list)", id="back"
+        ),
+        *(
+            Binding(
+                str(n),
+                f"set_status('{status}')",
+                f"设为{label(status)}",
+                tooltip=f"status {status} of the highlighted commitment",
+                show=False,
+                id=f"set-status-{status.replace('_', '-')}",
+            )
+            for n, status in enumerate(STATUSES, start=1)
+        ),
     ]
 
     def __init__(self, agency: str | None = None, period: int | None = None) -> None:
@@ -117,9 +154,18 @@ class CommitmentsScreen(Screen[None]):
             rows = [r for r in rows if r.decided == (reviewed == "yes")]
         if words:
             rows = [r for r in rows if all(w in r.text or w in r.section for w in words)]
-        if self.by_score:
+        if self.sorted_by_score:
             rows = sorted(rows, key=lambda r: -(r.best_score or 0.0))
         return rows
+
+    @property
+    def sorted_by_score(self) -> bool:
+        """Blind review keeps document order: an order by score is the matcher's verdict in disguise."""
+        return self.by_score and not self.tracker.blind
+
+    def hidden_keys(self) -> set[str]:
+        """For the key bar: no sort key while blind."""
+        return {"sort"} if self.tracker.blind else set()
 
     def on_resize(self) -> None:
         self.rows_changed()  # the title fits the width
@@ -140,10 +186,11 @@ class CommitmentsScreen(Screen[None]):
         where = f"{self.agency} {self.period}" if self.agency else "全部机构 all agencies"
         history = self._history_summary(scope)
         room = self.app.size.width - 2  # the title's padding
+        by_score = self.sorted_by_score
         for order, summary in (
-            ("按分数 by score" if self.by_score else "文档顺序 document order", history),
-            ("按分数" if self.by_score else "文档顺序", history),  # a narrow terminal: Chinese only
-            ("按分数" if self.by_score else "文档顺序", Text()),
+            ("按分数 by score" if by_score else "文档顺序 document order", history),
+            ("按分数" if by_score else "文档顺序", history),  # a narrow terminal: Chinese only
+            ("按分数" if by_score else "文档顺序", Text()),
         ):
             title = Text.assemble(
                 (where, "bold"),
@@ -153,6 +200,7 @@ class CommitmentsScreen(Screen[None]):
             if title.cell_len <= room:
                 break
         self.query_one("#list-title", Static).update(title)
+        self.query_one(KeyBar).redraw()  # the sort key comes and goes with blind mode
 
     def _history_summary(self, scope: list[ReviewRow]) -> Text:
         """`` · 历年 延续 19 新增 13``: the history kinds of the commitments in scope (counted once per
@@ -193,8 +241,24 @@ class CommitmentsScreen(Screen[None]):
         self.query_one("#search", Input).focus()
 
     def action_sort(self) -> None:
+        if self.tracker.blind:
+            self.notify("盲审按文档顺序 blind review keeps document order (b 退出盲审)", timeout=3)
+            return
         self.by_score = not self.by_score
         self.rows_changed()
+
+    def action_filters(self) -> None:
+        """Tab: from the list to the first filter, from a filter to the next (the search, then the list)."""
+        if self.focused is self.table:
+            self.query_one("#topic", Select).focus()
+        else:
+            self.focus_next()
+
+    def action_first(self) -> None:
+        self.table.action_first()
+
+    def action_last(self) -> None:
+        self.table.action_last()
 
     def action_cursor_down(self) -> None:
         self.table.action_cursor_down()
@@ -209,14 +273,80 @@ class CommitmentsScreen(Screen[None]):
                 return
 
     def action_back(self) -> None:
-        if self.focused is self.query_one("#search", Input):
+        if self.focused is not self.table:  # the search or a filter: back to the list
             self.table.focus()
             return
         self.app.pop_screen()
 
     def action_open(self) -> None:
         if self.shown:
-            self.tracker.open_detail([r.id for r in self.shown], self.table.cursor)
+            self.tracker.open_detail([r.id for r in self.shown], self.table.cursor, self.show_commitment)
+
+    def show_commitment(self, commitment_id: str | None) -> None:
+        """Put the cursor on ``commitment_id`` (the one the detail showed last) when it is listed."""
+        if self._drawn != (self.tracker.rows_version, self.tracker.blind):
+            self.rows_changed()  # the rows changed meanwhile: the cursor goes into the fresh list
+        index = next((i for i, row in enumerate(self.shown) if row.id == commitment_id), None)
+        if index is not None and index != self.table.cursor:  # each move repaints the table
+            self.table.cursor = index
+
+    # -- decisions on the highlighted row --------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A status key acts on the highlighted row only while the list has the focus (on a filter,
+        the row is not where the reviewer looks)."""
+        deciding = action in ("set_status", "status")
+        return not (deciding and self.is_mounted and self.focused is not self.table)
+
+    def action_set_status(self, status: str) -> None:
+        """1–7: the highlighted commitment's status, shown in its row at once (``u`` takes it back);
+        the cursor stays on it."""
+        row = self.table.current if self.shown else None
+        if row is None:
+            return
+        done = f"已设为 {label(status)} set · {_quoted(row.text)} (u 撤销 undo)"
+        self.tracker.set_status(row.id, status, self, done=done)
+
+    def action_status(self) -> None:
+        from tracker.tui.dialogs import StatusChooser
+
+        row = self.table.current if self.shown else None
+        if row is None:
+            return
+
+        def chosen(status: str | None) -> None:
+            if status:
+                self.action_set_status(status)
+
+        if not self.app.is_screen_installed("status chooser"):
+            self.app.install_screen(StatusChooser(), "status chooser")
+        chooser = self.app.get_screen("status chooser")
+        assert isinstance(chooser, StatusChooser)
+        chooser.current = row.status
+        self.app.push_screen(chooser, chosen)
+
+    def action_undo(self) -> None:
+        self.tracker.undo(self)
+
+    def action_evidence_hint(self) -> None:
+        """``a`` / ``x`` decide the evidence the detail shows; the list shows none to decide on."""
+        self.notify(
+            "确认/否决佐证请先打开详情 — Enter opens the detail, where a / x decide the evidence", timeout=4
+        )
+
+    def on_decided(self, message: Decided) -> None:
+        """A decision of this screen is saved (the app's rows are fresh): redraw; after an undo the
+        cursor goes to the commitment it changed, when listed."""
+        self.rows_changed()
+        if message.step.kind == "undo" and message.touched is not None:
+            self.show_commitment(message.touched)
 
     def on_commitment_table_selected(self, _event: CommitmentTable.Selected) -> None:
         self.action_open()
+
+
+QUOTED = 16  # characters of a commitment quoted in a notification
+
+
+def _quoted(text: str) -> str:
+    return text if len(text) <= QUOTED else text[: QUOTED - 1] + "…"

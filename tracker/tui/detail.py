@@ -1,7 +1,9 @@
 """One commitment and its evidence: decide with single keys, every decision saved at once.
 
 ``a``/``x`` confirm or reject the highlighted evidence and move to the next piece; ``s`` sets the status
-and moves to the next undecided commitment; ``u`` takes back the last decision, wherever it was.
+and moves to the next undecided commitment; ``u`` takes back the last decision, wherever it was, and
+the first line says what it took back. In blind review no shared term is marked (they are the
+matcher's view of the pair).
 
 The commitment's history across years (SPEC "History") is one line under it and, in full, a pane
 beside the evidence on a wide terminal, or in the evidence's place on a narrow one (``h``). Tab moves
@@ -38,6 +40,7 @@ from tracker.tui.badges import (
     score_text,
     state_badge,
     status_badge,
+    undone_what,
 )
 from tracker.tui.keybar import KeyBar
 from tracker.tui.messages import Decided, DetailLoaded
@@ -51,17 +54,28 @@ WIDE = 120
 DIRECTIONS = {"up": ("目标上调", "green"), "down": ("目标下调", "red"), "same": ("目标不变", "")}
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(Screen[str]):
     """The commitment ``ids[index]``; ``ids`` is the list it was opened from (for ] and [).
-    Made once per app and pointed at a commitment with :meth:`target`."""
+    Made once per app and pointed at a commitment with :meth:`target`. Going back returns the id of
+    the commitment shown last, so the list's cursor goes to it.
+
+    The key bar shows the first of these that fit the terminal (the order is the priority)."""
 
     BINDINGS = [
         Binding("a", "confirm", "确认", tooltip="confirm the highlighted evidence", id="confirm"),
         Binding("x", "reject", "否决", tooltip="reject the highlighted evidence", id="reject"),
         Binding("s", "status", "状态", tooltip="set the status (then go to the next undecided)", id="status"),
+        Binding("u", "undo", "撤销", tooltip="undo your last decision (repeatable)", id="undo"),
+        Binding(
+            "right_square_bracket",
+            "next_undecided",
+            "下一未审",
+            key_display="]",
+            tooltip="next undecided commitment",
+            id="next-undecided",
+        ),
         Binding("n", "note", "备注", tooltip="add a note", id="note"),
         Binding("l", "link", "关联", tooltip="link another achievement of the agency", id="link"),
-        Binding("u", "undo", "撤销", tooltip="undo your last decision (repeatable)", id="undo"),
         Binding("h", "history", "历年", tooltip="show / hide the history across years", id="history"),
         Binding(
             "tab",
@@ -75,12 +89,15 @@ class DetailScreen(Screen[None]):
         Binding("j,down", "down", "下一条", tooltip="next evidence", show=False, id="next-evidence"),
         Binding("k,up", "up", "上一条", tooltip="previous evidence", show=False, id="previous-evidence"),
         Binding(
-            "right_square_bracket",
-            "next_undecided",
-            "下一未审",
-            key_display="]",
-            tooltip="next undecided commitment",
-            id="next-undecided",
+            "g",
+            "first",
+            "第一条",
+            tooltip="first evidence (or history line)",
+            show=False,
+            id="first-evidence",
+        ),
+        Binding(
+            "G", "last", "最后一条", tooltip="last evidence (or history line)", show=False, id="last-evidence"
         ),
         Binding(
             "left_square_bracket",
@@ -113,7 +130,8 @@ class DetailScreen(Screen[None]):
         self._shown_texts: list[Text] = []
         self._drawn_key: tuple[object, ...] = ()
         self._title = Text()
-        self._last_action = ""  # said on the first line after a status moved on to the next commitment
+        # said on the first line after a status moved on to the next commitment, or after an undo
+        self._last_action = Text()
         self._history_open: bool | None = None  # None: as the width has it (open when wide)
         self._drawn_history: tuple[object, ...] = ()
         self._history_targets: list[HistoryTarget | None] = []  # per pane line: what a/x decide there
@@ -142,7 +160,7 @@ class DetailScreen(Screen[None]):
     def target(self, ids: list[str], index: int) -> None:
         """Show commitment ``ids[index]`` (the screen is made once and kept; this points it anew)."""
         self.ids, self.index = list(ids), index
-        self._last_action = ""
+        self._last_action = Text()
         if self.is_mounted:
             self._focus_pane(self.history_only)  # a commitment opened from the list starts on its evidence
             self.reload_detail()
@@ -294,7 +312,9 @@ class DetailScreen(Screen[None]):
             return
         c, row = detail.commitment, detail.row
         selected = self._selected()
-        terms = selected.evidence.shared_terms if selected is not None else []
+        blind = self.tracker.blind
+        # blind review marks no shared terms: which words the matcher found in common is its view
+        terms = selected.evidence.shared_terms if selected is not None and not blind else []
         position = f"{self.index + 1}/{len(self.ids)}"
         # Repainting a Static of automatic height makes Textual lay the screen out again: skip it when
         # nothing it shows changed (moving between evidence with the same shared terms, say).
@@ -319,8 +339,10 @@ class DetailScreen(Screen[None]):
             status_badge(row.status, row.source, self.tracker.blind),
             ("  已审 decided" if row.decided else "  未审 undecided", "green" if row.decided else "yellow"),
             (f"  {position}  {c.id}", "dim"),
-            (f"  ✓ {self._last_action}" if self._last_action else "", "green"),
         )
+        if self._last_action:
+            head.append("  ")
+            head.append_text(self._last_action)
         text = highlighted(c.text, terms)
         text.stylize("bold")
         lines: list[object] = [head, text]
@@ -424,7 +446,7 @@ class DetailScreen(Screen[None]):
             state_badge("candidate" if self.tracker.blind and e.state == "suggested" else e.state),
             (f"  {item.source.short()}", "dim"),
         )
-        body = highlighted(e.achievement.text, e.shared_terms)
+        body = highlighted(e.achievement.text, [] if self.tracker.blind else e.shared_terms)
         if e.achievement.section:
             body = Text.assemble((e.achievement.section.rsplit(" > ", 1)[-1] + " ▸ ", "dim"), body)
         return Text.assemble(head, "\n", body)
@@ -443,7 +465,7 @@ class DetailScreen(Screen[None]):
         elif kind == "status":
             self._after_status(message.step.value, detail)
         elif kind == "undo":
-            self._after_undo(message.touched, detail)
+            self._after_undo(message)
         else:  # a note or a link: the same commitment again
             self.show(detail)
 
@@ -490,9 +512,9 @@ class DetailScreen(Screen[None]):
         """Say what was set on the first line only now it is saved (a refused status is never claimed)."""
         if detail is not None and detail.row.id != self.commitment_id and detail.row.id in self.ids:
             self.index = self.ids.index(detail.row.id)  # the next undecided one, read with the decision
-            self._last_action = f"上一条已设为 {label(status)}"
+            self._last_action = Text(f"✓ 上一条已设为 {label(status)}", style="green")
         else:
-            self._last_action = f"已设为 {label(status)}"  # no next one: this one was set
+            self._last_action = Text(f"✓ 已设为 {label(status)}", style="green")  # no next one
         self.show(detail)
 
     def action_note(self) -> None:
@@ -519,13 +541,18 @@ class DetailScreen(Screen[None]):
     def action_undo(self) -> None:
         self.tracker.undo(self)
 
-    def _after_undo(self, touched: str | None, detail: CommitmentDetail | None) -> None:
+    def _after_undo(self, message: Decided) -> None:
+        """Show the commitment the undo changed; its first line says what was undone (a ``✓ 上一条已设为``
+        from before would no longer be true)."""
+        touched, detail = message.touched, message.detail
         if touched is None:
             return
         if touched != self.commitment_id:
             if touched not in self.ids:
                 self.ids.append(touched)
             self.index = self.ids.index(touched)
+        what = undone_what(message.undone, detail) if message.undone is not None else ""
+        self._last_action = Text(f"↶ 已撤销 {what}".rstrip(), style="yellow")
         self.show(detail)
 
     # -- moving ---------------------------------------------------------------------------------------
@@ -563,12 +590,32 @@ class DetailScreen(Screen[None]):
         if index is None:
             return False
         self.index = index
-        self._last_action = ""
+        self._last_action = Text()
         self.reload_detail()
         return True
 
+    def action_first(self) -> None:
+        """g: the first evidence (in the history pane, its first line a/x decide)."""
+        if self.history_active:
+            self._history_list.index = _first_target(self._history_targets)
+            return
+        evidence = self.query_one("#evidence", ListView)
+        if evidence.children:
+            evidence.index = 0
+
+    def action_last(self) -> None:
+        """G: the last evidence (in the history pane, its last line a/x decide)."""
+        if self.history_active:
+            targets = self._history_targets
+            last = next((i for i in reversed(range(len(targets))) if targets[i] is not None), None)
+            self._history_list.index = last
+            return
+        evidence = self.query_one("#evidence", ListView)
+        if evidence.children:
+            evidence.index = len(evidence.children) - 1
+
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(self.commitment_id if self.ids else None)
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ class AchievementsFound(Message, bubble=False):
 
 class Decided(Message, bubble=False):
     """A decision is saved: ``step`` as the key asked for it, and what :meth:`ReviewDesk.take` read
-    afterwards (the commitment touched, None when there was nothing to do; its detail; its fresh row).
+    afterwards (the commitment touched, None when there was nothing to do; its detail; its fresh row;
+    for an undo, the decision taken back).
 
     ``done`` is said in a notification; ``reply_to`` is the screen that asked (None: whichever shows).
     """
@@ -66,6 +67,7 @@ class Decided(Message, bubble=False):
         self.touched = taken.touched
         self.detail = taken.detail
         self.rows = taken.rows
+        self.undone = taken.undone
         self.done = done
         self.reply_to = reply_to
 

@@ -51,9 +51,10 @@ class OverviewScreen(Screen[None]):
         super().__init__()
         self.blocks: list[BlockSummary] = []
         self._drawn = -1  # the app's rows_version last drawn
-        self._layout: tuple[tuple[str, ...], bool] | None = None  # status columns shown, history shown
+        # status columns shown, history shown, the columns' widths
+        self._layout: tuple[tuple[str, ...], bool, tuple[int, ...]] | None = None
+        self._full_widths: list[int] = []  # the widths with the history columns
         self._cells: dict[str, tuple[object, ...]] = {}  # the cells shown, by row key
-        self._full: dict[str, tuple[object, ...]] = {}  # the same with the history columns
         self._shown: dict[str, Text] = {}  # what each Static shows, by selector
 
     @property
@@ -70,21 +71,20 @@ class OverviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.rows_changed()
 
-    def _columns(self, table: DataTable, statuses: list[str], history: bool) -> None:
+    def _columns(self, table: DataTable, statuses: list[str], history: bool, widths: tuple[int, ...]) -> None:
         """One column per status that occurs (seven would not fit 80 columns), in SPEC order, then
-        one per history kind when they fit, then the review's progress."""
+        one per history kind when they fit, then the review's progress; each as wide as the largest
+        value it can take (a count up to the total, 567/567), so a decision never cuts a cell."""
         table.clear(columns=True)
-        for key, header in _headers(statuses, history):
-            table.add_column(header, key=key)
+        for (key, header), width in zip(_headers(statuses, history), widths, strict=True):
+            table.add_column(header, key=key, width=width)
 
     def on_screen_resume(self) -> None:
         if self._drawn != self.tracker.rows_version:
             self.rows_changed()
 
     def on_resize(self, _event: Resize) -> None:
-        if self._layout is not None and self._layout[1] != self._history_fits(
-            list(self._layout[0]), self._full
-        ):
+        if self._layout is not None and self._layout[1] != self._history_fits(self._full_widths):
             self.rows_changed()  # the history columns come or go
 
     def rows_changed(self) -> None:
@@ -110,12 +110,13 @@ class OverviewScreen(Screen[None]):
             )
             for key, block in [(ALL, everything), *((f"{b.agency}|{b.period}", b) for b in self.blocks)]
         }
-        self._full = wanted
-        history = self._history_fits(statuses, wanted)
+        widths = self._full_widths = _widths(statuses, wanted, everything.total)
+        history = self._history_fits(widths)
         if not history:
             end = 3 + len(statuses)  # the history cells come after the status counts
             wanted = {key: cells[:end] + cells[end + len(HISTORY_KINDS) :] for key, cells in wanted.items()}
-        layout = (tuple(statuses), history)
+            widths = widths[:end] + widths[end + len(HISTORY_KINDS) :]
+        layout = (tuple(statuses), history, tuple(widths))
         if layout == self._layout and list(wanted) == list(self._cells):
             # Same rows and columns (a decision changed a count or two): update those cells only;
             # rebuilding a table of a few hundred agency-years costs tens of milliseconds.
@@ -126,7 +127,7 @@ class OverviewScreen(Screen[None]):
                         table.update_cell(key, column, cell)
         else:
             if layout != self._layout:
-                self._columns(table, statuses, history)
+                self._columns(table, statuses, history, layout[2])
                 self._layout = layout
             else:
                 table.clear()
@@ -146,15 +147,12 @@ class OverviewScreen(Screen[None]):
         )
         self._chart()
 
-    def _history_fits(self, statuses: list[str], cells: dict[str, tuple[object, ...]]) -> bool:
+    def _history_fits(self, widths: list[int]) -> bool:
         """Whether the history columns are worth showing (some plan could be compared with something
-        earlier) and the table with them is no wider than the screen."""
+        earlier) and the table with them (``widths``) is no wider than the screen."""
         board = self.tracker.history
         if board is not None and not any(b.compared for b in board.baselines.values()):
             return False
-        widths = [_width(header) for _key, header in _headers(statuses, True)]
-        for row in cells.values():
-            widths = [max(w, _width(cell)) for w, cell in zip(widths, row, strict=True)]
         return sum(w + CELL_PADDING for w in widths) + SCROLLBAR <= self.size.width
 
     def _history_cells(self, block: BlockSummary, board: HistoryBoard | None) -> list[Text]:
@@ -264,6 +262,22 @@ def _headers(statuses: list[str], history: bool) -> list[tuple[str, Text | str]]
 
 def _width(cell: object) -> int:
     return cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
+
+
+def _widths(statuses: list[str], cells: dict[str, tuple[object, ...]], total: int) -> list[int]:
+    """Each column's width (with the history columns): the agency, the year and the total as wide as
+    their widest cell; a count as wide as ``total`` (no block counts more), the progress as
+    ``total/total``; never narrower than the header."""
+    headers = _headers(statuses, True)
+    widths = [_width(header) for _key, header in headers]
+    for row in cells.values():
+        for index in range(3):  # agency, year, total: they do not change with a decision
+            widths[index] = max(widths[index], _width(row[index]))
+    count = len(str(total))
+    for index in range(3, len(headers) - 1):
+        widths[index] = max(widths[index], count)
+    widths[-1] = max(widths[-1], len(f"{total}/{total}"))
+    return widths
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -25,19 +26,23 @@ from tracker.review.desk import HistoryBoard
 from tracker.review.worklist import ReviewRow
 from tracker.tui.badges import history_badge, score_text, status_badge
 
-#: Widths of the fixed columns; the commitment text takes what is left.
-FIXED = {"status": 12, "history": 4, "topic": 8, "section": 12, "score": 3, "reviewed": 2}
+#: Widths of the fixed columns (the score's fits 手动); the section and the text share what is left.
+FIXED = {"status": 12, "history": 4, "topic": 8, "score": 4, "reviewed": 2}
 HEADERS = {
     "status": "状态",
     "history": "历年",
     "topic": "主题",
     "section": "章节",
     "text": "承诺 commitment",
-    "score": "分",
+    "score": "分数",
     "reviewed": "审",
 }
 ORDER = ("status", "history", "topic", "section", "text", "score", "reviewed")
 MIN_TEXT = 12
+#: The section gets up to this share of the room beside the fixed columns (never less than
+#: SECTION_MIN cells), and no more than its longest name shown needs; the text gets the rest.
+SECTION_SHARE = 1 / 3
+SECTION_MIN = 10
 
 
 class CommitmentTable(ScrollView, can_focus=True):
@@ -81,6 +86,8 @@ class CommitmentTable(ScrollView, can_focus=True):
         self.rows: Sequence[ReviewRow] = ()
         self.blind = False
         self.history: HistoryBoard | None = None
+        self._section_cells: dict[str, int] = {}  # a section's last heading -> its width in cells
+        self._longest_section = SECTION_MIN
 
     # -- content --------------------------------------------------------------------------------------
 
@@ -97,6 +104,10 @@ class CommitmentTable(ScrollView, can_focus=True):
         self.rows = rows
         self.blind = blind
         self.history = history
+        self._longest_section = max(
+            (self._section_width(section) for section in {row.section for row in rows}),
+            default=0,
+        )
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         index = next((i for i, row in enumerate(rows) if row.id == keep), None) if keep else None
         self.cursor = min(index if index is not None else self.cursor, max(len(rows) - 1, 0))
@@ -107,10 +118,21 @@ class CommitmentTable(ScrollView, can_focus=True):
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     def widths(self) -> dict[str, int]:
+        """The fixed columns, then the section as wide as its longest name within its share of the
+        room (a wide terminal shows whole section names), the text taking the rest."""
         width = self.scrollable_content_region.width or self.size.width
         gaps = len(ORDER)  # one space before each column
-        text = max(MIN_TEXT, width - sum(FIXED.values()) - gaps)
-        return {**FIXED, "text": text}
+        room = width - sum(FIXED.values()) - gaps
+        share = max(SECTION_MIN, int(room * SECTION_SHARE))
+        section = max(cell_len(HEADERS["section"]), min(self._longest_section, share))
+        text = max(MIN_TEXT, room - section)
+        return {**FIXED, "section": section, "text": text}
+
+    def _section_width(self, section: str) -> int:
+        cells = self._section_cells.get(section)
+        if cells is None:
+            cells = self._section_cells[section] = cell_len(_last_heading(section))
+        return cells
 
     # -- cursor ---------------------------------------------------------------------------------------
 
@@ -207,14 +229,24 @@ class CommitmentTable(ScrollView, can_focus=True):
             "status": status_badge(row.status, row.source, self.blind),
             "history": self._history_badge(row),
             "topic": Text(row.topic),
-            "section": Text(row.section.rsplit(" > ", 1)[-1]),
+            "section": Text(_last_heading(row.section)),
             "text": Text(row.text),
-            # no candidate at all: nothing was scored (手动 is for a piece of evidence a reviewer linked)
-            "score": Text("—", style="dim", justify="right")
-            if row.best_score is None and not self.blind
-            else score_text(row.best_score, self.blind),
+            "score": _score(row, self.blind),
             "reviewed": Text("✓", style="green") if row.decided else Text(""),
         }
+
+
+def _last_heading(section: str) -> str:
+    """The list shows a section by its own heading; the detail shows the whole path."""
+    return section.rsplit(" > ", 1)[-1]
+
+
+def _score(row: ReviewRow, blind: bool) -> Text:
+    """The best candidate's score; with no candidate, 手动 when a reviewer linked evidence by hand,
+    else ``—`` (nothing was scored)."""
+    if row.best_score is None and not blind:
+        return Text("手动", style="italic") if row.linked else Text("—", style="dim")
+    return score_text(row.best_score, blind)
 
 
 def kind_shown(board: HistoryBoard, row: ReviewRow) -> str | None:
