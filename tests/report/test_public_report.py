@@ -5,7 +5,9 @@ methodology, the title asked for, and the sources by title, part and address."""
 from __future__ import annotations
 
 import re
+import shutil
 from html import escape
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -20,6 +22,7 @@ from tracker.report.markdown_report import md_escape, render_markdown
 from tracker.report.method import METHOD, METHOD_TITLE
 from tracker.report.public import public_report
 from tracker.statuses import STATUS_COLOURS, STATUS_MEANINGS, STATUSES, label
+from tracker.store.documents import load_paths
 from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.models import Document
 
@@ -239,3 +242,27 @@ def test_cli_public_and_title_and_where_they_apply(db_copy, monkeypatch, tmp_pat
             == "tracker: --public and --title are for --format html and md (add --format html or --format md)"
         )
         assert refused.stdout == ""
+
+
+def test_a_document_without_a_title_is_named_by_its_issuer_not_its_file(tmp_path):
+    """seeds/000 opens without a title: a reader is told whose document it is, never the stored file's
+    hashed name; the working report still names the file."""
+    seed = Path(__file__).resolve().parents[2] / "seeds" / "000_d36dd9587975b4cd.txt"
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(seed, tmp_path / "seeds")
+    engine = make_engine(f"sqlite:///{tmp_path / 'untitled.db'}")
+    assert load_paths(engine, [str(tmp_path / "seeds")], base=tmp_path).exit_code == 0
+    with read_session(engine) as session:
+        data = build_report(session, now=NOW)
+    engine.dispose()
+    plan = next(c for c in data["commitments"] if c["part"]["kind"] == "plan")
+    assert plan["document_title"] == "" and plan["agency"] == "珠海市民政局"
+    page = render_html(data, public=True)
+    assert "珠海市民政局文件（原文无标题） · 计划 2024" in card(page, plan["id"])
+    sources = page[page.index('id="sources"') : page.index('id="method"')]
+    assert "<b>珠海市民政局文件（原文无标题）</b>" in sources
+    md = render_markdown(data, public=True)
+    assert "- 珠海市民政局文件（原文无标题）（计划 2024）" in md
+    for text in (page, md):
+        assert "d36dd9587975b4cd" not in text
+    assert "seeds/000_d36dd9587975b4cd.txt" in render_html(data)

@@ -169,9 +169,26 @@ def source_text(item: dict[str, Any], *, public: bool = False) -> str:
 
 def document_name(item: dict[str, Any], *, public: bool = False) -> str:
     """How a statement's document is named: its name as ingested (relative, or the address), or for a
-    published report its title, the name when it has none."""
+    published report its title; a document without one is named by its issuer (a stored file's name
+    says nothing to a reader), the name when that is not known either."""
     name = item.get("document", "")
-    return (item.get("document_title") or name) if public else name
+    if not public:
+        return name
+    return item.get("document_title") or untitled(item.get("agency")) or name
+
+
+#: How a published report names a document whose text gives no title.
+UNTITLED = "{agency}文件（原文无标题）"
+
+
+def cited_name(cited: dict[str, Any], *, public: bool = False) -> str:
+    """How the sources list names a document of :func:`documents_cited`: as :func:`document_name` does."""
+    return cited["document_title"] or (untitled(cited["agency"]) if public else "") or cited["document"]
+
+
+def untitled(agency: str | None) -> str:
+    """``珠海市民政局文件（原文无标题）``: a document without a title, named by its issuer ("" unknown)."""
+    return UNTITLED.format(agency=agency) if agency else ""
 
 
 def part_label(part: dict[str, Any] | None) -> str:
@@ -193,6 +210,7 @@ def documents_cited(commitments: Iterable[dict[str, Any]]) -> list[dict[str, Any
                 {
                     "document": name,
                     "document_title": item.get("document_title") or "",
+                    "agency": item.get("agency") or c.get("agency") or "",
                     "source_url": item.get("source_url"),
                     "parts": [],
                 },

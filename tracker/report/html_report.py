@@ -230,7 +230,7 @@ def _sources(commitments: list[dict[str, Any]], public: bool) -> str:
     items = []
     for d in common.documents_cited(commitments):
         title = d["document_title"]
-        name = escape(title or d["document"])
+        name = escape(common.cited_name(d, public=public))
         parts = f' <span class="parts">（{escape("；".join(d["parts"]))}）</span>' if d["parts"] else ""
         url = common.source_link(d)
         if url is not None:

@@ -104,7 +104,7 @@ def _sources(commitments: list[dict[str, Any]], public: bool) -> list[str]:
     lines = ["", f"## {common.SOURCES_TITLE}", ""]
     for d in cited:
         title = d["document_title"]
-        line = f"- {md_escape(title or d['document'])}"
+        line = f"- {md_escape(common.cited_name(d, public=public))}"
         if d["parts"]:
             line += f"（{md_escape('；'.join(d['parts']))}）"
         if (url := common.source_link(d)) is not None:
