@@ -22,6 +22,7 @@ from tracker.tui.badges import HISTORY_KINDS, HISTORY_STYLES, history_label
 from tracker.tui.keybar import KeyBar
 from tracker.tui.messages import Decided
 from tracker.tui.rowtable import CommitmentTable, kind_shown
+from tracker.tui.shared_keys import UNDO, status_keys
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -49,7 +50,7 @@ class CommitmentsScreen(Screen[None]):
             id="filters",
         ),
         Binding("s", "status", "状态", tooltip="set the highlighted commitment's status", id="status"),
-        Binding("u", "undo", "撤销", tooltip="undo your last decision (repeatable)", id="undo"),
+        UNDO,
         Binding("o", "sort", "排序", tooltip="sort by best score / document order", id="sort"),
         Binding("j", "cursor_down", "下一条", tooltip="next commitment", show=False, id="next"),
         Binding("k", "cursor_up", "上一条", tooltip="previous commitment", show=False, id="previous"),
@@ -75,17 +76,7 @@ class CommitmentsScreen(Screen[None]):
         Binding(
             "escape", "back", "返回", tooltip="back to the overview (from a filter: to the list)", id="back"
         ),
-        *(
-            Binding(
-                str(n),
-                f"set_status('{status}')",
-                f"设为{label(status)}",
-                tooltip=f"status {status} of the highlighted commitment",
-                show=False,
-                id=f"set-status-{status.replace('_', '-')}",
-            )
-            for n, status in enumerate(STATUSES, start=1)
-        ),
+        *status_keys("the highlighted commitment"),
     ]
 
     def __init__(self, agency: str | None = None, period: int | None = None) -> None:

@@ -30,7 +30,7 @@ from textual.widgets import Header, ListItem, ListView, Static
 
 from tracker.review.detail import CommitmentDetail, EvidenceView
 from tracker.review.history import DROPPED, PRIOR_COMMITMENT, PRIOR_EVIDENCE, Prior
-from tracker.statuses import HISTORY_ACTIONS, LINKED_STATES, STATUS_STYLES, STATUSES, label
+from tracker.statuses import HISTORY_ACTIONS, LINKED_STATES, STATUS_STYLES, label
 from tracker.tui.badges import (
     HISTORY_STYLES,
     baseline_text,
@@ -44,6 +44,7 @@ from tracker.tui.badges import (
 )
 from tracker.tui.keybar import KeyBar
 from tracker.tui.messages import Decided, DetailLoaded
+from tracker.tui.shared_keys import NEXT_UNDECIDED, UNDO, status_keys
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -65,15 +66,8 @@ class DetailScreen(Screen[str]):
         Binding("a", "confirm", "确认", tooltip="confirm the highlighted evidence", id="confirm"),
         Binding("x", "reject", "否决", tooltip="reject the highlighted evidence", id="reject"),
         Binding("s", "status", "状态", tooltip="set the status (then go to the next undecided)", id="status"),
-        Binding("u", "undo", "撤销", tooltip="undo your last decision (repeatable)", id="undo"),
-        Binding(
-            "right_square_bracket",
-            "next_undecided",
-            "下一未审",
-            key_display="]",
-            tooltip="next undecided commitment",
-            id="next-undecided",
-        ),
+        UNDO,
+        NEXT_UNDECIDED,
         Binding("n", "note", "备注", tooltip="add a note", id="note"),
         Binding("l", "link", "关联", tooltip="link another achievement of the agency", id="link"),
         Binding("h", "history", "历年", tooltip="show / hide the history across years", id="history"),
@@ -109,17 +103,7 @@ class DetailScreen(Screen[str]):
             id="previous-undecided",
         ),
         Binding("escape", "back", "返回", tooltip="back to the list", id="back"),
-        *(
-            Binding(
-                str(n),
-                f"set_status('{status}')",
-                f"设为{label(status)}",
-                tooltip=f"status {status}",
-                show=False,
-                id=f"set-status-{status.replace('_', '-')}",
-            )
-            for n, status in enumerate(STATUSES, start=1)
-        ),
+        *status_keys("this commitment"),
     ]
 
     def __init__(self) -> None:
