@@ -295,6 +295,23 @@ class TrackerApp(App[None]):
             self.install_screen(CommitmentsScreen(agency, period), name)
         self.push_screen(name)
 
+    def choose_status(self, current: str | None, chosen: Callable[[str], None]) -> None:
+        """The status chooser over the screen, ``current`` marked; ``chosen`` gets the status picked
+        (nothing when the reviewer leaves it with Esc). Made once and kept, as the screens are."""
+        from tracker.tui.dialogs import StatusChooser
+
+        if not self.is_screen_installed("status chooser"):
+            self.install_screen(StatusChooser(), "status chooser")
+        chooser = self.get_screen("status chooser")
+        assert isinstance(chooser, StatusChooser)
+        chooser.current = current
+
+        def picked(status: str | None) -> None:
+            if status:
+                chosen(status)
+
+        self.push_screen(chooser, picked)
+
     def open_detail(
         self, ids: list[str], index: int, returned: Callable[[str | None], None] | None = None
     ) -> None:

@@ -299,22 +299,9 @@ class CommitmentsScreen(Screen[None]):
         self.tracker.set_status(row.id, status, self, done=done)
 
     def action_status(self) -> None:
-        from tracker.tui.dialogs import StatusChooser
-
         row = self.table.current if self.shown else None
-        if row is None:
-            return
-
-        def chosen(status: str | None) -> None:
-            if status:
-                self.action_set_status(status)
-
-        if not self.app.is_screen_installed("status chooser"):
-            self.app.install_screen(StatusChooser(), "status chooser")
-        chooser = self.app.get_screen("status chooser")
-        assert isinstance(chooser, StatusChooser)
-        chooser.current = row.status
-        self.app.push_screen(chooser, chosen)
+        if row is not None:
+            self.tracker.choose_status(row.status, self.action_set_status)
 
     def action_undo(self) -> None:
         self.tracker.undo(self)

@@ -477,20 +477,7 @@ class DetailScreen(Screen[str]):
         self.tracker.set_status(self.commitment_id, status, self, show)
 
     def action_status(self) -> None:
-        from tracker.tui.dialogs import StatusChooser
-
-        current = self.detail.row.status if self.detail is not None else None
-
-        def chosen(status: str | None) -> None:
-            if status:
-                self.action_set_status(status)
-
-        if not self.app.is_screen_installed("status chooser"):
-            self.app.install_screen(StatusChooser(), "status chooser")
-        chooser = self.app.get_screen("status chooser")
-        assert isinstance(chooser, StatusChooser)
-        chooser.current = current
-        self.app.push_screen(chooser, chosen)
+        self.tracker.choose_status(self.detail.row.status if self.detail else None, self.action_set_status)
 
     def _after_status(self, status: str, detail: CommitmentDetail | None) -> None:
         """Say what was set on the first line only now it is saved (a refused status is never claimed)."""
