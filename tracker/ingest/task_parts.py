@@ -26,6 +26,7 @@ from datetime import date
 
 from tracker.errors import InputFileError
 from tracker.ingest.agency import detect_agency
+from tracker.ingest.chapters import SECTION_SEPARATOR
 from tracker.ingest.dates import as_of_dates, document_date, summary_as_of
 from tracker.ingest.parsed import Part, Statement
 from tracker.ingest.splitting import sentences
@@ -35,7 +36,6 @@ from tracker.ingest.tense import years_in
 from tracker.ingest.units import lead_unit_in
 from tracker.textnorm import normalize, to_simplified
 
-SECTION_SEPARATOR = " > "
 _ITEM_MARK = re.compile(
     r"^\s*(?:\d{1,2}[、.．)）]|[(（]\d{1,2}[)）]|[①-⑳]|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*"
 )
