@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from tracker.review.evidence import Evidence, evidence_for
 from tracker.review.history import Baseline, Dropped, History, baselines, dropped, histories
+from tracker.review.status import StatusBook
 from tracker.review.worklist import ReviewRow, load_rows
 from tracker.statuses import PART_KIND_LABELS
 from tracker.store.decision_log import live_decisions
@@ -119,8 +120,10 @@ def _dropped(session: Session, commitment: Commitment) -> Dropped | None:
             col(Commitment.period).in_([commitment.period, commitment.period + 1]),
         )
     ).all()
-    # both years' plans whole: whether the next one is a plan at all depends on its size
-    listed = dropped(session, list(both), period=commitment.period, rejected_too=True)
+    # both years' plans whole: whether the next one is a plan at all depends on its size; the statuses
+    # are read for this year's commitments only, the ones that may be dropped (not the whole database)
+    book = StatusBook.read(session, [c.id for c in both if c.period == commitment.period])
+    listed = dropped(session, list(both), book, period=commitment.period, rejected_too=True)
     return next((d for d in listed if d.commitment.id == commitment.id), None)
 
 
