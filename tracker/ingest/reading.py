@@ -71,7 +71,7 @@ class RawText:
 
 
 def read_file(path: Path, display_path: str) -> RawText:
-    """Read, decode and (for HTML, Word and Excel) flatten one file.
+    """Read, decode and (for HTML, PDF, Word and Excel) flatten one file.
 
     Raises:
         InputFileError: missing, unreadable, empty, binary or undecodable file; an old binary office
@@ -79,58 +79,40 @@ def read_file(path: Path, display_path: str) -> RawText:
     """
     if not path.exists():
         raise InputFileError(display_path, "no such file or folder")
-    suffix = path.suffix.lower()
-    if suffix in OLD_FORMATS:
-        what, target = OLD_FORMATS[suffix]
-        raise InputFileError(display_path, f"{what} cannot be read", convert_hint(display_path, target))
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise InputFileError(display_path, f"unsupported file type '{path.suffix}'", f"use {suffix_list()}")
-    data = _read_bytes(path, display_path)
-    if suffix == ".pdf":
-        return read_pdf_data(data, display_path)
-    if suffix in (".docx", ".xlsx"):
-        return read_office_data(data, suffix, display_path)
-    return read_text_data(data, suffix, display_path)
+    _check_type(path.suffix, display_path)  # before reading: an unsupported file is never read
+    return _read_known(_read_bytes(path, display_path), path.suffix.lower(), display_path, ())
 
 
-def suffix_list() -> str:
-    """``.txt, .md, .html, .htm, .pdf, .docx or .xlsx``: the file types read, for messages."""
-    *first, last = SUPPORTED_SUFFIXES
-    return f"{', '.join(first)} or {last}"
-
-
-def read_pdf_data(data: bytes, display_path: str) -> RawText:
-    """The text layer of a PDF's bytes, its paragraphs one per line (:mod:`tracker.ingest.pdf`).
-
-    Raises:
-        InputFileError: empty, not a PDF, damaged, password-protected, scanned, or no Chinese text.
-    """
-    if not data.strip():
-        raise InputFileError(display_path, "file is empty")
-    text, pages = pdf_text(data, display_path)
-    return _finished(text, f"PDF, {pages} page{'s' if pages > 1 else ''}", data, display_path)
-
-
-#: The suffixes whose bytes are text, read by :func:`read_text_data` (the others need a reader of
-#: their own, which :func:`read_file` picks by the suffix).
-TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
-
-
-def read_text_data(
+def read_data(
     data: bytes, suffix: str, display_path: str, declared: Sequence[tuple[str, str]] = ()
 ) -> RawText:
-    """Decode and (for HTML) flatten the bytes of a text document of type ``suffix`` (one of
-    :data:`TEXT_SUFFIXES`), from a file or a web page.
+    """The text (and task tables) of a document's bytes of type ``suffix``, from a file or a web page:
+    decoded and flattened for text types (:data:`TEXT_SUFFIXES`), the text layer of a PDF, the
+    paragraphs and tables of a Word or Excel file.
 
     Args:
         declared: ``(charset, where)`` pairs the document's sender declared (a web server's
             Content-Type); an HTML page's own ``<meta charset>`` is added after them.
 
     Raises:
-        InputFileError: empty, binary or undecodable bytes, or no Chinese text.
+        InputFileError: a type that is not read, empty bytes, or what its reader refuses.
     """
+    _check_type(suffix, display_path)
+    return _read_known(data, suffix.lower(), display_path, declared)
+
+
+def _read_known(data: bytes, suffix: str, display_path: str, declared: Sequence[tuple[str, str]]) -> RawText:
+    """:func:`read_data` of a type that is read (``suffix`` in lower case)."""
     if not data.strip():
         raise InputFileError(display_path, "file is empty")
+    if suffix == ".pdf":
+        text, pages = pdf_text(data, display_path)
+        return _finished(text, f"PDF, {pages} page{'s' if pages > 1 else ''}", data, display_path)
+    if suffix in (".docx", ".xlsx"):
+        text, found, encoding = _office_text(data, suffix, display_path)
+        if not text.strip() and not found:
+            raise InputFileError(display_path, "holds no text", "is this the right file?")
+        return _finished(text, encoding, data, display_path, found)
     if suffix in (".html", ".htm"):
         declared = [*declared, *meta_charsets(data)]
     text, encoding = decode_bytes(data, display_path, declared)
@@ -143,19 +125,24 @@ def read_text_data(
     return _finished(text, encoding, data, display_path, tables)
 
 
-def read_office_data(data: bytes, suffix: str, display_path: str) -> RawText:
-    """The paragraphs and task tables of a Word or Excel file's bytes (``suffix``: ``.docx`` or
-    ``.xlsx``), in document order (:mod:`tracker.ingest.word`, :mod:`tracker.ingest.sheets`).
+def _check_type(suffix: str, display_path: str) -> None:
+    """Refuse a type that is not read: an old binary office file with the command that converts it,
+    any other with the types that are read (``suffix`` as the file or page gives it)."""
+    if suffix.lower() in OLD_FORMATS:
+        what, target = OLD_FORMATS[suffix.lower()]
+        raise InputFileError(display_path, f"{what} cannot be read", convert_hint(display_path, target))
+    if suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise InputFileError(display_path, f"unsupported file type '{suffix}'", f"use {suffix_list()}")
 
-    Raises:
-        InputFileError: empty, damaged, encrypted, an old binary file under a new name, or no Chinese.
-    """
-    if not data.strip():
-        raise InputFileError(display_path, "file is empty")
-    text, tables, encoding = _office_text(data, suffix, display_path)
-    if not text.strip() and not tables:
-        raise InputFileError(display_path, "holds no text", "is this the right file?")
-    return _finished(text, encoding, data, display_path, tables)
+
+def suffix_list() -> str:
+    """``.txt, .md, .html, .htm, .pdf, .docx or .xlsx``: the file types read, for messages."""
+    *first, last = SUPPORTED_SUFFIXES
+    return f"{', '.join(first)} or {last}"
+
+
+#: The suffixes whose bytes are text (the others have a reader of their own).
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 
 def _finished(

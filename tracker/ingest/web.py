@@ -13,11 +13,10 @@ import http
 import re
 import socket
 import ssl
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -145,9 +144,9 @@ def _capped(chunks: Iterator[bytes], limit: int, display_path: str) -> Iterator[
 
 
 def read_page(page: Page, display_path: str) -> reading.RawText:
-    """The text of a fetched page: HTML, text and Markdown are decoded here (the Content-Type charset
-    first, see ``reading.decode_bytes``); any other type is saved to a temporary file with its suffix
-    and read by ``reading.read_file``, exactly as that file would be (a PDF, a Word document).
+    """The text of a fetched page, read by its type as a file of that suffix is (``reading.read_data``:
+    a PDF or Word attachment by their readers); a text type's Content-Type charset comes first, see
+    ``reading.decode_bytes``.
 
     Raises:
         InputFileError: the page cannot be read (as for a file), or its type is none tracker reads.
@@ -158,13 +157,8 @@ def read_page(page: Page, display_path: str) -> reading.RawText:
             "the address gives no document (its type says neither a page nor a file type)",
             "give the address of a web page or of a document file",
         )
-    if page.suffix in reading.TEXT_SUFFIXES:
-        declared = [(page.charset, "header")] if page.charset else []
-        return reading.read_text_data(page.data, page.suffix, display_path, declared)
-    with tempfile.TemporaryDirectory(prefix="tracker-") as folder:
-        path = Path(folder) / f"page{page.suffix}"
-        path.write_bytes(page.data)
-        return reading.read_file(path, display_path)
+    declared = [(page.charset, "header")] if page.charset and page.suffix in reading.TEXT_SUFFIXES else []
+    return reading.read_data(page.data, page.suffix, display_path, declared)
 
 
 def _suffix(response: httpx.Response, data: bytes) -> str:
