@@ -16,10 +16,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import JSON, Table, insert
+from sqlalchemy import JSON, Table, bindparam, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+#: Ids per ``IN (…)`` list (tracker.store.queries.CHUNK; that module reads the rows this one writes).
+_CHUNK = 500
 #: The JSON text of an empty list, as SQLAlchemy's JSON type binds it (``json.dumps([])``).
 EMPTY_JSON_LIST = json.dumps([])
 
@@ -29,32 +31,47 @@ def json_text(value: Any) -> str:
     return EMPTY_JSON_LIST if value == [] else json.dumps(value)
 
 
-def insert_rows(
+def insert_new_rows(
     session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """Insert ``rows`` (each a value per name of ``columns``) into ``table`` in the session's current
-    transaction."""
+) -> int:
+    """Insert those of ``rows`` (each a value per name of ``columns``, the first the primary key ``id``)
+    whose id ``table`` does not hold yet, in the session's current transaction; how many were inserted.
+
+    SQLite skips a stored id itself (``ON CONFLICT (id) DO NOTHING``: no query before, and the count of
+    inserted rows says whether any was skipped); PostgreSQL's ``COPY`` cannot skip, so the stored ids
+    are looked up first.
+    """
     if not rows:
-        return
+        return 0
     connection = session.connection()
     names = ", ".join(columns)
     dialect = connection.dialect
     driver: Any = connection.connection.driver_connection
+    error = dialect.loaded_dbapi.Error
     if dialect.name == "sqlite":
-        sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
-        with _as_sqlalchemy_error(sql, dialect.loaded_dbapi.Error):
-            driver.executemany(sql, rows)
-    elif dialect.name == "postgresql" and dialect.driver == "psycopg":
+        marks = ", ".join("?" * len(columns))
+        sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks}) ON CONFLICT (id) DO NOTHING"
+        with _as_sqlalchemy_error(sql, error):
+            return int(driver.executemany(sql, rows).rowcount)
+    stored = _stored_ids(session, table, [row[0] for row in rows])
+    new = [row for row in rows if row[0] not in stored]
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
         sql = f"COPY {table.name} ({names}) FROM STDIN"
-        error = dialect.loaded_dbapi.Error
         with _as_sqlalchemy_error(sql, error), driver.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
+            for row in new:
                 copy.write_row(row)
-    else:
+    elif new:
         # JSON columns hold text already: bind it as the column's own type would not (it would encode again).
-        session.execute(
-            insert(table), [_decoded(table, dict(zip(columns, row, strict=True))) for row in rows]
-        )
+        session.execute(insert(table), [_decoded(table, dict(zip(columns, row, strict=True))) for row in new])
+    return len(new)
+
+
+def _stored_ids(session: Session, table: Table, keys: list[str]) -> set[str]:
+    query = select(table.c.id).where(table.c.id.in_(bindparam("keys", expanding=True)))
+    stored: set[str] = set()
+    for start in range(0, len(keys), _CHUNK):
+        stored.update(session.connection().execute(query, {"keys": keys[start : start + _CHUNK]}).scalars())
+    return stored
 
 
 @contextmanager

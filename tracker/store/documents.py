@@ -28,8 +28,9 @@ from sqlalchemy.engine import Engine
 
 from tracker.errors import TrackerError
 from tracker.ingest.batch import CollectFn, ParseFn, parse_paths
-from tracker.ingest.parsed import DocumentHeader, ParsedDocument
+from tracker.ingest.parsed import DocumentHeader
 from tracker.store.engine import write_session
+from tracker.store.prepared import PreparedDocument, prepare
 from tracker.store.saving import SaveResult, needs_matching, save_document, write_document
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ def load_paths(
         timeout=timeout,
         parse=parse,
         collect=collect,
+        finish=prepare,
     )
     from tracker.ingest.skipped import summary_lines  # with the readers, loaded by an ingest only
 
@@ -142,10 +144,11 @@ def load_paths(
         on_start(len(batch.names))
     groups = _Groups(engine, result, on_file)
     for name, document in zip(batch.names, batch.parsed, strict=True):
-        if date is not None and isinstance(document, ParsedDocument):
-            document.redate(date)
-        if source_url is not None and isinstance(document, ParsedDocument):
-            document.source_url = source_url
+        if isinstance(document, PreparedDocument):
+            if date is not None:
+                document.redate(date)
+            if source_url is not None:
+                document.link(source_url)
         groups.add(name, document)
     groups.commit()
     return result
@@ -156,18 +159,21 @@ class _Groups:
 
     def __init__(self, engine: Engine, result: LoadResult, on_file: Callable[[FileOutcome], None] | None):
         self.engine, self.result, self.on_file = engine, result, on_file
-        self.waiting: list[tuple[FileOutcome, ParsedDocument | None]] = []
+        self.waiting: list[tuple[FileOutcome, PreparedDocument | None]] = []
         self.since = 0.0
 
-    def add(self, shown: str, parsed: ParsedDocument | TrackerError) -> None:
+    def add(self, shown: str, parsed: object) -> None:
         outcome = FileOutcome(shown)
-        if isinstance(parsed, TrackerError):
+        prepared = parsed if isinstance(parsed, PreparedDocument) else None
+        if prepared is not None:
+            outcome.parsed = prepared.header
+        elif isinstance(parsed, TrackerError):
             outcome.error = parsed
         else:
-            outcome.parsed = parsed.header()
+            raise TypeError(f"{shown}: neither a prepared document nor an error: {parsed!r}")
         if not self.waiting:
             self.since = time.monotonic()
-        self.waiting.append((outcome, None if isinstance(parsed, TrackerError) else parsed))
+        self.waiting.append((outcome, prepared))
         if len(self.waiting) >= GROUP_FILES or time.monotonic() - self.since >= GROUP_SECONDS:
             self.commit()
 
@@ -190,7 +196,7 @@ class _Groups:
                 self.on_file(outcome)
 
 
-def _save_alone(engine: Engine, outcome: FileOutcome, parsed: ParsedDocument) -> None:
+def _save_alone(engine: Engine, outcome: FileOutcome, parsed: PreparedDocument) -> None:
     try:
         with write_session(engine) as session:
             outcome.saved = save_document(session, parsed)
