@@ -28,6 +28,7 @@ from tracker.ingest.statements import (
 from tracker.ingest.structure import analyse
 from tracker.ingest.task_parts import TableSources, table_parts
 from tracker.ingest.task_tables import title_lines
+from tracker.ingest.tense import forget
 from tracker.ingest.units import lead_unit_in, only_assigns_units
 from tracker.ingest.web import DEFAULT_TIMEOUT, fetch, read_page
 from tracker.textnorm import normalize, to_simplified
@@ -141,6 +142,7 @@ def parse_raw(
     Raises:
         InputFileError: the text holds no part or agency that can be found.
     """
+    forget()  # what tense.py kept of the previous document's sentences
     if not raw.tables:
         return _parse_text(raw, display_path, agency=agency, period=period, kind=kind, by_text=by_text)
     document = _parse_with_tables(raw, display_path, agency=agency, period=period, kind=kind)
