@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from tracker.ingest.agency import word_tags
+from tracker.ingest.memo import per_document
 from tracker.ingest.parsed import Statement
 from tracker.ingest.quantities import quantities_in
 from tracker.ingest.splitting import clauses, split_at
@@ -110,6 +111,7 @@ _BARE_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年[,，]")
 _OWN_SUBJECT = re.compile(r"^(我市|本市|我局|市民政局|[^,，]{0,6}民政部门)(将|要)(?=[\u4e00-\u9fff])")
 
 
+@per_document
 def _tidy(text: str) -> str:
     text = _BARE_YEAR.sub("", _SPEAKER.sub("", text.strip(" ,，:：、")))
     text = _OWN_SUBJECT.sub("", _LEADING_FILLER.sub("", text.strip(" ,，:：、")))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from tracker.ingest.memo import per_document
 
 YEAR = re.compile(r"(?<![\d-])((?:19|20)\d{2})\s*年")
 _TITLE = re.compile(r"《[^》]*》")
@@ -45,19 +46,8 @@ DEADLINE = re.compile(
 # of its characters (a third of the time of reading a document went there).
 _DEADLINE_CHARS = re.compile("[底末内月半季]")
 
-# A document's sentences are read for their years and tense several times each (for the document's
-# reference year, its default kind, the usual year of each kind, then sentence by sentence): the answers
-# are kept for the document being read, and forgotten before the next one (:func:`forget`).
-_CACHE = 1 << 16
 
-
-def forget() -> None:
-    """Forget the answers kept for the previous document."""
-    for cached in (years_in, is_forward, is_backward, deadline_in):
-        cached.cache_clear()
-
-
-@lru_cache(maxsize=_CACHE)
+@per_document
 def years_in(text: str) -> tuple[int, ...]:
     """Years the text is about: not those inside document titles, ranges, or 'since' phrases."""
     if "年" not in text:
@@ -66,18 +56,18 @@ def years_in(text: str) -> tuple[int, ...]:
     return tuple(int(y) for y in YEAR.findall(plain))
 
 
-@lru_cache(maxsize=_CACHE)
+@per_document
 def is_forward(text: str) -> bool:
     plain = _TITLE.sub("", text)
     return bool(FUTURE.search(plain)) and not PAST.search(plain)
 
 
-@lru_cache(maxsize=_CACHE)
+@per_document
 def is_backward(text: str) -> bool:
     return bool(PAST.search(_TITLE.sub("", text)))
 
 
-@lru_cache(maxsize=_CACHE)
+@per_document
 def deadline_in(text: str) -> str | None:
     """The stated deadline ('2024年底', '年内', '7月底前'), or None."""
     if not _DEADLINE_CHARS.search(text):
