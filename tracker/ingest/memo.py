@@ -2,8 +2,7 @@
 
 Reading one document asks the same questions of the same text several times: the years and tense of
 every sentence (for the document's reference year, its default kind, the usual year of each kind, then
-sentence by sentence), the tidied form of a clause (before and after clauses are joined), the topic
-keywords of a sentence (for each statement cut from it). A function marked :func:`per_document` keeps its
+sentence by sentence), the tidied form of a clause (before and after clauses are joined). A function marked :func:`per_document` keeps its
 answers until :func:`forget`, which ``pipeline.parse_raw`` calls before every document: memory stays that
 of one document, and no answer is carried from one file to the next.
 """

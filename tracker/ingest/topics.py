@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from tracker.ingest.memo import per_document
-
 # Order matters only for ties: a more specific field before a broader one.
 TOPIC_KEYWORDS: dict[str, list[str]] = {
     "养老服务": [
@@ -87,7 +85,6 @@ _FIRST_CHARS = re.compile("[" + re.escape("".join(_PREFIX_HITS)) + "]")
 _TOPIC_ORDER = {topic: index for index, topic in enumerate(TOPIC_KEYWORDS)}
 
 
-@per_document  # a sentence's keywords are counted for each statement cut from it
 def _hits(text: str) -> dict[str, int]:
     """Keyword occurrences per topic, for the topics that have any (a keyword inside a longer one
     counts too: 党组 in 党组织).
