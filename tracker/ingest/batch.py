@@ -215,16 +215,25 @@ JOBS_AHEAD = 4
 _Job = tuple[Path, str, dict[str, Any], FinishFn | None]
 
 
+@dataclass(frozen=True)
+class _Failed:
+    """A file's error as it travels back from a worker: three strings always pickle, an exception
+    object may not."""
+
+    path: str
+    problem: str
+    hint: str | None
+
+
 def _parse_for_pool(jobs: list[_Job]) -> list[object]:
-    """Worker side: parse and finish a few files; errors travel back as plain (path, problem, hint)
-    tuples, which always pickle."""
+    """Worker side: parse and finish a few files, each error as a :class:`_Failed`."""
     results: list[object] = []
     for file, shown, options, finish in jobs:
         result = _parse_one(pipeline_parse(), file, shown, options)
         if isinstance(result, InputFileError):
-            results.append((result.path, result.problem, result.hint))
+            results.append(_Failed(result.path, result.problem, result.hint))
         elif isinstance(result, TrackerError):
-            results.append((shown, result.message, result.hint))
+            results.append(_Failed(shown, result.message, result.hint))
         else:
             results.append(_finished(finish, result))
     return results
@@ -248,7 +257,9 @@ def _parse_in_parallel(
             results = queued.popleft().result()
             queued.extend(pool.submit(_parse_for_pool, job) for job in itertools.islice(jobs, 1))
             for item in results:
-                yield InputFileError(*item) if isinstance(item, tuple) else item
+                yield (
+                    InputFileError(item.path, item.problem, item.hint) if isinstance(item, _Failed) else item
+                )
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
