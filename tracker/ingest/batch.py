@@ -17,8 +17,9 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from tracker.ingest.skipped import Skipped
 
 ParseFn = Callable[..., ParsedDocument]
+#: What becomes of each parsed document where it was parsed (``tracker.store.prepared.prepare``: its rows).
+FinishFn = Callable[[ParsedDocument], object]
 CollectFn = Callable[[list[str]], "tuple[list[Path], list[InputFileError], list[Skipped]]"]
 
 
@@ -51,7 +54,7 @@ class Batch:
 
     errors: list[InputFileError] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # as shown, in order
-    parsed: Iterable[ParsedDocument | TrackerError] = ()  # one per name, in order
+    parsed: Iterable[object] = ()  # one per name, in order: a (finished) ParsedDocument or a TrackerError
     skipped: list[Skipped] = field(default_factory=list)
     base: Path | None = None  # what the names are relative to
 
@@ -72,6 +75,7 @@ def parse_paths(
     timeout: float | None = None,
     parse: ParseFn | None = None,
     collect: CollectFn | None = None,
+    finish: FinishFn | None = None,
 ) -> Batch:
     """Collect the files of ``paths`` (files, folders or web addresses) and parse them, in order, as they
     are consumed: the files first, then the pages (fetched one by one, each named by its address).
@@ -81,6 +85,8 @@ def parse_paths(
         base: folder that displayed paths are relative to (default: the current folder).
         timeout: seconds a fetch waits to connect and for each piece of a page (default: web.py's).
         parse, collect: stand-ins for ``tracker.ingest.pipeline.parse_file`` / ``collect_files``.
+        finish: applied to each parsed document where it was parsed (in the worker process, when there
+            is one), so that what comes back is what the caller needs of it; a module-level function.
 
     Raises:
         UsageError: ``kind`` is not plan, summary or auto. Errors about single files are returned in
@@ -99,13 +105,18 @@ def parse_paths(
     files, name_errors = _with_usable_names(files, base)
     shown = [display_path(file, base) for file in files]
     options = {"agency": agency, "period": period, "kind": kind}
-    parsed: Iterable[ParsedDocument | TrackerError]
+    parsed: Iterable[object]
     if parse is pipeline_parse() and len(files) >= PARALLEL_FROM:
-        parsed = _parse_in_parallel(files, shown, options)
+        parsed = _parse_in_parallel(files, shown, options, finish)
     else:
-        parsed = (_parse_one(parse, file, name, options) for file, name in zip(files, shown, strict=True))
+        parsed = (
+            _finished(finish, _parse_one(parse, file, name, options))
+            for file, name in zip(files, shown, strict=True)
+        )
     if urls:
-        parsed = itertools.chain(parsed, _fetch_each(urls, options, timeout))
+        parsed = itertools.chain(
+            parsed, (_finished(finish, page) for page in _fetch_each(urls, options, timeout))
+        )
     errors = [*address_errors, *path_errors, *name_errors]
     return Batch(errors, [*shown, *urls], parsed, skipped, base)
 
@@ -192,28 +203,65 @@ def _parse_one(
         return InputFileError(shown, f"cannot read: {error.strerror or error}")
 
 
-def _parse_for_pool(job: tuple[Path, str, dict[str, Any]]) -> ParsedDocument | tuple[str, str, str | None]:
-    """Worker side: errors travel back as plain (path, problem, hint) tuples, which always pickle."""
-    file, shown, options = job
-    result = _parse_one(pipeline_parse(), file, shown, options)
-    if isinstance(result, InputFileError):
-        return (result.path, result.problem, result.hint)
-    if isinstance(result, TrackerError):
-        return (shown, result.message, result.hint)
-    return result
+def _finished(finish: FinishFn | None, result: ParsedDocument | TrackerError) -> object:
+    return finish(result) if finish is not None and isinstance(result, ParsedDocument) else result
+
+
+#: Files a worker parses per job (one round trip for several), and jobs queued per worker ahead of the
+#: one being consumed: what waits in memory is bounded by them, not by the number of files.
+FILES_PER_JOB = 4
+JOBS_AHEAD = 4
+
+_Job = tuple[Path, str, dict[str, Any], FinishFn | None]
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A file's error as it travels back from a worker: three strings always pickle, an exception
+    object may not."""
+
+    path: str
+    problem: str
+    hint: str | None
+
+
+def _parse_for_pool(jobs: list[_Job]) -> list[object]:
+    """Worker side: parse and finish a few files, each error as a :class:`_Failed`."""
+    results: list[object] = []
+    for file, shown, options, finish in jobs:
+        result = _parse_one(pipeline_parse(), file, shown, options)
+        if isinstance(result, InputFileError):
+            results.append(_Failed(result.path, result.problem, result.hint))
+        elif isinstance(result, TrackerError):
+            results.append(_Failed(shown, result.message, result.hint))
+        else:
+            results.append(_finished(finish, result))
+    return results
 
 
 def _parse_in_parallel(
-    files: Sequence[Path], shown: Sequence[str], options: dict[str, Any]
-) -> Iterator[ParsedDocument | TrackerError]:
-    """Parse in a pool of worker processes, yielding results in file order; the workers die with this
-    process (see :func:`_die_with_parent`)."""
+    files: Sequence[Path], shown: Sequence[str], options: dict[str, Any], finish: FinishFn | None
+) -> Iterator[object]:
+    """Parse in a pool of worker processes, yielding results in file order as they are consumed; the
+    workers die with this process (see :func:`_die_with_parent`)."""
     workers = min(os.cpu_count() or 1, 4)
-    jobs = [(file, name, options) for file, name in zip(files, shown, strict=True)]
+    files_jobs = [(file, name, options, finish) for file, name in zip(files, shown, strict=True)]
+    jobs = iter([files_jobs[i : i + FILES_PER_JOB] for i in range(0, len(files_jobs), FILES_PER_JOB)])
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
-    with pool:
-        for item in pool.map(_parse_for_pool, jobs, chunksize=4):
-            yield InputFileError(*item) if isinstance(item, tuple) else item
+    queued: deque[Future[list[object]]] = deque()
+    try:
+        queued.extend(
+            pool.submit(_parse_for_pool, job) for job in itertools.islice(jobs, workers * JOBS_AHEAD)
+        )
+        while queued:
+            results = queued.popleft().result()
+            queued.extend(pool.submit(_parse_for_pool, job) for job in itertools.islice(jobs, 1))
+            for item in results:
+                yield (
+                    InputFileError(item.path, item.problem, item.hint) if isinstance(item, _Failed) else item
+                )
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # prctl(2) option: the signal the kernel sends this process when its parent dies.

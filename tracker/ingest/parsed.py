@@ -80,6 +80,21 @@ class ParsedDocument:
     date_given: bool = False  # the date was given (``--date``), not read from the text
     source_url: str | None = None  # the address a web page was read from (after redirects)
 
+    def header(self) -> DocumentHeader:
+        """What is said of the document besides its parts."""
+        return DocumentHeader(
+            self.path,
+            self.sha256,
+            self.encoding,
+            self.title,
+            self.agency,
+            self.removed_lines,
+            self.repeated_paragraphs,
+            self.date,
+            self.date_given,
+            self.source_url,
+        )
+
     def redate(self, when: dt.date) -> None:
         """Give the document and every part of it the date ``when`` (``tracker ingest --date``)."""
         self.date, self.date_given = when, True
@@ -93,3 +108,20 @@ class ParsedDocument:
     @property
     def achievements(self) -> list[tuple[Part, Statement]]:
         return [(p, s) for p in self.parts if p.kind == "summary" for s in p.statements]
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """A :class:`ParsedDocument` without its parts: what an ingest keeps of a file once it is saved (the
+    printout names the file, its encoding and agency), so that its memory does not grow with the files."""
+
+    path: str
+    sha256: str
+    encoding: str
+    title: str
+    agency: str
+    removed_lines: int = 0
+    repeated_paragraphs: int = 0
+    date: dt.date | None = None
+    date_given: bool = False
+    source_url: str | None = None

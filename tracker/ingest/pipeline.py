@@ -14,6 +14,7 @@ from tracker.ingest.agency import detect_agency
 from tracker.ingest.chapters import SECTION_SEPARATOR, chapter_topics, has_chapters, uses_vocabulary
 from tracker.ingest.cleaning import clean_text
 from tracker.ingest.dates import document_date, summary_as_of
+from tracker.ingest.memo import forget
 from tracker.ingest.parsed import KINDS, ParsedDocument, Part, Statement
 from tracker.ingest.parts import PlacedSentence, place_sentences
 from tracker.ingest.reading import SUPPORTED_SUFFIXES, RawText, read_file
@@ -141,6 +142,7 @@ def parse_raw(
     Raises:
         InputFileError: the text holds no part or agency that can be found.
     """
+    forget()  # the answers kept about the previous document's sentences (tracker.ingest.memo)
     if not raw.tables:
         return _parse_text(raw, display_path, agency=agency, period=period, kind=kind, by_text=by_text)
     document = _parse_with_tables(raw, display_path, agency=agency, period=period, kind=kind)

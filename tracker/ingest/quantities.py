@@ -50,12 +50,16 @@ _AFTER: dict[str, Comparator] = {
     "余": ">",
     "之多": ">",
 }
+# What both patterns need at least one of: a digit (``\\d``, as _ARABIC reads it) or a Chinese numeral.
+_ANY_NUMBER = re.compile(rf"\d|{_CN_NUMBER}")
 _TARGET_WORDS = re.compile(r"力争|争取|确保|不少于|不低于|至少")
 
 
 def quantities_in(text: str) -> list[Quantity]:
     """All quantities in document order. Years, dates and ordinals (第12年) are not quantities."""
     found: list[tuple[int, Quantity]] = []
+    if not _ANY_NUMBER.search(text):
+        return []  # most statements: no need to try both patterns at every character
     for match in _ARABIC.finditer(text):
         unit = match.group("unit") or ""
         if not unit and not match.group("scale"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _OPEN = "“‘《(（[【「『〈"
 _CLOSE = "”’》)）]】」』〉"
@@ -15,7 +16,9 @@ def split_at(text: str, breaks: str) -> list[str]:
     pieces: list[str] = []
     depth = 0
     start = 0
-    for index, char in enumerate(text):
+    # Only quotes, brackets and breaks change anything: the scan jumps from one to the next.
+    for found in _marks(breaks).finditer(text):
+        index, char = found.start(), found.group()
         if char in _OPEN:
             depth += 1
         elif char in _CLOSE:
@@ -26,11 +29,17 @@ def split_at(text: str, breaks: str) -> list[str]:
                 start = index + 1
         elif char == '"':
             depth = depth + 1 if depth == 0 else depth - 1
-        elif char in breaks and depth == 0:
+        elif depth == 0:  # a break
             pieces.append(text[start:index])
             start = index + 1
     pieces.append(text[start:])
     return [piece.strip() for piece in pieces if piece.strip()]
+
+
+@lru_cache(maxsize=16)
+def _marks(breaks: str) -> re.Pattern[str]:
+    """The characters :func:`split_at` acts on, for one set of breaks."""
+    return re.compile("[" + re.escape(_OPEN + _CLOSE + '"' + breaks) + "]")
 
 
 FULL_STOPS = "。！？!?"

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from tracker.ingest.agency import word_tags
+from tracker.ingest.memo import per_document
 from tracker.ingest.parsed import Statement
 from tracker.ingest.quantities import quantities_in
 from tracker.ingest.splitting import clauses, split_at
@@ -46,11 +47,21 @@ _ATTACH_TO_PREVIOUS = re.compile(
 _ATTACH_TO_NEXT = re.compile(
     r"^(经|通过|按照|根据|依托|围绕|针对|结合|随着|对标|立足|为了|为进一步|在.{0,12}(下|中|上|方面|期间)$"
     r"|以.{1,20}(为|作为)(契机|抓手|切入口|载体|重点|引领|目标|导向|核心|主线|试点))"
-    r"|(说|表示|介绍|透露|指出|强调)$"
     r"|^联合.{1,24}(部门|单位|机构)$"
     r"|^[^,，在]{0,10}在[^,，]{1,30}(同时|基础上|过程中|前提下|背景下|之际)$|^[^,，]{2,40}的(同时|基础上|过程中|前提下)$"
     r"|^(截[至止])?((?:19|20)\d{2}年)?(\d{1,2}月)?(\d{1,2}日)?(上旬|中旬|下旬|底|末|上午|下午|以来)?$"
 )
+# … and the words of a speaker ("…他说"), at the end (``$``: before a final newline too).
+_SPEAKER_WORDS = ("说", "表示", "介绍", "透露", "指出", "强调")
+
+
+def _frames(clause: str) -> bool:
+    """Whether ``clause`` sets the scene for the clause after it (every pattern but the speaker's is
+    tied to the clause's start, so it is tried there only)."""
+    end = clause[:-1] if clause.endswith("\n") else clause
+    return bool(_ATTACH_TO_NEXT.match(clause)) or end.endswith(_SPEAKER_WORDS)
+
+
 _MIN_CLAUSE = 6
 _MIN_STATEMENT = 6
 _LEADING_FILLER = re.compile(
@@ -87,7 +98,7 @@ def _merge(pieces: list[str]) -> list[str]:
     carry = ""
     for piece in pieces:
         text = piece if not carry else f"{carry},{piece}"
-        if len(piece) < _MIN_CLAUSE or _ATTACH_TO_NEXT.search(piece) or _ATTACH_TO_NEXT.search(_tidy(piece)):
+        if len(piece) < _MIN_CLAUSE or _frames(piece) or _frames(_tidy(piece)):
             carry = text
             continue
         carry = ""
@@ -110,6 +121,7 @@ _BARE_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年[,，]")
 _OWN_SUBJECT = re.compile(r"^(我市|本市|我局|市民政局|[^,，]{0,6}民政部门)(将|要)(?=[\u4e00-\u9fff])")
 
 
+@per_document
 def _tidy(text: str) -> str:
     text = _BARE_YEAR.sub("", _SPEAKER.sub("", text.strip(" ,，:：、")))
     text = _OWN_SUBJECT.sub("", _LEADING_FILLER.sub("", text.strip(" ,，:：、")))

@@ -124,7 +124,7 @@ def _year(titles: list[str], table: FoundTable, sources: TableSources, display_p
     if sources.document_year:
         return sources.document_year
     for name in (sources.file_name, table.sheet):
-        if years := years_in(name) or [int(y) for y in _FILE_YEAR.findall(name)]:
+        if years := [*years_in(name)] or [int(y) for y in _FILE_YEAR.findall(name)]:
             return max(years)
     raise InputFileError(
         display_path,
