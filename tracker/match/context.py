@@ -24,6 +24,7 @@ import numpy as np
 from tracker.ingest.topics import OTHER
 from tracker.match.scorers import CharTfidf, Scorer, TermScorer, char_scores, term_scores
 from tracker.match.sides import Side, chapter, figure_units
+from tracker.match.vectors import Join
 
 __all__ = ["ContextScorer", "Item", "ScoreParts", "chapter"]
 
@@ -68,6 +69,7 @@ class ScoreParts:
     alignment: np.ndarray
     topic: np.ndarray
     final: np.ndarray
+    shared: Join  # the term matches of every pair: what it shares (the explanations read them)
 
 
 class ContextScorer(Scorer):
@@ -106,7 +108,8 @@ class ContextScorer(Scorer):
 
     def score_sides(self, left: Side, right: Side) -> ScoreParts:
         """:meth:`score_parts` of a block whose sides are read already."""
-        terms = term_scores(left.terms, right.terms, right.term_postings)
+        shared = Join.of(left.terms, right.terms, right.term_postings)
+        terms = term_scores(left.terms, right.terms, shared)
         chars = char_scores(left.bigrams, right.bigrams)
         own = TERM_SHARE * terms + (1 - TERM_SHARE) * chars
         across = _sentence_context(own, right.sentence, right.sentences, SENTENCE_SHARE, axis=1)
@@ -118,7 +121,7 @@ class ContextScorer(Scorer):
         alignment = self._alignment(left, right)
         topic = _same_topic(left, right)
         final = np.clip(lifted + ALIGNMENT_BONUS * alignment + TOPIC_BONUS * topic, 0.0, 100.0)
-        return ScoreParts(terms, chars, own, across, lifted, alignment, topic, final)
+        return ScoreParts(terms, chars, own, across, lifted, alignment, topic, final, shared)
 
     def key_terms(self, text: str, count: int) -> list[str]:
         """The ``count`` most specific content terms of ``text`` (highest weight first)."""

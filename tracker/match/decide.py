@@ -16,8 +16,7 @@ from tracker.match.context import ContextScorer
 from tracker.match.features import BlockFeatures, candidate_pairs
 from tracker.match.model import LinkModel
 from tracker.match.results import ScoredCandidate
-from tracker.match.sides import Side
-from tracker.match.vectors import position_in_run
+from tracker.match.vectors import Entries, Join, position_in_run
 
 TOP_K = 5  # SPEC: at least the top five; more only cost storage (a link picker reaches the rest)
 #: Shared terms stored with a candidate (the heaviest first).
@@ -40,7 +39,9 @@ def decide_block(
     rank = rank_in_row(rows)[kept] + 1
     rows, columns, probability = rows[kept], columns[kept], probability[kept]
     whys = model.whys(values[order][kept])
-    shared = shared_terms(block.left, block.right, rows, columns, SHARED_TERMS)
+    shared = shared_terms(
+        block.left.terms, engine.terms.index.terms, block.parts.shared, rows, columns, SHARED_TERMS
+    )
     link = probability >= model.link_threshold
     weighs = (probability >= model.status_threshold) & ~link
     return list(
@@ -82,32 +83,26 @@ def kept_prefix(rows: np.ndarray, wanted: np.ndarray, first: int) -> np.ndarray:
 
 
 def shared_terms(
-    left: Side, right: Side, rows: np.ndarray, columns: np.ndarray, count: int
+    terms: Entries, names: Sequence[str], shared: Join, rows: np.ndarray, columns: np.ndarray, count: int
 ) -> list[tuple[str, ...]]:
     """The content terms each pair (``rows[i]``, ``columns[i]``) shares, the commitment's heaviest first
-    (equal weights by the term itself), at most ``count``."""
+    (equal weights by the term itself), at most ``count``; read from the block's term matches
+    (``shared``, of the commitments' ``terms`` against the achievements'; ``names``: the terms by id)."""
     if len(rows) == 0:
         return []
-    terms = left.terms
-    starts = np.searchsorted(terms.row, rows)
-    sizes = np.searchsorted(terms.row, rows, side="right") - starts
-    pair = np.repeat(np.arange(len(rows)), sizes)
-    entry = np.repeat(starts, sizes) + np.arange(len(pair)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    cells = rows * shared.shape[1] + columns
+    order = np.argsort(cells)
+    ordered = cells[order]
+    where = np.minimum(np.searchsorted(ordered, shared.cell), len(ordered) - 1)
+    held = ordered[where] == shared.cell
+    pair, entry = order[where[held]], shared.left[held]
     key, weight = terms.key[entry], terms.value[entry]
-    # the achievement holds the term: its (row, term) is among the right side's
-    width = int(max(key.max(initial=0), right.terms.key.max(initial=0))) + 1
-    theirs = np.unique(right.terms.row * width + right.terms.key)
-    mine = columns[pair] * width + key
-    where = np.minimum(np.searchsorted(theirs, mine), max(len(theirs) - 1, 0))
-    held = (theirs[where] == mine) if len(theirs) else np.zeros(len(mine), dtype=bool)
-    pair, key, weight = pair[held], key[held], weight[held]
-    names = right.index.terms
     distinct = np.unique(key)
     by_name = np.empty(len(distinct), dtype=np.int64)
     by_name[sorted(range(len(distinct)), key=lambda i: names[distinct[i]])] = np.arange(len(distinct))
-    order = np.lexsort((by_name[np.searchsorted(distinct, key)], -weight, pair))
-    pair, key = pair[order], key[order]
-    top = rank_in_row(pair) < count
+    first = np.lexsort((by_name[np.searchsorted(distinct, key)], -weight, pair))
+    pair, key = pair[first], key[first]
+    top = position_in_run(pair) < count
     pair, key = pair[top], key[top]
     words = [names[k] for k in key.tolist()]
     bounds = np.searchsorted(pair, np.arange(len(rows) + 1)).tolist()

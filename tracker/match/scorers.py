@@ -103,10 +103,11 @@ def char_scores(left: Entries, right: Entries) -> np.ndarray:
     return 100.0 * join.sum(unit_left * unit_right)
 
 
-def term_scores(left: Entries, right: Entries, postings: Postings | None = None) -> np.ndarray:
+def term_scores(left: Entries, right: Entries, join: Join | None = None) -> np.ndarray:
     """The ``terms`` score of each pair of term vectors: how much of the left (commitment) weight the
-    right one shares, mixed with their cosine; 0 for a pair that shares no term."""
-    join = Join.of(left, right, postings)
+    right one shares, mixed with their cosine; 0 for a pair that shares no term (``join``: the two
+    sides' term matches, if made already)."""
+    join = Join.of(left, right) if join is None else join
     mine, theirs = left.value[join.left], right.value[join.right]
     coverage = join.sum(mine) / np.maximum(left.sums(), 1e-9)[:, None]
     unit_left = mine / left.norms()[left.row[join.left]]

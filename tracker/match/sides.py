@@ -61,11 +61,14 @@ class Side:
         self.size = len(texts)
         self.sentence = group_codes(sentences)
         self.sentences = int(self.sentence.max()) + 1 if self.size else 0
-        chapters = [chapter(s) for s in sections]
-        self.chapter_titles = sorted(set(chapters))
+        chapter_of = {section: chapter(section) for section in dict.fromkeys(sections)}
+        self.chapter_titles = sorted(set(chapter_of.values()))
         position = {title: k for k, title in enumerate(self.chapter_titles)}
-        self.chapter = np.array([position[c] for c in chapters], dtype=np.int64)
-        self.topic = np.array([topic_codes.setdefault(t, len(topic_codes)) for t in topics], dtype=np.int64)
+        code = {section: position[title] for section, title in chapter_of.items()}
+        self.chapter = np.fromiter(map(code.__getitem__, sections), dtype=np.int64, count=self.size)
+        for topic in dict.fromkeys(topics):
+            topic_codes.setdefault(topic, len(topic_codes))
+        self.topic = np.fromiter(map(topic_codes.__getitem__, topics), dtype=np.int64, count=self.size)
         self.terms = index.entries(texts)
 
     @classmethod

@@ -15,7 +15,7 @@ so they need no vocabulary at all and a side's bigrams come from one pass over i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -151,9 +151,10 @@ class TermIndex:
         return dict(zip([self.terms[i] for i in ids.tolist()], weights.tolist(), strict=True))
 
     def entries(self, texts: Sequence[str]) -> Entries:
-        vectors = [self.vector(t) for t in texts]
-        lengths = [len(ids) for ids, _w in vectors]
-        if not vectors or not sum(lengths):
+        cached = self._texts.get
+        vectors = [cached(t) or self.vector(t) for t in texts]
+        lengths = np.fromiter((len(ids) for ids, _w in vectors), dtype=np.int64, count=len(vectors))
+        if not lengths.sum():
             empty = np.zeros(0, dtype=np.int64)
             return Entries(len(texts), empty, empty, np.zeros(0))
         return Entries(
@@ -182,7 +183,7 @@ def bigram_entries(texts: Sequence[str]) -> Entries:
     else:  # too many rows to pack beside the codes: number the grams first
         distinct, ids = np.unique(key, return_inverse=True)
         combined = row * len(distinct) + ids
-    order = np.argsort(combined, kind="stable")
+    order = np.argsort(combined, kind="stable")  # rows come in order: a merge sort is fastest
     ordered = combined[order]
     starts = run_starts(ordered)
     first = order[starts]
@@ -213,14 +214,7 @@ def position_in_run(keys: np.ndarray) -> np.ndarray:
     return index - np.maximum.accumulate(first)
 
 
-def group_codes(keys: Iterable[object]) -> np.ndarray:
+def group_codes(keys: Iterable[Hashable]) -> np.ndarray:
     """A small integer per distinct key, in order of first appearance."""
-    codes: dict[object, int] = {}
+    codes: dict[Hashable, int] = {}
     return np.fromiter((codes.setdefault(k, len(codes)) for k in keys), dtype=np.int64)
-
-
-def first_per_group(groups: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Columns sorted by group and the index where each of the ``count`` groups starts among them."""
-    order = np.argsort(groups, kind="stable")
-    starts = np.searchsorted(groups[order], np.arange(count))
-    return order, starts
