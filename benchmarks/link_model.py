@@ -46,7 +46,7 @@ from loso import (  # noqa: E402
 from tracker.evaluate.gold import load_gold  # noqa: E402
 from tracker.evaluate.scores import Scores  # noqa: E402
 from tracker.match.context import ContextScorer, Item  # noqa: E402
-from tracker.match.features import KEY_TERMS, NAMES, POOL, KeyTermCheck, candidate_pairs, pair_features  # noqa: E402
+from tracker.match.features import NAMES, POOL, BlockFeatures, candidate_pairs  # noqa: E402
 from tracker.match.link import LINK_RULES  # noqa: E402
 from tracker.match.model import SHIPPED, LinkModel, fit_logistic, standardised  # noqa: E402
 from tracker.match.run import TOP_K  # noqa: E402
@@ -77,10 +77,10 @@ def pools(engine: ContextScorer, gold_set: GoldSet) -> list[Pool]:
     for unit in gold_set.units:
         left = [Item.of(commitment_by_id[i]) for i in unit.commitment_ids]
         right = [Item.of(achievement_by_id[i]) for i in unit.achievement_ids]
-        parts = engine.score_parts(left, right)
+        block = BlockFeatures(engine, left, right)
+        parts = block.parts
         rows, columns = candidate_pairs(parts.final, POOL)
-        keys = KeyTermCheck(left, right, lambda text: engine.key_terms(text, KEY_TERMS))
-        values = pair_features(parts, left, right, keys, rows, columns)
+        values = block.values(rows, columns)
         assert unit.gold is not None and unit.wrong is not None
         labels = np.where(unit.gold[rows, columns], 1, np.where(unit.wrong[rows, columns], 0, -1))
         result.append(Pool(rows, columns, values, labels, parts.final.shape))

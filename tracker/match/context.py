@@ -22,7 +22,11 @@ from typing import Any
 import numpy as np
 
 from tracker.ingest.topics import OTHER
-from tracker.match.scorers import CharTfidf, Scorer, TermScorer
+from tracker.match.scorers import CharTfidf, Scorer, TermScorer, char_scores, term_scores
+from tracker.match.sides import Side, chapter, figure_units
+from tracker.match.vectors import Join
+
+__all__ = ["ContextScorer", "Item", "ScoreParts", "chapter"]
 
 TERM_SHARE = 0.5
 SENTENCE_SHARE = 0.8
@@ -46,7 +50,7 @@ class Item:
     @classmethod
     def of(cls, row: Any) -> Item:
         """The item of a statement row (:class:`tracker.store.queries.Row` or anything like it)."""
-        units = tuple(dict.fromkeys(q.get("unit", "") for q in row.quantities if q.get("unit")))
+        units = figure_units(row.quantities)
         return cls(row.id, row.normalized, row.section, row.topic, row.sentence, row.document_id, units)
 
 
@@ -65,10 +69,7 @@ class ScoreParts:
     alignment: np.ndarray
     topic: np.ndarray
     final: np.ndarray
-
-
-def chapter(section: str) -> str:
-    return section.split(" > ")[0] if section else ""
+    shared: Join  # the term matches of every pair: what it shares (the explanations read them)
 
 
 class ContextScorer(Scorer):
@@ -79,9 +80,12 @@ class ContextScorer(Scorer):
     def __init__(self) -> None:
         self.terms = TermScorer()
         self.chars = CharTfidf()
+        self.topic_codes: dict[str, int] = {OTHER: 0}
+        self._key_terms: dict[tuple[str, int], list[str]] = {}
 
     def fit(self, stats) -> None:  # type: ignore[no-untyped-def]
         self.terms.fit(stats)
+        self._key_terms = {}
 
     def score_block(self, commitments: Sequence[str], achievements: Sequence[str]) -> np.ndarray:
         terms = self.terms.score_block(commitments, achievements)
@@ -91,68 +95,65 @@ class ContextScorer(Scorer):
     def explain(self, commitment: str, achievement: str) -> list[str]:
         return self.terms.explain(commitment, achievement)
 
+    def side(self, statements: Sequence[Any]) -> Side:
+        """One side of a block (items or rows), read once (:class:`tracker.match.sides.Side`)."""
+        return Side.of(statements, self.terms.index, self.topic_codes)
+
     def score_items(self, commitments: Sequence[Item], achievements: Sequence[Item]) -> np.ndarray:
         return self.score_parts(commitments, achievements).final
 
-    def score_parts(self, commitments: Sequence[Item], achievements: Sequence[Item]) -> ScoreParts:
+    def score_parts(self, commitments: Sequence[Any], achievements: Sequence[Any]) -> ScoreParts:
         """The block's scores and the parts they are made of (the learned link decision reads them)."""
-        left, right = [c.normalized for c in commitments], [a.normalized for a in achievements]
-        terms, chars = self.terms.score_block(left, right), self.chars.score_block(left, right)
+        return self.score_sides(self.side(commitments), self.side(achievements))
+
+    def score_sides(self, left: Side, right: Side) -> ScoreParts:
+        """:meth:`score_parts` of a block whose sides are read already."""
+        shared = Join.of(left.terms, right.terms, right.term_postings)
+        terms = term_scores(left.terms, right.terms, shared)
+        chars = char_scores(left.bigrams, right.bigrams)
         own = TERM_SHARE * terms + (1 - TERM_SHARE) * chars
-        across = _sentence_context(own, achievements)
+        across = _sentence_context(own, right.sentence, right.sentences, SENTENCE_SHARE, axis=1)
         lifted = across
         if COMMITMENT_SENTENCE_SHARE:
-            lifted = _sentence_context(across.T, commitments, COMMITMENT_SENTENCE_SHARE).T
-        alignment = self._alignment(commitments, achievements)
-        topic = _same_topic(commitments, achievements)
+            lifted = _sentence_context(
+                across, left.sentence, left.sentences, COMMITMENT_SENTENCE_SHARE, axis=0
+            )
+        alignment = self._alignment(left, right)
+        topic = _same_topic(left, right)
         final = np.clip(lifted + ALIGNMENT_BONUS * alignment + TOPIC_BONUS * topic, 0.0, 100.0)
-        return ScoreParts(terms, chars, own, across, lifted, alignment, topic, final)
+        return ScoreParts(terms, chars, own, across, lifted, alignment, topic, final, shared)
 
     def key_terms(self, text: str, count: int) -> list[str]:
         """The ``count`` most specific content terms of ``text`` (highest weight first)."""
-        weights = self.terms.weights(text)
-        return sorted(weights, key=lambda t: -weights[t])[:count]
+        found = self._key_terms.get((text, count))
+        if found is None:
+            weights = self.terms.weights(text)
+            found = self._key_terms[(text, count)] = sorted(weights, key=lambda t: -weights[t])[:count]
+        return found
 
-    def _alignment(self, commitments: Sequence[Item], achievements: Sequence[Item]) -> np.ndarray:
+    def _alignment(self, left: Side, right: Side) -> np.ndarray:
         """For each pair, how alike their chapters are, 1.0 for the achievement chapter most like the
-        commitment's (a chapter is its title and statements, scored from their cached term weights)."""
-        left = sorted({chapter(c.section) for c in commitments})
-        right = sorted({chapter(a.section) for a in achievements})
-        if len(left) < 2 or len(right) < 2:  # one chapter on a side: every pair is in the chapter
-            return np.ones((len(commitments), len(achievements)))
-        similarity = self.terms.score_weights(
-            [self._chapter_weights(k, commitments) for k in left],
-            [self._chapter_weights(k, achievements) for k in right],
-        )
+        commitment's (a chapter is its title and statements, scored from their term weights)."""
+        if len(left.chapter_titles) < 2 or len(right.chapter_titles) < 2:
+            return np.ones((left.size, right.size))  # one chapter on a side: every pair is in the chapter
+        similarity = term_scores(left.chapter_terms(), right.chapter_terms())
         similarity = similarity / np.maximum(similarity.max(axis=1, keepdims=True), 1e-9)
-        rows = np.array([left.index(chapter(c.section)) for c in commitments])
-        cols = np.array([right.index(chapter(a.section)) for a in achievements])
-        return similarity[np.ix_(rows, cols)]
-
-    def _chapter_weights(self, title: str, items: Sequence[Item]) -> dict[str, float]:
-        merged: dict[str, float] = dict(self.terms.weights(title))
-        for item in items:
-            if chapter(item.section) == title:
-                for term, weight in self.terms.weights(item.normalized).items():
-                    merged[term] = max(merged.get(term, 0.0), weight)
-        return merged
+        return similarity[np.ix_(left.chapter, right.chapter)]
 
 
-def _sentence_context(own: np.ndarray, items: Sequence[Item], share: float = SENTENCE_SHARE) -> np.ndarray:
-    """Each column (a statement of ``items``) scores at least ``share`` of its sentence's best column."""
-    scores = own.copy()
-    groups: dict[tuple[str, int], list[int]] = {}
-    for index, item in enumerate(items):
-        groups.setdefault((item.document, item.sentence), []).append(index)
-    for members in groups.values():
-        if len(members) > 1:
-            best = own[:, members].max(axis=1, keepdims=True)
-            scores[:, members] = np.maximum(own[:, members], share * best)
-    return scores
+def _sentence_context(
+    own: np.ndarray, groups: np.ndarray, count: int, share: float, *, axis: int
+) -> np.ndarray:
+    """Each statement along ``axis`` (its sentence: ``groups``, ``count`` of them) scores at least
+    ``share`` of its sentence's best statement."""
+    if own.size == 0 or count == len(groups):  # no statement has a sentence-mate
+        return own.copy()
+    order = np.argsort(groups, kind="stable")
+    starts = np.searchsorted(groups[order], np.arange(count))
+    best = np.maximum.reduceat(np.take(own, order, axis=axis), starts, axis=axis)
+    return np.maximum(own, share * np.take(best, groups, axis=axis))
 
 
-def _same_topic(commitments: Sequence[Item], achievements: Sequence[Item]) -> np.ndarray:
-    left = np.array([c.topic for c in commitments], dtype=object)
-    right = np.array([a.topic for a in achievements], dtype=object)
-    same = left[:, None] == right[None, :]
-    return (same & (left[:, None] != OTHER)).astype(np.float64)
+def _same_topic(left: Side, right: Side) -> np.ndarray:
+    same = left.topic[:, None] == right.topic[None, :]
+    return (same & (left.topic != 0)[:, None]).astype(np.float64)  # code 0 is OTHER

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from tracker.match.context import ContextScorer, Item, ScoreParts
+from tracker.match.context import ContextScorer, ScoreParts
 from tracker.match.link import KeyTermCheck
+from tracker.match.sides import Side
 
 #: The commitment's most specific terms a key-term feature looks for (``ContextScorer.key_terms``).
 KEY_TERMS = 3
@@ -100,32 +101,32 @@ def candidate_pairs(scores: np.ndarray, count: int = POOL) -> tuple[np.ndarray, 
 
 
 class BlockFeatures:
-    """A block scored once, from which the features of any of its pairs are read (rows: anything with
-    what :meth:`tracker.match.context.Item.of` reads)."""
+    """A block scored once, from which the features of any of its pairs are read (statements: rows or
+    :class:`tracker.match.context.Item`, anything :meth:`tracker.match.sides.Side.of` reads)."""
 
     def __init__(
         self, engine: ContextScorer, commitments: Sequence[Any], achievements: Sequence[Any]
     ) -> None:
-        self.commitments = [Item.of(c) for c in commitments]
-        self.achievements = [Item.of(a) for a in achievements]
-        self.parts = engine.score_parts(self.commitments, self.achievements)
-        self.keys = KeyTermCheck(
-            self.commitments, self.achievements, lambda text: engine.key_terms(text, KEY_TERMS)
+        self.left, self.right = engine.side(commitments), engine.side(achievements)
+        self.parts = engine.score_sides(self.left, self.right)
+        self.keys = KeyTermCheck.of_sides(
+            self.left, self.right, lambda text: engine.key_terms(text, KEY_TERMS)
         )
 
     def values(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-        return pair_features(self.parts, self.commitments, self.achievements, self.keys, rows, columns)
+        return pair_features(self.parts, self.left, self.right, self.keys, rows, columns)
 
 
 def pair_features(
     parts: ScoreParts,
-    commitments: Sequence[Item],
-    achievements: Sequence[Item],
+    left: Side,
+    right: Side,
     keys: KeyTermCheck,
     rows: np.ndarray,
     columns: np.ndarray,
 ) -> np.ndarray:
-    """The features (pairs x :data:`FEATURES`) of the pairs (``rows[i]``, ``columns[i]``) of a block."""
+    """The features (pairs x :data:`FEATURES`) of the pairs (``rows[i]``, ``columns[i]``) of a block
+    (commitments ``left``, achievements ``right``)."""
     values = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
     if len(rows) == 0:
         return values
@@ -136,7 +137,6 @@ def pair_features(
     text = parts.lifted[rows, columns]
     row_best = np.maximum(parts.lifted.max(axis=1), 1e-9)[rows]
     column_best = np.maximum(parts.lifted.max(axis=0), 1e-9)[columns]
-    pairs = list(zip(rows.tolist(), columns.tolist(), strict=True))
     column = {name: k for k, name in enumerate(NAMES)}
     values[:, column["score"]] = score / 100.0
     values[:, column["own"]] = parts.own[rows, columns] / 100.0
@@ -148,36 +148,37 @@ def pair_features(
     values[:, column["row_rank"]] = np.log2(1 + _rank_in_rows(parts.lifted, rows, columns))
     values[:, column["column_share"]] = text / column_best
     values[:, column["column_rank"]] = np.log2(1 + _rank_in_rows(parts.lifted.T, columns, rows))
-    values[:, column["key_own"]] = [keys.own(r, c) for r, c in pairs]
-    values[:, column["key_context"]] = [keys.in_context(r, c) for r, c in pairs]
+    values[:, column["key_own"]], values[:, column["key_context"]] = keys.flags(rows, columns)
     values[:, column["alignment"]] = parts.alignment[rows, columns]
     values[:, column["topic"]] = parts.topic[rows, columns]
-    left_length = np.log1p([len(c.normalized) for c in commitments])
-    right_length = np.log1p([len(a.normalized) for a in achievements])
-    values[:, column["commitment_length"]] = left_length[rows]
-    values[:, column["achievement_length"]] = right_length[columns]
-    right_units = [frozenset(a.units) for a in achievements]
-    sizes: dict[tuple[str, int], int] = {}
-    for a in achievements:
-        sizes[(a.document, a.sentence)] = sizes.get((a.document, a.sentence), 0) + 1
-    clauses = np.log1p([sizes[(a.document, a.sentence)] - 1 for a in achievements])
-    values[:, column["sentence_clauses"]] = clauses[columns]
-    values[:, column["same_unit"]] = [not right_units[c].isdisjoint(commitments[r].units) for r, c in pairs]
-    values[:, column["figures"]] = np.array([bool(a.units) for a in achievements], dtype=np.float64)[columns]
+    values[:, column["commitment_length"]] = np.log1p(left.lengths)[rows]
+    values[:, column["achievement_length"]] = np.log1p(right.lengths)[columns]
+    values[:, column["sentence_clauses"]] = np.log1p(right.sentence_sizes - 1)[columns]
+    values[:, column["same_unit"]] = _same_unit(left, right, rows, columns)
+    values[:, column["figures"]] = right.with_units[columns]
     return values
+
+
+def _same_unit(left: Side, right: Side, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Whether the pair's figures share a unit (looked at only where both statements have figures)."""
+    same = np.zeros(len(rows), dtype=bool)
+    for i in np.flatnonzero(left.with_units[rows] & right.with_units[columns]).tolist():
+        same[i] = not set(right.units[columns[i]]).isdisjoint(left.units[rows[i]])
+    return same
 
 
 def _rank_in_rows(scores: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
     """Each pair's rank within its row of ``scores`` (0: the best; ties share the better rank): how
-    many of its row score more."""
-    ranks = np.zeros(len(rows), dtype=np.float64)
+    many of its row score more, by a binary search of each row sorted once, highest first."""
+    width = scores.shape[1]
+    ordered = -np.sort(-scores, axis=1)
     values = scores[rows, columns]
-    step = max(1, _RANK_CELLS // max(1, scores.shape[1]))  # pairs compared at once, memory bounded
-    for start in range(0, len(rows), step):
-        part = slice(start, start + step)
-        ranks[part] = (scores[rows[part]] > values[part, None]).sum(axis=1)
-    return ranks
-
-
-#: Cells compared at once when ranking pairs (about 16 MB of booleans and scores).
-_RANK_CELLS = 1 << 20
+    low = np.zeros(len(rows), dtype=np.int64)  # ordered[row, :low] > value
+    high = np.full(len(rows), width, dtype=np.int64)  # ordered[row, high:] <= value
+    for _step in range(width.bit_length()):
+        searching = low < high
+        middle = (low + high) // 2
+        greater = ordered[rows, np.minimum(middle, width - 1)] > values
+        low = np.where(searching & greater, middle + 1, low)
+        high = np.where(searching & ~greater, middle, high)
+    return low.astype(np.float64)

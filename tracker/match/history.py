@@ -19,13 +19,13 @@ commitments were dropped depend on statuses a reviewer may still change, so they
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from tracker.match.context import ContextScorer
+from tracker.match.decide import STATES, ids_at, kept_prefix, rank_in_row
 from tracker.match.features import BlockFeatures, candidate_pairs
 from tracker.match.model import LinkModel
 from tracker.match.status import compare_targets
@@ -48,10 +48,10 @@ SHOWN_PROBABILITY = 0.05
 SHOWN_SCORE = 15.0
 
 
-@dataclass(frozen=True)
-class HistoryPair:
+class HistoryPair(NamedTuple):
     """One earlier statement ranked for a commitment: an achievement (``prior_evidence``) or a
-    commitment (``prior_commitment``) of ``period``."""
+    commitment (``prior_commitment``) of ``period`` (a named tuple, as
+    :class:`tracker.match.results.ScoredCandidate`)."""
 
     commitment_id: str
     relation: str
@@ -108,13 +108,7 @@ def _prior_evidence(
     shown = probability >= SHOWN_PROBABILITY
     rows, columns, probability = rows[shown], columns[shown], probability[shown]
     return _ranked(
-        PRIOR_EVIDENCE,
-        plan,
-        evidence,
-        rows,
-        columns,
-        100.0 * probability,
-        lambda score: score >= 100.0 * model.link_threshold,
+        PRIOR_EVIDENCE, plan, evidence, rows, columns, 100.0 * probability, 100.0 * model.link_threshold
     )
 
 
@@ -123,16 +117,16 @@ def _prior_commitments(
 ) -> list[HistoryPair]:
     own = engine.score_block([c.normalized for c in plan], [c.normalized for c in before])
     rows, columns = candidate_pairs(np.where(own >= SHOWN_SCORE, own, 0.0))
-    scores = own[rows, columns]
-    pairs = _ranked(PRIOR_COMMITMENT, plan, before, rows, columns, scores, lambda s: s >= REPEAT_SCORE)
+    pairs = _ranked(PRIOR_COMMITMENT, plan, before, rows, columns, own[rows, columns], REPEAT_SCORE)
     # each earlier commitment's best counterpart is kept even beyond a row's first few, so that what
     # decides "dropped" is stored
     kept = {(p.commitment_id, p.other_id) for p in pairs}
     if own.size:
         best_rows = own.argmax(axis=0)
-        for column, row in enumerate(best_rows.tolist()):
-            score = float(own[row, column])
-            if score >= COUNTERPART_SCORE and (plan[row].id, before[column].id) not in kept:
+        best = own[best_rows, np.arange(own.shape[1])]
+        for column in np.flatnonzero(best >= COUNTERPART_SCORE).tolist():
+            row, score = int(best_rows[column]), float(best[column])
+            if (plan[row].id, before[column].id) not in kept:
                 pairs.append(
                     HistoryPair(
                         plan[row].id,
@@ -154,33 +148,31 @@ def _ranked(
     rows: np.ndarray,
     columns: np.ndarray,
     scores: np.ndarray,
-    suggests: Callable[[float], bool],
+    suggested_from: float,
 ) -> list[HistoryPair]:
-    """Each commitment's first ``HISTORY_TOP_K`` pairs by score, and every suggested one."""
-    result: list[HistoryPair] = []
+    """Each commitment's first ``HISTORY_TOP_K`` pairs by score, and every one suggested (a score of
+    ``suggested_from`` or more)."""
     order = np.lexsort((columns, -scores, rows))
-    rank, previous = 0, -1
-    for index in order.tolist():
-        row, column, score = int(rows[index]), int(columns[index]), float(scores[index])
-        if row != previous:
-            rank, previous = 0, row
-        suggested = bool(suggests(score))
-        if rank >= HISTORY_TOP_K and not suggested:
-            continue
-        rank += 1
-        other = others[column]
-        result.append(
-            HistoryPair(
-                plan[row].id,
-                relation,
-                other.id,
-                other.period,
-                rank,
-                round(score, 1),
-                "suggested" if suggested else "candidate",
-            )
+    rows, columns, scores = rows[order], columns[order], scores[order]
+    suggested = scores >= suggested_from
+    kept = kept_prefix(rows, suggested, HISTORY_TOP_K)
+    rows, columns, scores = rows[kept], columns[kept], scores[kept]
+    periods = np.array([o.period for o in others], dtype=np.int64)[columns]
+    return list(
+        map(
+            HistoryPair._make,
+            zip(
+                ids_at(plan, rows),
+                [relation] * len(rows),
+                ids_at(others, columns),
+                periods.tolist(),
+                (rank_in_row(rows) + 1).tolist(),
+                [round(score, 1) for score in scores.tolist()],
+                STATES[suggested[kept].astype(np.int64)].tolist(),
+                strict=True,
+            ),
         )
-    return result
+    )
 
 
 def target_change(

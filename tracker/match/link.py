@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
 
+from tracker.match.sides import Side, last_title
 from tracker.match.terms import compound_parts
+from tracker.match.vectors import group_codes
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,12 @@ class Placed(Protocol):
     def document(self) -> str: ...
 
 
+@lru_cache(maxsize=100_000)
+def term_forms(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Terms and the words they are made of, each once, in order."""
+    return tuple(dict.fromkeys(f for term in terms for f in (term, *compound_parts(term))))
+
+
 class KeyTermCheck:
     """Whether an achievement mentions one of a commitment's most specific terms (or a word of one:
     "综合监管" by "…协同监管模式"), in its own clause, or in its sentence or section title."""
@@ -85,38 +94,73 @@ class KeyTermCheck:
         achievements: Sequence[Placed],
         key_terms: Callable[[str], list[str]],
     ) -> None:
+        self._set(
+            [c.normalized for c in commitments],
+            [a.normalized for a in achievements],
+            group_codes((a.document, a.sentence) for a in achievements),
+            [a.section for a in achievements],
+            key_terms,
+        )
+
+    @classmethod
+    def of_sides(cls, left: Side, right: Side, key_terms: Callable[[str], list[str]]) -> KeyTermCheck:
+        """The check for a block whose sides are read already (commitments ``left``)."""
+        check = cls.__new__(cls)
+        check._set(left.texts, right.texts, right.sentence, right.sections, key_terms)
+        return check
+
+    def _set(
+        self,
+        commitments: Sequence[str],
+        achievements: Sequence[str],
+        sentence: np.ndarray,
+        sections: Sequence[str],
+        key_terms: Callable[[str], list[str]],
+    ) -> None:
         self.commitments, self.achievements, self.key_terms = commitments, achievements, key_terms
-        sentences: dict[tuple[str, int], str] = {}
-        for a in achievements:
-            key = (a.document, a.sentence)
-            sentences[key] = sentences.get(key, "") + a.normalized
-        self._sentences = sentences
+        self._sentence, self._sections = sentence.tolist(), sections
+        self._sentences: list[str] | None = None
         self._forms: dict[int, tuple[str, ...]] = {}
         self._contexts: dict[int, str] = {}
 
     def forms(self, row: int) -> tuple[str, ...]:
         """The commitment's key terms and the words they are made of, each once."""
-        if row not in self._forms:
-            terms = self.key_terms(self.commitments[row].normalized)
-            self._forms[row] = tuple(
-                dict.fromkeys(f for term in terms for f in (term, *compound_parts(term)))
-            )
-        return self._forms[row]
+        found = self._forms.get(row)
+        if found is None:
+            found = self._forms[row] = term_forms(tuple(self.key_terms(self.commitments[row])))
+        return found
 
     def context(self, column: int) -> str:
         if column not in self._contexts:
-            a = self.achievements[column]
-            self._contexts[column] = (
-                # a line break between them: no term is found across the sentence's end and the title
-                self._sentences[(a.document, a.sentence)] + "\n" + a.section.rsplit(" > ", 1)[-1]
-            )
+            if self._sentences is None:
+                self._sentences = [""] * (max(self._sentence, default=-1) + 1)
+                for code, text in zip(self._sentence, self.achievements, strict=True):
+                    self._sentences[code] += text
+            # a line break between them: no term is found across the sentence's end and the title
+            sentence = self._sentences[self._sentence[column]]
+            self._contexts[column] = sentence + "\n" + last_title(self._sections[column])
         return self._contexts[column]
 
     def own(self, row: int, column: int) -> bool:
-        return any(map(self.achievements[column].normalized.__contains__, self.forms(row)))
+        return any(map(self.achievements[column].__contains__, self.forms(row)))
 
     def in_context(self, row: int, column: int) -> bool:
         return any(map(self.context(column).__contains__, self.forms(row)))
+
+    def flags(self, rows: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`own` and :meth:`in_context` of each pair (``rows[i]``, ``columns[i]``), each
+        commitment's forms and each achievement's context made once."""
+        pairs = list(zip(rows.tolist(), columns.tolist(), strict=True))
+        forms = {r: self.forms(r) for r in set(rows.tolist())}
+        contexts = {c: self.context(c) for c in set(columns.tolist())}
+        texts = self.achievements
+        in_context = [any(map(contexts[c].__contains__, forms[r])) for r, c in pairs]
+        # a form the clause holds is one its sentence holds
+        own = [
+            found and any(map(texts[c].__contains__, forms[r]))
+            for (r, c), found in zip(pairs, in_context, strict=True)
+        ]
+        return np.array(own, dtype=bool), np.array(in_context, dtype=bool)
 
 
 def keep_key_term_links(

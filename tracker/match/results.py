@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 #: The scorer ``tracker match`` uses, and every scorer ``--scorer`` accepts (ours first).
 DEFAULT_SCORER = "weighted"
 SCORER_NAMES = (DEFAULT_SCORER, "partial_ratio", "jieba_token_set", "char_tfidf")
 
 
-@dataclass(frozen=True)
-class ScoredCandidate:
-    """One achievement ranked as evidence for one commitment."""
+class ScoredCandidate(NamedTuple):
+    """One achievement ranked as evidence for one commitment (a named tuple: a run makes hundreds of
+    thousands, and a tuple is made in half the time of a frozen dataclass)."""
 
     commitment_id: str
     achievement_id: str

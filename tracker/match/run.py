@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from tracker.errors import UsageError
 from tracker.match.context import ContextScorer, Item
-from tracker.match.features import BlockFeatures, candidate_pairs
+from tracker.match.decide import TOP_K, decide_block
 from tracker.match.history import compute_history
 from tracker.match.learn import learned_model
 from tracker.match.link import LINK_RULES, LinkRule, keep_key_term_links, suggested
@@ -28,8 +28,6 @@ from tracker.match.scorers import SCORERS, CorpusStats, Scorer
 from tracker.match.terms import content_terms
 from tracker.store.models import Achievement, Commitment
 from tracker.store.queries import Row, has_report, read_rows, summary_documents
-
-TOP_K = 5  # SPEC: at least the top five; more only cost storage (a link picker reaches the rest)
 
 Progress = Callable[[int, int], None]
 
@@ -144,41 +142,8 @@ def _by_document(commitments: Sequence[Row]) -> dict[str, list[Row]]:
 def _decide_block(
     engine: ContextScorer, model: LinkModel, commitments: Sequence[Row], achievements: Sequence[Row]
 ) -> list[ScoredCandidate]:
-    """Candidates ranked by the learned decision's probability: the first ``TOP_K`` of each commitment
-    and any beyond them that it suggests or that weigh for the status; score = 100 x probability."""
-    block = BlockFeatures(engine, commitments, achievements)
-    rows, columns = candidate_pairs(block.parts.final)
-    values = block.values(rows, columns)
-    probability = model.probabilities(values)
-    # Each commitment's pairs, most probable first (rows come grouped and in order from candidate_pairs).
-    order = np.lexsort((columns, -probability, rows))
-    kept: list[tuple[int, int]] = []  # (pair index, rank)
-    rank, previous = 0, -1
-    for index in order.tolist():
-        if rows[index] != previous:
-            rank, previous = 0, int(rows[index])
-        if rank < TOP_K or probability[index] >= model.status_threshold:
-            rank += 1
-            kept.append((index, rank))
-    whys = model.whys(values[[index for index, _rank in kept]]) if kept else []
-    result: list[ScoredCandidate] = []
-    for (index, rank), why in zip(kept, whys, strict=True):
-        p = float(probability[index])
-        link = p >= model.link_threshold
-        commitment, achievement = commitments[int(rows[index])], achievements[int(columns[index])]
-        result.append(
-            ScoredCandidate(
-                commitment_id=commitment.id,
-                achievement_id=achievement.id,
-                rank=rank,
-                score=round(100 * p, 1),
-                state="suggested" if link else "candidate",
-                shared_terms=tuple(engine.explain(commitment.normalized, achievement.normalized)[:8]),
-                weighs=p >= model.status_threshold and not link,
-                why=why,
-            )
-        )
-    return result
+    """Candidates ranked by the learned decision (:func:`tracker.match.decide.decide_block`)."""
+    return decide_block(engine, model, commitments, achievements)
 
 
 def _match_block(

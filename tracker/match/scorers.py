@@ -9,8 +9,9 @@ Four are kept side by side so `tracker eval --scorer all` can show what each ide
   cosine of the two, so a long achievement cannot win by being long. It is the term half of the default
   scorer, ``weighted`` (:class:`tracker.match.context.ContextScorer`), which adds context.
 
-Every scorer scores a block in one batch (rapidfuzz ``process.cdist`` or one matrix product), never a
-Python loop over pairs; ``terms_score`` is the one-pair reference the batch version is tested against.
+Every scorer scores a block in one batch (rapidfuzz ``process.cdist``, or the sums over shared terms
+and bigrams of :mod:`tracker.match.vectors`), never a Python loop over pairs; ``terms_score`` is the
+one-pair reference the batch version is tested against.
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from tracker.match.terms import content_terms, named_items, plain_words
+from tracker.match.vectors import NAMED_BOOST, Entries, Join, Postings, TermIndex, bigram_entries
 
-NAMED_BOOST = 2.0
 COVERAGE_SHARE = 0.5
 
 
@@ -80,75 +80,40 @@ class JiebaTokenSet(Scorer):
         return process.cdist(left, right, scorer=fuzz.token_set_ratio, dtype=np.float32)
 
 
-@lru_cache(maxsize=500_000)
-def _bigrams(text: str) -> tuple[tuple[str, int], ...]:
-    """Character bigrams of a text with their counts (cached: a statement is scored in many blocks)."""
-    grams = [text[i : i + 2] for i in range(len(text) - 1)] or [text]
-    return tuple(Counter(grams).items())
-
-
-class _Entries:
-    """The non-zero entries of a block's texts (rows: the commitments, then the achievements) over a
-    vocabulary: row, column and value arrays, so a block is weighted and normed without dense matrices
-    over the whole vocabulary (most columns occur on one side only and never meet)."""
-
-    def __init__(self, rows: Sequence[Sequence[tuple[str, float]]]) -> None:
-        vocab: dict[str, int] = {}
-        columns: list[int] = []
-        values: list[float] = []
-        lengths: list[int] = []
-        for entries in rows:
-            lengths.append(len(entries))
-            for key, value in entries:
-                columns.append(vocab.setdefault(key, len(vocab)))
-                values.append(value)
-        self.size = len(vocab)
-        self.row = np.repeat(np.arange(len(rows)), lengths)
-        self.column = np.array(columns, dtype=np.int64)
-        self.value = np.array(values, dtype=np.float64)
-
-    def shared(self, left: int) -> tuple[np.ndarray, np.ndarray, int]:
-        """For each entry, its column among those present in both the first ``left`` rows and the
-        rest (-1 when on one side only), and the number of such columns."""
-        on_left = np.zeros(self.size, dtype=bool)
-        on_right = np.zeros(self.size, dtype=bool)
-        first = self.row < left
-        on_left[self.column[first]] = True
-        on_right[self.column[~first]] = True
-        both = on_left & on_right
-        compact = np.full(self.size, -1, dtype=np.int64)
-        compact[both] = np.arange(int(both.sum()))
-        return first, compact[self.column], int(both.sum())
-
-    def dense(
-        self, values: np.ndarray, rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]
-    ) -> np.ndarray:
-        matrix = np.zeros((shape[0], max(1, shape[1])), dtype=np.float64)
-        keep = columns >= 0
-        matrix[rows[keep], columns[keep]] = values[keep]
-        return matrix
-
-
 class CharTfidf(Scorer):
     name = "char_tfidf"
 
     def score_block(self, commitments: Sequence[str], achievements: Sequence[str]) -> np.ndarray:
-        texts = [_bigrams(t) for t in commitments] + [_bigrams(t) for t in achievements]
-        left = len(commitments)
-        entries = _Entries(texts)
-        # each bigram is counted once per text (Counter items), so its column count is its document count
-        frequency = np.bincount(entries.column, minlength=entries.size)
-        idf = np.log((1 + len(texts)) / (1 + frequency)) + 1.0
-        weighted = entries.value * idf[entries.column]
-        norms = np.sqrt(np.bincount(entries.row, weights=weighted**2, minlength=len(texts)))
-        norms[norms == 0] = 1.0
-        unit = weighted / norms[entries.row]
-        first, shared, count = entries.shared(left)
-        c = entries.dense(unit[first], entries.row[first], shared[first], (left, count))
-        a = entries.dense(
-            unit[~first], entries.row[~first] - left, shared[~first], (len(achievements), count)
-        )
-        return 100.0 * c @ a.T
+        return char_scores(bigram_entries(commitments), bigram_entries(achievements))
+
+
+def char_scores(left: Entries, right: Entries) -> np.ndarray:
+    """100 x the cosine of each pair's bigram count x IDF vectors, the IDF taken over the block's
+    statements (both sides): a bigram every statement of the block shares says little about a pair."""
+    unique, ids = np.unique(np.concatenate([left.key, right.key]), return_inverse=True)
+    # each bigram is an entry once per text, so its entry count is its document count
+    frequency = np.bincount(ids, minlength=len(unique))
+    idf = np.log((1 + left.rows + right.rows) / (1 + frequency)) + 1.0
+    mine, theirs = ids[: len(left.key)], ids[len(left.key) :]
+    left = Entries(left.rows, left.row, mine, left.value * idf[mine])
+    right = Entries(right.rows, right.row, theirs, right.value * idf[theirs])
+    join = Join.of(left, right, Postings.of_ids(theirs, len(unique)))
+    unit_left = left.value[join.left] / left.norms()[left.row[join.left]]
+    unit_right = right.value[join.right] / right.norms()[right.row[join.right]]
+    return 100.0 * join.sum(unit_left * unit_right)
+
+
+def term_scores(left: Entries, right: Entries, join: Join | None = None) -> np.ndarray:
+    """The ``terms`` score of each pair of term vectors: how much of the left (commitment) weight the
+    right one shares, mixed with their cosine; 0 for a pair that shares no term (``join``: the two
+    sides' term matches, if made already)."""
+    join = Join.of(left, right) if join is None else join
+    mine, theirs = left.value[join.left], right.value[join.right]
+    coverage = join.sum(mine) / np.maximum(left.sums(), 1e-9)[:, None]
+    unit_left = mine / left.norms()[left.row[join.left]]
+    unit_right = theirs / right.norms()[right.row[join.right]]
+    cosine = join.sum(unit_left * unit_right)
+    return 100.0 * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * cosine)
 
 
 def _weights(text: str, stats: CorpusStats) -> dict[str, float]:
@@ -178,46 +143,18 @@ class TermScorer(Scorer):
 
     def __init__(self) -> None:
         self.stats = CorpusStats()
-        self._weights: dict[str, dict[str, float]] = {}
+        self.index = TermIndex(self.stats.idf)
 
     def fit(self, stats: CorpusStats) -> None:
         self.stats = stats
-        self._weights = {}
+        self.index = TermIndex(stats.idf)
 
     def weights(self, text: str) -> dict[str, float]:
         """Term weights of a text, computed once per fitted corpus."""
-        cached = self._weights.get(text)
-        if cached is None:
-            cached = self._weights[text] = _weights(text, self.stats)
-        return cached
+        return self.index.weights(text)
 
     def score_block(self, commitments: Sequence[str], achievements: Sequence[str]) -> np.ndarray:
-        return self.score_weights(
-            [self.weights(t) for t in commitments], [self.weights(t) for t in achievements]
-        )
-
-    def score_weights(self, left: list[dict[str, float]], right: list[dict[str, float]]) -> np.ndarray:
-        """Scores between texts given as term-weight maps (lets callers score merged texts without
-        segmenting them again)."""
-        entries = _Entries([list(w.items()) for w in left + right])
-        totals = np.bincount(entries.row, weights=entries.value, minlength=len(left) + len(right))
-        norms = np.sqrt(np.bincount(entries.row, weights=entries.value**2, minlength=len(left) + len(right)))
-        norms[norms == 0] = 1.0
-        first, shared, count = entries.shared(len(left))
-        rows = entries.row
-        c = entries.dense(entries.value[first], rows[first], shared[first], (len(left), count))
-        a_present = entries.dense(
-            np.ones(int((~first).sum())), rows[~first] - len(left), shared[~first], (len(right), count)
-        )
-        a = entries.dense(
-            entries.value[~first], rows[~first] - len(left), shared[~first], (len(right), count)
-        )
-        shared_count = (c > 0).astype(np.float64) @ a_present.T  # count only, for masking
-        coverage = (c @ a_present.T) / np.maximum(totals[: len(left), None], 1e-9)
-        cosine = (c / norms[: len(left), None]) @ (a / norms[len(left) :, None]).T
-        score = 100.0 * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * cosine)
-        score[shared_count == 0] = 0.0
-        return score
+        return term_scores(self.index.entries(commitments), self.index.entries(achievements))
 
     def explain(self, commitment: str, achievement: str) -> list[str]:
         left, right = self.weights(commitment), self.weights(achievement)
