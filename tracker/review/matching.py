@@ -43,6 +43,7 @@ from tracker.match.run import (
     units_of,
 )
 from tracker.review.status import refresh_statuses
+from tracker.statuses import LINKED_STATES
 from tracker.store import queue
 from tracker.store.blocks import (
     Plans,
@@ -56,7 +57,7 @@ from tracker.store.decision_log import reviewer_links
 from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.matches import save_history, save_matches
 from tracker.store.models import Achievement, Commitment
-from tracker.store.queries import read_rows
+from tracker.store.queries import read_rows, rows_by_id
 
 #: Commitments written per transaction: a reviewer's decision waits for one such write at most.
 WRITE_CHUNK = 2_000
@@ -78,8 +79,10 @@ class MatchSummary:
     history: int = 0  # commitments of later years whose history alone was computed again
     processes: int = 1
     waiting: int = 0  # agency-years still queued at the end (documents kept changing)
+    agencies: set[str] = field(default_factory=set)  # those written
 
     def add(self, tally: Tally) -> None:
+        self.agencies.add(tally.agency)
         self.blocks += tally.blocks
         self.commitments += tally.commitments
         self.candidates += tally.candidates
@@ -94,6 +97,7 @@ class MatchSummary:
 class Tally:
     """What one agency's written result adds to the summary."""
 
+    agency: str
     blocks: int
     commitments: int
     candidates: int
@@ -104,6 +108,7 @@ class Tally:
     @classmethod
     def of(cls, result: AgencyResult) -> Tally:
         return cls(
+            result.agency,
             result.blocks,
             len(result.matched),
             len(result.candidates),
@@ -214,7 +219,7 @@ def match_database(
         stats = corpus.statistics(engine)
     with read_session(engine) as session:
         decided = reviewer_links(session)
-        plans = plan_blocks(session)
+        plans = {} if changed else plan_blocks(session)
     matcher = Matcher.make(scorer, stats)
     if learn and matcher.learns and len(decided) >= MIN_REVIEWED:
         matcher = matcher.learn(_reviewed_units(engine, decided), decided)
@@ -250,25 +255,54 @@ def match_database(
         if not filtered:
             corpus.update(engine)  # documents saved during the round are queued now
             tasks += _queued(engine, plans, mine, wait=True)
+    if changed:
+        _refresh_linked_to(engine, summary.agencies, decided)
     if not filtered:
         with read_session(engine) as session:
             summary.waiting = sum(len(p.periods) for name, p in queue.pending(session).items() if mine(name))
     return summary
 
 
+def _refresh_linked_to(engine: Engine, agencies: set[str], decided: dict[tuple[str, str], str]) -> None:
+    """Recompute the automatic status of the commitments of other agencies that a reviewer linked to
+    evidence of ``agencies`` (matched again: their documents changed, the evidence may be gone)."""
+    linked = [(c, a) for (c, a), state in decided.items() if state in LINKED_STATES]
+    if not linked or not agencies:
+        return
+    with write_session(engine) as session:
+        owners = commitment_blocks(session, [c for c, _a in linked])
+        evidence = {
+            a.id: a.agency for a in rows_by_id(session, Achievement, [a for _c, a in linked]).values()
+        }
+        stale = {
+            c
+            for c, a in linked
+            if c in owners
+            and owners[c][0] not in agencies
+            and evidence.get(a, next(iter(agencies))) in agencies
+        }
+        if stale:
+            refresh_statuses(session, sorted(stale))
+
+
 def _queued(
     engine: Engine, plans: dict[str, Plans], mine: Callable[[str], bool], *, wait: bool = False
 ) -> list[Task]:
     """Tasks for what is queued: each agency's queued years in full, and the history of its later
-    years."""
+    years (``plans``: those known already; the others' are read)."""
     with read_session(engine) as session:
-        pending = queue.pending(session)
-    tasks = []
-    for name, waiting in sorted(pending.items()):
-        if mine(name):
-            size = plans[name].commitments if name in plans else 0
-            tasks.append(Task(name, size, tuple(sorted(waiting.periods)), min(waiting.periods), wait=wait))
-    return tasks
+        pending = {name: waiting for name, waiting in queue.pending(session).items() if mine(name)}
+        plans.update(plan_blocks(session, sorted(pending.keys() - plans.keys())))
+    return [
+        Task(
+            name,
+            plans[name].commitments if name in plans else 0,
+            tuple(sorted(w.periods)),
+            min(w.periods),
+            wait=wait,
+        )
+        for name, w in sorted(pending.items())
+    ]
 
 
 def _reviewed_units(engine: Engine, decided: dict[tuple[str, str], str]) -> Iterator[Any]:

@@ -82,14 +82,16 @@ class Plans:
     commitments: int
 
 
-def plan_blocks(session: Session) -> dict[str, Plans]:
-    """Agency -> its plans (the blocks a full run matches), by agency."""
+def plan_blocks(session: Session, agencies: Sequence[str] | None = None) -> dict[str, Plans]:
+    """Agency -> its plans (the blocks a full run matches), of every agency or of ``agencies``."""
     query = select(Commitment.agency, Commitment.period, func.count()).group_by(  # type: ignore[call-overload]
         col(Commitment.agency), col(Commitment.period)
     )
     found: dict[str, dict[int, int]] = {}
-    for agency, period, count in session.exec(query).all():
-        found.setdefault(agency, {})[period] = count
+    for chunk in [None] if agencies is None else in_chunks(sorted(set(agencies))):
+        chosen = query if chunk is None else query.where(col(Commitment.agency).in_(chunk))
+        for agency, period, count in session.exec(chosen).all():
+            found.setdefault(agency, {})[period] = count
     return {
         agency: Plans(tuple(sorted(periods)), sum(periods.values()))
         for agency, periods in sorted(found.items())
@@ -105,10 +107,13 @@ def block_order(session: Session, blocks: Sequence[Block]) -> list[Block]:
         Commitment.agency, Commitment.period, Commitment.document_id, func.min(Commitment.position)
     ).group_by(col(Commitment.agency), col(Commitment.period), col(Commitment.document_id))
     first: dict[Block, tuple[str, int]] = {}
-    for agency, period, document, position in session.exec(query).all():
-        key = (agency, period)
-        if key in wanted:
-            first[key] = min(first.get(key, (document, position)), (document, position))
+    for chunk in in_chunks(sorted({agency for agency, _period in wanted})):
+        for agency, period, document, position in session.exec(
+            query.where(col(Commitment.agency).in_(chunk))
+        ):
+            key = (agency, period)
+            if key in wanted:
+                first[key] = min(first.get(key, (document, position)), (document, position))
     return sorted(first, key=lambda key: first[key])
 
 

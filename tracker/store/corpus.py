@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from tracker.store import queue
+from tracker.store.matches import encode_json, insert_rows
 from tracker.store.models import Achievement, Commitment, CorpusDocument, CorpusTerm, Document, Part
 from tracker.store.queries import in_chunks
 
@@ -144,7 +145,7 @@ def record_counts(session: Session, counts: Sequence[Count], gone: Iterable[str]
     stored = _stored(session, ids)
     difference: Counter[str] = Counter()
     touched: set[Block] = set()
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     result = Recorded()
     for count in counts:
         before = stored.get(count.document_id)
@@ -169,10 +170,9 @@ def record_counts(session: Session, counts: Sequence[Count], gone: Iterable[str]
     for doc_id in removed:
         difference.subtract(stored[doc_id].terms)
         touched.update(_blocks(stored[doc_id].blocks))
-    for chunk in in_chunks(sorted({row["document_id"] for row in rows} | set(removed))):
+    for chunk in in_chunks(sorted({row[0] for row in rows} | set(removed))):
         session.exec(delete(CorpusDocument).where(col(CorpusDocument.document_id).in_(chunk)))  # type: ignore[call-overload]
-    if rows:
-        session.execute(CorpusDocument.__table__.insert(), rows)  # type: ignore[attr-defined]
+    insert_rows(session, CorpusDocument.__table__, rows)  # type: ignore[attr-defined]
     _add_to_sums(session, {term: n for term, n in difference.items() if n})
     queue.enqueue(session, touched)
     result.changed, result.blocks = len(rows) + len(removed), touched
@@ -207,14 +207,17 @@ def _stored(session: Session, ids: Sequence[str]) -> dict[str, CorpusDocument]:
     return found
 
 
-def _row(count: Count) -> dict[str, Any]:
-    return {
-        "document_id": count.document_id,
-        "fingerprint": count.version.fingerprint,
-        "statements": count.statements,
-        "terms": count.terms,
-        "blocks": [list(block) for block in count.version.blocks],
-    }
+def _row(count: Count) -> tuple[Any, ...]:
+    """The CorpusDocument row of a count, its JSON as text (terms in order, so equal counts read alike)."""
+    terms = dict(sorted(count.terms.items()))
+    blocks = [list(block) for block in count.version.blocks]
+    return (
+        count.document_id,
+        count.version.fingerprint,
+        count.statements,
+        encode_json(terms),
+        encode_json(blocks),
+    )
 
 
 def _add_to_sums(session: Session, difference: Mapping[str, int]) -> None:

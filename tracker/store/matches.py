@@ -20,7 +20,7 @@ from tracker.store.models import Candidate, CommitmentStatus, HistoryCandidate
 from tracker.store.queries import in_chunks
 
 #: ``json.dumps(value, ensure_ascii=False)`` without building an encoder for every call.
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class RankedPair(Protocol):
@@ -102,7 +102,7 @@ def save_matches(
                 c.rank,
                 c.score,
                 c.state,
-                _encode(list(c.shared_terms)),
+                encode_json(list(c.shared_terms)),
                 scorer,
                 c.weighs,
                 c.why or "{}",  # already JSON text
@@ -136,7 +136,7 @@ def save_statuses(session: Session, statuses: Iterable[AutomaticStatus]) -> None
 
 
 def _status_rows(statuses: Iterable[AutomaticStatus]) -> list[tuple[Any, ...]]:
-    return [(s.commitment_id, s.status, "auto", _encode(s.detail)) for s in statuses]
+    return [(s.commitment_id, s.status, "auto", encode_json(s.detail)) for s in statuses]
 
 
 def _delete_of(session: Session, table: Table, commitment_ids: Sequence[str]) -> None:
