@@ -1,5 +1,6 @@
 """`tracker match` scores without holding the write lock: a reviewer decides while it runs, and the
-decision counts in what the run writes; documents saved meanwhile make the run start again."""
+decision counts in what the run writes; an agency whose documents were saved meanwhile is matched again
+before the run ends."""
 
 from __future__ import annotations
 
@@ -18,24 +19,25 @@ from tracker.store.queries import candidates_for, list_achievements, list_commit
 
 
 class PausedScoring:
-    """Stands in for the matcher: scores as usual, then waits (the first ``pauses`` times) until the
-    test lets it go on, so the test can act while a run is between scoring and writing."""
+    """Stands in for the matcher of one agency: scores as usual, then waits (the first ``pauses``
+    times) until the test lets it go on, so the test can act while a run is between scoring an agency
+    and writing it."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, pauses: int = 1) -> None:
-        self.real = matching.compute_matches
+        self.real = matching.score_agency
         self.scored = threading.Event()
         self.go_on = threading.Event()
         self.pauses = pauses
-        self.calls = 0
-        monkeypatch.setattr(matching, "compute_matches", self)
+        self.calls: list[str] = []
+        monkeypatch.setattr(matching, "score_agency", self)
 
-    def __call__(self, session, **options):
-        run = self.real(session, **options)
-        self.calls += 1
-        if self.calls <= self.pauses:
+    def __call__(self, matcher, statements, *args, **options):
+        result = self.real(matcher, statements, *args, **options)
+        self.calls.append(statements.agency)
+        if len(self.calls) <= self.pauses:
             self.scored.set()
             assert self.go_on.wait(60)
-        return run
+        return result
 
 
 def run_in_thread(engine) -> tuple[threading.Thread, list]:
@@ -71,7 +73,7 @@ def test_a_reviewer_decides_while_the_matcher_scores(engine, db_url, monkeypatch
     assert status_of(engine, "推进婚俗改革") == ("fulfilled", "auto")
 
 
-def test_documents_saved_while_scoring_make_the_run_start_again(engine, db_url, monkeypatch):
+def test_an_agency_whose_documents_are_saved_while_it_is_scored_is_matched_again(engine, db_url, monkeypatch):
     matched_db.build(engine)
     paused = PausedScoring(monkeypatch)
     thread, done = run_in_thread(engine)
@@ -83,8 +85,9 @@ def test_documents_saved_while_scoring_make_the_run_start_again(engine, db_url, 
     other.dispose()
     paused.go_on.set()
     thread.join(60)
-    assert done and paused.calls == 2
-    # The second run scored the new summary: its new statement is evidence for the reform.
+    assert done and paused.calls.count(matched_db.GZ) == 2 and paused.calls.count(matched_db.FS) == 1
+    assert done[0].waiting == 0
+    # The agency was scored again with the new summary: its new statement is evidence for the reform.
     with read_session(engine) as session:
         reform = next(c for c in list_commitments(session) if c.text == "推进婚俗改革")
         offered = [c.achievement_id for c in candidates_for(session, [reform.id]).get(reform.id, [])]

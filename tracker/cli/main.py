@@ -26,6 +26,7 @@ from tracker.cli.launch import demo, open_review
 from tracker.cli.plumbing import (
     CONTEXT_SETTINGS,
     DATE,
+    SHARD,
     STATUS,
     YEAR,
     Settings,
@@ -43,6 +44,7 @@ from tracker.cli.review import annotate, diff, export_annotations, import_annota
 from tracker.cli.statuses import statuses
 from tracker.errors import UsageError
 from tracker.match.pace import is_interim
+from tracker.match.pool import Shard
 from tracker.match.results import DEFAULT_SCORER, SCORER_NAMES
 from tracker.report.csv_report import render_csv
 from tracker.report.html_report import render_html
@@ -196,7 +198,8 @@ def ingest(
     changed = any(o.saved and o.saved.outcome != "unchanged" for o in result.saved)
     # A run whose files all failed leaves the database exactly as it was, unmatched parts included.
     if not no_match and (changed or (result.saved and _needs_matching(engine))):
-        _match_with_progress(engine, console, DEFAULT_SCORER)
+        # only the agency-years the saved documents touch (and what an earlier ingest left queued)
+        _match_with_progress(engine, console, DEFAULT_SCORER, changed=True)
     _echo_orphans(engine, console)
     ctx.exit(result.exit_code)
 
@@ -259,14 +262,37 @@ def _echo_orphans(engine: Engine, console: Console) -> None:
     is_flag=True,
     help="Decide links with the shipped model only, not refitted on this database's reviewed pairs.",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes, each matching whole agencies [default: every core when there are "
+    "5,000 commitments or more to match, else 1].",
+)
+@click.option(
+    "--shard",
+    type=SHARD,
+    metavar="K/N",
+    help="Match only shard K of N: the agencies a stable hash puts there. Run the N shards at once, on "
+    "as many machines, against one PostgreSQL database.",
+)
 @click.pass_context
-def match(ctx: click.Context, scorer: str, agency: str | None, period: int | None, no_learn: bool) -> None:
+def match(
+    ctx: click.Context,
+    scorer: str,
+    agency: str | None,
+    period: int | None,
+    no_learn: bool,
+    processes: int | None,
+    shard: Shard | None,
+) -> None:
     """Recompute ranked evidence, suggested links and automatic statuses for every commitment.
 
     Each commitment is compared with the achievements of its own agency and period. Reviewer
     decisions (confirmed or rejected links, statuses, notes) are never changed. Once reviewers have
     decided enough pairs (30, both confirmed and rejected ones), the link decision is fitted again on
-    them and the run says so; --no-learn turns that off.
+    them and the run says so; --no-learn turns that off. 'tracker ingest' matches only the agency-years
+    its documents change; this matches every one again, from the statistics of every statement.
 
     \b
     Examples:
@@ -274,12 +300,23 @@ def match(ctx: click.Context, scorer: str, agency: str | None, period: int | Non
       tracker match --agency 佛山市民政局 --period 2024
       tracker match --scorer char_tfidf     # a baseline, to compare with 'tracker eval'
       tracker match --no-learn              # the shipped link decision, whatever was reviewed
+      tracker match --processes 4
+      tracker --db postgresql+psycopg://tracker@db/tracker match --shard 2/3   # on the second of three machines
     """
     engine = open_engine(ctx, must_exist=True)
     with read_session(engine) as session:
         check_filters(session, agency, period)
     console = Console(highlight=False, soft_wrap=True)
-    _match_with_progress(engine, console, scorer, agency=agency, period=period, learn=not no_learn)
+    _match_with_progress(
+        engine,
+        console,
+        scorer,
+        agency=agency,
+        period=period,
+        learn=not no_learn,
+        processes=processes,
+        shard=shard,
+    )
     if scorer == DEFAULT_SCORER:
         console.print(_history_line(engine, agency, period), markup=False)
 
@@ -308,6 +345,9 @@ def _match_with_progress(
     agency: str | None = None,
     period: int | None = None,
     learn: bool = True,
+    processes: int | None = None,
+    shard: Shard | None = None,
+    changed: bool = False,
 ) -> None:
     progress = progress_bar(console, "matching")
     task: list[Any] = []
@@ -323,17 +363,39 @@ def _match_with_progress(
         from tracker.review.matching import match_database  # numpy, jieba: loaded by the commands that match
 
         summary = match_database(
-            engine, scorer=scorer, agency=agency, period=period, progress=on_block, learn=learn
+            engine,
+            scorer=scorer,
+            agency=agency,
+            period=period,
+            progress=on_block,
+            learn=learn,
+            processes=processes,
+            shard=shard,
+            changed=changed,
         )
     finally:
         if task:
             progress.stop()
     counts = ", ".join(f"{with_label(status)} {n}" for status, n in sorted(summary.statuses.items()))
+    how = [f"{summary.processes} processes"] if summary.processes > 1 else []
+    if shard is not None:
+        how.append(f"shard {shard.index}/{shard.count}")
+    if changed:
+        how.append("the agency-years that changed")
+    if summary.history:
+        how.append(f"and the history of {summary.history} later commitments")
     console.print(
-        f"matched {summary.commitments} commitments in {summary.blocks} agency-years with {scorer}: "
-        f"{summary.suggested} links suggested; {counts}",
+        f"matched {summary.commitments} commitments in {summary.blocks} agency-years with {scorer}"
+        + (f" ({', '.join(how)})" if how else "")
+        + f": {summary.suggested} links suggested; {counts}",
         markup=False,
     )
+    if summary.waiting:
+        console.print(
+            f"{summary.waiting} agency-years wait to be matched: their documents changed while this ran "
+            "(the next 'tracker ingest' or 'tracker match' matches them)",
+            markup=False,
+        )
     if summary.learned:
         console.print(
             f"学习 learned: the link decision was fitted again on {summary.learned} reviewed pairs of this "

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.errors import TrackerError, UsageError
+from tracker.match.pool import Shard
 from tracker.statuses import YEARS, parse_status, status_choices
 from tracker.store.engine import make_engine, sqlite_path
 from tracker.store.queries import known_agencies, known_periods
@@ -70,6 +71,23 @@ class StatusName(click.ParamType):
 
 
 STATUS = StatusName()
+
+
+class ShardSpec(click.ParamType):
+    """``K/N``: shard K of N (``tracker match --shard``)."""
+
+    name = "shard"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Shard:
+        if isinstance(value, Shard):
+            return value
+        try:
+            return Shard.parse(str(value))
+        except UsageError as error:
+            self.fail(error.hint or error.message, param, ctx)
+
+
+SHARD = ShardSpec()
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -1,16 +1,25 @@
-"""Matching a whole database in memory: rank evidence, suggest links and set automatic statuses, block
-by block.
+"""Matching one agency at a time: rank evidence, suggest links, set automatic statuses and find what
+came before.
 
 A commitment of agency A for period Y is compared only with achievements of A for Y, so the cost grows
-with the number of documents, not with its square. The reviewer's link decisions in force are given
-to the run as data (a rejected link never counts for a status, a confirmed one always does, see
-:mod:`tracker.match.resolve`); writing the result is :func:`tracker.review.matching.match_database`.
+with the number of documents, not with its square; what came before a commitment (its history) reads
+only A's earlier years. An agency is therefore the unit of work: :func:`score_agency` scores the
+agency-years of one agency's statements (:class:`tracker.store.blocks.AgencyStatements`), and whoever
+runs it (:mod:`tracker.review.matching`: one agency after the other, in worker processes, or a shard
+of the agencies) writes the result and forgets it, so a run holds one agency at a time, never the
+database. The reviewer's link decisions in force are given as data (a rejected link never counts for a
+status, a confirmed one always does, see :mod:`tracker.match.resolve`).
+
+:func:`compute_matches` is the same run over a whole database in memory, nothing written (``tracker
+eval --scorer``, the benchmarks).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from sqlmodel import Session
@@ -18,7 +27,7 @@ from sqlmodel import Session
 from tracker.errors import UsageError
 from tracker.match.context import ContextScorer, Item
 from tracker.match.decide import TOP_K, decide_block
-from tracker.match.history import compute_history
+from tracker.match.history import HistoryPair, compute_history
 from tracker.match.learn import learned_model
 from tracker.match.link import LINK_RULES, LinkRule, keep_key_term_links, suggested
 from tracker.match.model import LinkModel, shipped_model
@@ -26,10 +35,16 @@ from tracker.match.resolve import PairKey, automatic_statuses, linked_achievemen
 from tracker.match.results import DEFAULT_SCORER, SCORER_NAMES, MatchRun, ScoredCandidate, StatusResult
 from tracker.match.scorers import SCORERS, CorpusStats, Scorer
 from tracker.match.terms import content_terms
+from tracker.statuses import LINKED_STATES
+from tracker.store.blocks import AgencyStatements
 from tracker.store.models import Achievement, Commitment
-from tracker.store.queries import Row, has_report, read_rows, summary_documents
+from tracker.store.queries import Row, documents_by_block, has_report, read_rows, summary_parts
+
+__all__ = ["DEFAULT_SCORER", "SCORER_NAMES", "TOP_K", "compute_matches", "make_scorer", "score_agency"]
 
 Progress = Callable[[int, int], None]
+#: Commitments of one document and agency-year, with the achievements they are scored against.
+Unit = tuple[list[Row], list[Row]]
 
 
 def make_scorer(name: str) -> Scorer:
@@ -39,6 +54,141 @@ def make_scorer(name: str) -> Scorer:
     if name not in SCORER_NAMES:
         raise UsageError(f"unknown scorer '{name}'", "choose one of " + ", ".join(SCORER_NAMES))
     return SCORERS[name]()
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """What a run scores with: the scorer fitted on the corpus statistics, and how it decides links
+    (the learned model for ``weighted``, else the scorer's calibrated rule). Plain data, so that worker
+    processes get the very matcher the run made."""
+
+    scorer: str
+    stats: CorpusStats
+    model: LinkModel | None
+    rule: LinkRule
+    learned: int = 0  # reviewed pairs the model was fitted again on (0: the shipped one)
+    _engines: dict[str, Scorer] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def make(cls, scorer: str, stats: CorpusStats, rule: LinkRule | None = None) -> Matcher:
+        """The matcher of ``scorer``; ``rule`` decides links instead of the scorer's own decision
+        (benchmarks/calibrate.py searches with it)."""
+        make_scorer(scorer)  # an unknown name fails here, not in a worker
+        model = shipped_model() if scorer == DEFAULT_SCORER and rule is None else None
+        return cls(scorer, stats, model, rule or LINK_RULES[scorer])
+
+    @property
+    def engine(self) -> Scorer:
+        """The scorer, fitted on the statistics (made once per process)."""
+        engine = self._engines.get("fitted")
+        if engine is None:
+            engine = self._engines["fitted"] = make_scorer(self.scorer)
+            engine.fit(self.stats)
+        return engine
+
+    def forget(self) -> None:
+        """Drop what the scorer remembers of the texts it scored: an agency's texts are scored within
+        the agency only, and the memory would otherwise grow with the database."""
+        self.engine.fit(self.stats)
+
+    @property
+    def learns(self) -> bool:
+        return self.model is not None and isinstance(self.engine, ContextScorer)
+
+    def learn(self, units: Iterable[Unit], decided: Mapping[PairKey, str]) -> Matcher:
+        """This matcher with its link decision fitted again on the reviewed pairs of ``units`` (given in
+        the order a run over the database meets them), when there are enough."""
+        if self.model is None or not isinstance(self.engine, ContextScorer):
+            return self
+        model, learned = learned_model(self.model, self.engine, units, decided)
+        return replace(self, model=model, learned=learned, _engines=self._engines)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_engines"] = {}  # a worker fits its own
+        return state
+
+
+@dataclass
+class AgencyResult:
+    """What :func:`score_agency` found for one agency, to be written in place of what is stored."""
+
+    agency: str
+    version: str  # of the statements scored (tracker.store.blocks.agency_version)
+    blocks: int = 0  # agency-years whose candidates and statuses were computed
+    matched: list[str] = field(default_factory=list)  # their commitments
+    candidates: list[ScoredCandidate] = field(default_factory=list)
+    statuses: dict[str, StatusResult] = field(default_factory=dict)
+    historied: list[str] = field(default_factory=list)  # commitments whose history was computed
+    history: list[HistoryPair] = field(default_factory=list)
+
+    @property
+    def suggested(self) -> int:
+        return sum(1 for c in self.candidates if c.state == "suggested")
+
+
+def score_agency(
+    matcher: Matcher,
+    statements: AgencyStatements,
+    decided: Mapping[PairKey, str],
+    periods: Iterable[int] | None = None,
+    history_after: int | None = None,
+) -> AgencyResult:
+    """Candidates, statuses and history of one agency's commitments of ``periods`` (None: every year),
+    and the history alone of its later years (after ``history_after``: an earlier year they read
+    changed). ``decided``: the reviewer's link decisions in force about these commitments
+    (:meth:`DecisionIndex.of`)."""
+    by_period: dict[int, list[Row]] = defaultdict(list)
+    for commitment in statements.commitments:
+        by_period[commitment.period].append(commitment)
+    pool: dict[int, list[Row]] = defaultdict(list)
+    for achievement in statements.achievements:
+        pool[achievement.period].append(achievement)
+    full = sorted(by_period) if periods is None else sorted(set(periods) & by_period.keys())
+    later = [
+        p for p in sorted(by_period) if history_after is not None and p > history_after and p not in full
+    ]
+    result = AgencyResult(statements.agency, statements.version, blocks=len(full))
+    achievements = {a.id: a for a in statements.achievements} | statements.elsewhere
+    engine = matcher.engine
+    for period in full:
+        plan = by_period[period]
+        found: list[ScoredCandidate] = []
+        for own, evidence in units_of(plan, pool.get(period, [])):
+            if matcher.learns:
+                found.extend(_decide_block(engine, matcher.model, own, evidence))  # type: ignore[arg-type]
+            else:
+                found.extend(_match_block(engine, matcher.rule, own, evidence))
+        reported = {c.id: has_report(statements.summaries, c.agency, c.period, c.document_id) for c in plan}
+        linked = linked_achievements(found, decided)
+        result.statuses.update(automatic_statuses(plan, linked, achievements, reported))
+        result.candidates.extend(found)
+        result.matched.extend(c.id for c in plan)
+    historied = [c for period in sorted([*full, *later]) for c in by_period[period]]
+    result.historied = [c.id for c in historied]
+    if matcher.learns and historied:
+        result.history = compute_history(
+            engine,  # type: ignore[arg-type]  # a ContextScorer: matcher.learns
+            matcher.model,  # type: ignore[arg-type]
+            historied,
+            statements.commitments,
+            statements.achievements,
+        )
+    return result
+
+
+def units_of(plan: Sequence[Row], pool: Sequence[Row]) -> Iterator[Unit]:
+    """The commitments of one agency-year, a document at a time, each with the evidence it is scored
+    against: the year's achievements of the other documents.
+
+    A document does not report the outcome of its own targets: 002's mid-year article states results so
+    far and end-of-year targets; the evidence for those must come from a later report. A task table's
+    progress column does: it reports on the tasks beside it.
+    """
+    for document, own in _by_document(plan).items():
+        evidence = [a for a in pool if a.document_id != document or a.from_table]
+        if evidence:
+            yield own, evidence
 
 
 def compute_matches(
@@ -52,7 +202,8 @@ def compute_matches(
     rule: LinkRule | None = None,
     learn: bool = True,
 ) -> MatchRun:
-    """Candidates, suggested links and automatic statuses, computed in memory (nothing is written).
+    """Candidates, suggested links and automatic statuses of the whole database (or one agency or year
+    of it), computed in memory: nothing is written.
 
     Args:
         decided: the reviewer's link decisions in force, (commitment, achievement) -> ``confirmed`` or
@@ -62,74 +213,76 @@ def compute_matches(
         learn: fit the learned decision again on the reviewer's decisions when there are enough
             (:data:`tracker.match.learn.MIN_REVIEWED`).
     """
-    engine = make_scorer(scorer)
-    model: LinkModel | None = shipped_model() if scorer == DEFAULT_SCORER and rule is None else None
-    rule = rule or LINK_RULES[scorer]
-    commitments = read_rows(session, Commitment, agency, period)
-    achievements = read_rows(session, Achievement, agency, period)
-    filtered = agency is not None or period is not None
-    all_commitments = read_rows(session, Commitment, None, None) if filtered else commitments
-    all_achievements = read_rows(session, Achievement, None, None) if filtered else achievements
-    everything = all_commitments + all_achievements
-    engine.fit(CorpusStats.from_terms([content_terms(row.normalized) for row in everything]))
-    by_block: dict[tuple[str, int], list[Row]] = defaultdict(list)
-    for achievement in achievements:
-        by_block[(achievement.agency, achievement.period)].append(achievement)
-    plans: dict[tuple[str, int], list[Row]] = defaultdict(list)
-    for commitment in commitments:
-        plans[(commitment.agency, commitment.period)].append(commitment)
-    run = MatchRun(scorer=scorer, blocks=len(plans), complete=not filtered)
-
-    def units() -> Iterator[tuple[list[Row], list[Row]]]:
-        # A document does not report the outcome of its own targets: 002's mid-year article states
-        # results so far and end-of-year targets; the evidence for those must come from a later report.
-        # A task table's progress column does: it reports on the tasks beside it.
-        for key, block_commitments in plans.items():
-            for document, own in _by_document(block_commitments).items():
-                evidence = [a for a in by_block.get(key, []) if a.document_id != document or a.from_table]
-                if evidence:
-                    yield own, evidence
-
-    if model is not None and learn and isinstance(engine, ContextScorer):
-        model, run.learned = learned_model(model, engine, units(), decided)
-    done = 0
-    for key, block_commitments in plans.items():
-        for document, own in _by_document(block_commitments).items():
-            evidence = [a for a in by_block.get(key, []) if a.document_id != document or a.from_table]
-            if not evidence:
-                continue
-            if model is not None and isinstance(engine, ContextScorer):
-                run.candidates.extend(_decide_block(engine, model, own, evidence))
-            else:
-                run.candidates.extend(_match_block(engine, rule, own, evidence))
-        done += 1
+    commitments = read_rows(session, Commitment, None, None)
+    achievements = read_rows(session, Achievement, None, None)
+    stats = CorpusStats.from_terms([content_terms(row.normalized) for row in commitments + achievements])
+    matcher = Matcher.make(scorer, stats, rule)
+    if learn:
+        matcher = matcher.learn(database_units(commitments, achievements), decided)
+    summaries = documents_by_block(summary_parts(session))
+    by_agency: dict[str, AgencyStatements] = {}
+    for row in commitments:
+        if row.agency not in by_agency:
+            by_agency[row.agency] = AgencyStatements(row.agency, "", [], [], summaries)
+        by_agency[row.agency].commitments.append(row)
+    for row in achievements:
+        if row.agency in by_agency:
+            by_agency[row.agency].achievements.append(row)
+    everything = {row.id: row for row in achievements}
+    index = DecisionIndex(decided)
+    plans = {(c.agency, c.period) for c in commitments}
+    wanted = sorted(
+        {a for a, p in plans if (agency is None or a == agency) and (period is None or p == period)}
+    )
+    total = sum(1 for a, p in plans if a in wanted and (period is None or p == period))
+    run = MatchRun(scorer=scorer, learned=matcher.learned, complete=agency is None and period is None)
+    for name in wanted:
+        statements = by_agency[name]
+        mine = index.of(statements.commitments)
+        statements.elsewhere = {a: everything[a] for a in index.linked(mine) if a in everything}
+        result = score_agency(matcher, statements, mine, None if period is None else [period])
+        run.blocks += result.blocks
+        run.candidates.extend(result.candidates)
+        run.statuses.update(result.statuses)
+        run.history.extend(result.history)
         if progress:
-            progress(done, len(plans))
-    run.statuses = _statuses(session, commitments, achievements, run.candidates, decided)
-    if model is not None and isinstance(engine, ContextScorer):
-        run.history = compute_history(engine, model, commitments, all_commitments, all_achievements)
+            progress(run.blocks, total)
     return run
 
 
-def _statuses(
-    session: Session,
-    commitments: Sequence[Row],
-    achievements: Sequence[Row],
-    candidates: Sequence[ScoredCandidate],
-    decided: Mapping[PairKey, str],
-) -> dict[str, StatusResult]:
-    """The automatic status of every commitment of the run, with the reviewer's links applied."""
-    achievement_by_id = {a.id: a for a in achievements}
-    # A reviewer may link an achievement of another agency-year; a filtered run must still count it.
-    elsewhere = {a for (_c, a), state in decided.items() if state == "confirmed"} - achievement_by_id.keys()
-    if elsewhere:
-        achievement_by_id.update(
-            (row.id, row) for row in read_rows(session, Achievement, None, None, ids=sorted(elsewhere))
-        )
-    summaries = summary_documents(session)
-    reported = {c.id: has_report(summaries, c.agency, c.period, c.document_id) for c in commitments}
-    linked = linked_achievements(candidates, decided)
-    return automatic_statuses(commitments, linked, achievement_by_id, reported)
+class DecisionIndex:
+    """The reviewer's link decisions in force, by commitment, so that an agency finds its own at once."""
+
+    def __init__(self, decided: Mapping[PairKey, str]) -> None:
+        self.decided = decided
+        self._by_commitment: dict[str, dict[PairKey, str]] = defaultdict(dict)
+        for pair, state in decided.items():
+            self._by_commitment[pair[0]][pair] = state
+
+    def of(self, commitments: Iterable[Any]) -> dict[PairKey, str]:
+        """The decisions about these commitments (rows or ids)."""
+        found: dict[PairKey, str] = {}
+        for commitment in commitments:
+            found.update(self._by_commitment.get(getattr(commitment, "id", commitment), {}))
+        return found
+
+    @staticmethod
+    def linked(decided: Mapping[PairKey, str]) -> set[str]:
+        """The achievements that these decisions confirm or link."""
+        return {achievement for (_c, achievement), state in decided.items() if state in LINKED_STATES}
+
+
+def database_units(commitments: Sequence[Row], achievements: Sequence[Row]) -> Iterator[Unit]:
+    """Every unit of a database's rows (in document order), in the order a run meets them: its
+    agency-years by their first commitment, then document by document."""
+    plans: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    for commitment in commitments:
+        plans[(commitment.agency, commitment.period)].append(commitment)
+    pool: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    for achievement in achievements:
+        pool[(achievement.agency, achievement.period)].append(achievement)
+    for key, plan in plans.items():
+        yield from units_of(plan, pool.get(key, []))
 
 
 def _by_document(commitments: Sequence[Row]) -> dict[str, list[Row]]:
@@ -137,6 +290,11 @@ def _by_document(commitments: Sequence[Row]) -> dict[str, list[Row]]:
     for commitment in commitments:
         groups[commitment.document_id].append(commitment)
     return groups
+
+
+def counts_of(result: AgencyResult) -> Counter[str]:
+    """How many of the agency's commitments got each automatic status."""
+    return Counter(status.status for status in result.statuses.values())
 
 
 def _decide_block(

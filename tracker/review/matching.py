@@ -2,38 +2,67 @@
 suggests (:mod:`tracker.match.run`), the decisions count for the automatic statuses, and the result
 replaces the previous automatic output. No decision is ever written or changed here.
 
-Scoring holds no lock: it reads in one snapshot, then the result is written in short transactions of
-``WRITE_CHUNK`` commitments, so reviewers keep deciding (and an ingest keeps saving) while a large
-database is matched. A decision taken while the run scored is not lost: each chunk recomputes the
-automatic status of every commitment decided about since the run read the log. When documents were
-saved or replaced meanwhile, the run scored text that has changed; it starts again.
+A run goes agency by agency and never holds the database: it brings the corpus statistics up to date
+(:mod:`tracker.match.corpus`), then reads one agency's statements, scores them, writes the result and
+forgets it, in this process or in worker processes (``processes``), for every agency or for those of one
+shard (``shard``). ``changed`` matches only the agency-years queued since they were last matched (an
+ingest's documents, and the history of their agencies' later years).
+
+Scoring holds no lock: an agency is read in one snapshot, and results are written in short transactions
+of about ``WRITE_CHUNK`` commitments, so reviewers keep deciding (and an ingest keeps saving) while a
+large database is matched. A decision taken while the run scored is not lost: each write recomputes the
+automatic status of every commitment whose link decisions differ from those the run read (on PostgreSQL
+it first locks those commitments, so a decision taken during the write waits for it and then sees its
+result). An agency whose documents were saved meanwhile is not written: the save queued it, and the run
+matches it again before it ends (or, when documents keep changing, leaves it queued for the next run).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from tracker.errors import StoreError
+from tracker.match import corpus
+from tracker.match.learn import MIN_REVIEWED
 from tracker.match.link import LinkRule
-from tracker.match.results import DEFAULT_SCORER, MatchRun, ScoredCandidate
-from tracker.match.run import Progress, compute_matches
+from tracker.match.pool import Shard, Workers, worker_count
+from tracker.match.results import DEFAULT_SCORER, MatchRun
+from tracker.match.run import (
+    AgencyResult,
+    DecisionIndex,
+    Matcher,
+    Progress,
+    compute_matches,
+    score_agency,
+    units_of,
+)
 from tracker.review.status import refresh_statuses
+from tracker.statuses import LINKED_STATES
+from tracker.store import queue
+from tracker.store.blocks import (
+    Plans,
+    agency_version,
+    block_order,
+    commitment_blocks,
+    plan_blocks,
+    read_agency,
+)
 from tracker.store.decision_log import reviewer_links
-from tracker.store.engine import read_session, write_session
+from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.matches import save_history, save_matches
-from tracker.store.models import Decision, Document, Retraction
-from tracker.store.queries import in_chunks
+from tracker.store.models import Achievement, Commitment
+from tracker.store.queries import read_rows, rows_by_id
 
-#: Commitments written per transaction: a reviewer's decision waits for one chunk at most.
-WRITE_CHUNK = 500
-#: Runs started again at most when documents keep changing under the matcher.
-ATTEMPTS = 3
+#: Commitments written per transaction: a reviewer's decision waits for one such write at most.
+WRITE_CHUNK = 2_000
+#: Rounds a run makes at most when documents keep changing under it; what remains stays queued.
+ROUNDS = 3
 
 
 @dataclass
@@ -47,6 +76,46 @@ class MatchSummary:
     suggested: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     learned: int = 0  # reviewed pairs the link decision was fitted again on
+    history: int = 0  # commitments of later years whose history alone was computed again
+    processes: int = 1
+    waiting: int = 0  # agency-years still queued at the end (documents kept changing)
+    agencies: set[str] = field(default_factory=set)  # those written
+
+    def add(self, tally: Tally) -> None:
+        self.agencies.add(tally.agency)
+        self.blocks += tally.blocks
+        self.commitments += tally.commitments
+        self.candidates += tally.candidates
+        self.suggested += tally.suggested
+        self.history += tally.history
+        counts = Counter(self.statuses)
+        counts.update(tally.statuses)
+        self.statuses = dict(counts)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one agency's written result adds to the summary."""
+
+    agency: str
+    blocks: int
+    commitments: int
+    candidates: int
+    suggested: int
+    history: int  # commitments whose history alone was computed
+    statuses: Counter[str]
+
+    @classmethod
+    def of(cls, result: AgencyResult) -> Tally:
+        return cls(
+            result.agency,
+            result.blocks,
+            len(result.matched),
+            len(result.candidates),
+            result.suggested,
+            len(result.historied) - len(result.matched),
+            Counter(status.status for status in result.statuses.values()),
+        )
 
 
 def compute_run(
@@ -73,6 +142,53 @@ def compute_run(
     )
 
 
+@dataclass(frozen=True)
+class Task:
+    """One agency to match: its candidates, statuses and history of ``periods`` (None: every year) and
+    the history alone of its years after ``history_after``."""
+
+    agency: str
+    commitments: int  # how many it has (the largest go first)
+    periods: tuple[int, ...] | None = None
+    history_after: int | None = None
+    queued: bool = True  # does what the agency's queue entries ask (else: a filtered run's part)
+    wait: bool = False  # wait for another process matching it, instead of passing it over
+
+    def again(self) -> Task:
+        """This task for a later round, which waits for a process matching the agency."""
+        return replace(self, wait=True)
+
+
+def _merged(tasks: Iterable[Task]) -> list[Task]:
+    """One task per agency: every year when one asks for every year, else the years all ask for."""
+    by_agency: dict[str, Task] = {}
+    for task in tasks:
+        other = by_agency.get(task.agency)
+        if other is None or task.periods is None:
+            by_agency[task.agency] = task
+        elif other.periods is not None:
+            periods = tuple(sorted({*other.periods, *task.periods}))
+            after = (
+                min(t for t in (other.history_after, task.history_after) if t is not None)
+                if (other.history_after is not None or task.history_after is not None)
+                else None
+            )
+            by_agency[task.agency] = replace(other, periods=periods, history_after=after, wait=True)
+    return list(by_agency.values())
+
+
+@dataclass
+class Outcome:
+    """What became of a task: ``written``, ``scored`` (for this process to write), ``stale`` (its
+    documents changed before it was written) or ``busy`` (another process is matching the agency)."""
+
+    task: Task
+    state: str
+    newest: int = 0  # the newest queue entry of the agency before it was read
+    result: AgencyResult | None = None
+    tally: Tally | None = None
+
+
 def match_database(
     engine: Engine,
     *,
@@ -81,86 +197,265 @@ def match_database(
     period: int | None = None,
     progress: Progress | None = None,
     learn: bool = True,
+    processes: int | None = 1,
+    shard: Shard | None = None,
+    changed: bool = False,
 ) -> MatchSummary:
-    """Recompute and store candidates, links and automatic statuses (see the module docstring).
+    """Recompute and store candidates, links, automatic statuses and history (see the module docstring).
+
+    Args:
+        processes: worker processes (None: every core when there is enough to match).
+        shard: match only this shard's agencies (``--shard K/N``); the others' stay as they are.
+        changed: match only the agency-years queued since they were matched, not every one.
 
     Raises:
-        StoreError: documents changed under every one of ``ATTEMPTS`` runs, or the database failed.
+        StoreError: the database failed.
     """
-    for _attempt in range(ATTEMPTS):
-        with read_session(engine) as session:
-            mark = _LogMark.read(session)
-            run = compute_run(
-                session, scorer=scorer, agency=agency, period=period, progress=progress, learn=learn
-            )
-        if _write(engine, run, mark):
-            return MatchSummary(
-                scorer=scorer,
-                blocks=run.blocks,
-                commitments=len(run.statuses),
-                candidates=len(run.candidates),
-                suggested=sum(1 for c in run.candidates if c.state == "suggested"),
-                statuses=dict(Counter(status.status for status in run.statuses.values())),
-                learned=run.learned,
-            )
-    raise StoreError(
-        "documents kept changing while matching", "run 'tracker match' again when ingest is done"
+    everything = not changed and agency is None and period is None
+    if everything and shard is None:
+        _update, stats = corpus.recount(engine)
+    else:
+        corpus.update(engine)
+        stats = corpus.statistics(engine)
+    with read_session(engine) as session:
+        decided = reviewer_links(session)
+        plans = {} if changed else plan_blocks(session)
+    matcher = Matcher.make(scorer, stats)
+    if learn and matcher.learns and len(decided) >= MIN_REVIEWED:
+        matcher = matcher.learn(_reviewed_units(engine, decided), decided)
+    summary = MatchSummary(scorer=scorer, learned=matcher.learned)
+
+    def mine(name: str) -> bool:
+        return (shard is None or shard.owns(name)) and (agency is None or name == agency)
+
+    filtered = agency is not None or period is not None
+    tasks = [] if filtered else _queued(engine, plans, mine)
+    if not changed:
+        wanted = [
+            name for name, plan in plans.items() if mine(name) and (period is None or period in plan.periods)
+        ]
+        tasks += [
+            Task(name, plans[name].commitments, None if period is None else (period,), queued=not filtered)
+            for name in wanted
+        ]
+    total = sum(
+        len(plans[t.agency].periods) if t.periods is None else len(t.periods)
+        for t in tasks
+        if t.agency in plans
     )
-
-
-@dataclass(frozen=True)
-class _LogMark:
-    """How far the decision log and the documents were when a run read them."""
-
-    decision: int  # the latest decision's id
-    retracted: frozenset[int]  # the decisions undone
-    documents: tuple[int, str]  # how many, and the latest ingest time
-
-    @classmethod
-    def read(cls, session: Session) -> _LogMark:
-        decision = session.exec(select(func.max(Decision.id))).one() or 0
-        retracted = frozenset(session.exec(select(Retraction.decision_id)).all())
-        return cls(decision, retracted, _documents(session))
-
-    def decided_since(self, session: Session, commitment_ids: list[str]) -> list[str]:
-        """Those of ``commitment_ids`` with a decision or an undo the mark has not seen."""
-        mine = col(Decision.commitment_id).in_(commitment_ids)
-        newer = set(
-            session.exec(select(Decision.commitment_id).where(mine, col(Decision.id) > self.decision))
+    for _round in range(ROUNDS):
+        tasks = _merged(tasks)
+        if not tasks:
+            break
+        summary.processes = max(summary.processes, worker_count(processes, sum(t.commitments for t in tasks)))
+        left = _run(
+            engine, matcher, DecisionIndex(decided), tasks, summary, summary.processes, progress, total
         )
-        undone = select(Decision.commitment_id, Retraction.decision_id).join(
-            Retraction, col(Retraction.decision_id) == col(Decision.id)
+        tasks = [t.again() for t in left]
+        if not filtered:
+            corpus.update(engine)  # documents saved during the round are queued now
+            tasks += _queued(engine, plans, mine, wait=True)
+    if changed:
+        _refresh_linked_to(engine, summary.agencies, decided)
+    if not filtered:
+        with read_session(engine) as session:
+            summary.waiting = sum(len(p.periods) for name, p in queue.pending(session).items() if mine(name))
+    return summary
+
+
+def _refresh_linked_to(engine: Engine, agencies: set[str], decided: dict[tuple[str, str], str]) -> None:
+    """Recompute the automatic status of the commitments of other agencies that a reviewer linked to
+    evidence of ``agencies`` (matched again: their documents changed, the evidence may be gone)."""
+    linked = [(c, a) for (c, a), state in decided.items() if state in LINKED_STATES]
+    if not linked or not agencies:
+        return
+    with write_session(engine) as session:
+        owners = commitment_blocks(session, [c for c, _a in linked])
+        evidence = {
+            a.id: a.agency for a in rows_by_id(session, Achievement, [a for _c, a in linked]).values()
+        }
+        stale = {
+            c
+            for c, a in linked
+            if c in owners
+            and owners[c][0] not in agencies
+            and evidence.get(a, next(iter(agencies))) in agencies
+        }
+        if stale:
+            refresh_statuses(session, sorted(stale))
+
+
+def _queued(
+    engine: Engine, plans: dict[str, Plans], mine: Callable[[str], bool], *, wait: bool = False
+) -> list[Task]:
+    """Tasks for what is queued: each agency's queued years in full, and the history of its later
+    years (``plans``: those known already; the others' are read)."""
+    with read_session(engine) as session:
+        pending = {name: waiting for name, waiting in queue.pending(session).items() if mine(name)}
+        plans.update(plan_blocks(session, sorted(pending.keys() - plans.keys())))
+    return [
+        Task(
+            name,
+            plans[name].commitments if name in plans else 0,
+            tuple(sorted(w.periods)),
+            min(w.periods),
+            wait=wait,
         )
-        newer.update(cid for cid, did in session.exec(undone.where(mine)).all() if did not in self.retracted)
-        return sorted(newer)
+        for name, w in sorted(pending.items())
+    ]
 
 
-def _documents(session: Session) -> tuple[int, str]:
-    count, latest = session.exec(select(func.count(col(Document.id)), func.max(Document.ingested_at))).one()
-    return int(count), str(latest)
+def _reviewed_units(engine: Engine, decided: dict[tuple[str, str], str]) -> Iterator[Any]:
+    """The units holding a reviewed commitment, in the order a run over the database meets them."""
+    with read_session(engine) as session:
+        blocks = block_order(
+            session, sorted(set(commitment_blocks(session, [c for c, _a in decided]).values()))
+        )
+        for agency, period in blocks:
+            plan = read_rows(session, Commitment, agency, period)
+            yield from units_of(plan, read_rows(session, Achievement, agency, period))
 
 
-def _write(engine: Engine, run: MatchRun, mark: _LogMark) -> bool:
-    """Write the run chunk by chunk; False (and nothing more written) once documents have changed."""
-    candidates: dict[str, list[ScoredCandidate]] = defaultdict(list)
-    for candidate in run.candidates:
-        candidates[candidate.commitment_id].append(candidate)
-    history: dict[str, list[Any]] = defaultdict(list)
-    for pair in run.history:
-        history[pair.commitment_id].append(pair)
-    for chunk in in_chunks(list(run.statuses), WRITE_CHUNK):
-        with write_session(engine) as session:
-            if _documents(session) != mark.documents:
-                return False
-            save_matches(
-                session,
-                [c for cid in chunk for c in candidates.get(cid, [])],
-                [run.statuses[cid] for cid in chunk],
-                scorer=run.scorer,
-                everything=False,
-            )
-            save_history(session, [p for cid in chunk for p in history.get(cid, [])], chunk)
-            changed = mark.decided_since(session, chunk)
-            if changed:
-                refresh_statuses(session, changed)
-    return True
+def _run(
+    engine: Engine,
+    matcher: Matcher,
+    index: DecisionIndex,
+    tasks: list[Task],
+    summary: MatchSummary,
+    processes: int,
+    progress: Progress | None,
+    total: int,
+) -> list[Task]:
+    """Match ``tasks`` (the largest first) and write their results; the tasks left to do again."""
+    ordered = sorted(tasks, key=lambda t: (-t.commitments, t.agency))
+    postgres = engine.dialect.name == "postgresql"
+    writes = postgres and processes > 1  # else this process is the one writer
+    source: Engine | str = engine if processes == 1 else engine.url.render_as_string(hide_password=False)
+    left: list[Task] = []
+    buffer: list[Outcome] = []
+
+    def flush() -> None:
+        for outcome, written in zip(buffer, _write(engine, buffer, index, matcher.scorer), strict=True):
+            if written:
+                summary.add(Tally.of(outcome.result))  # type: ignore[arg-type]
+            else:
+                left.append(outcome.task)
+            if _JOB is not None:  # this process matched it: it holds the agency's lock
+                _JOB.locks.release(outcome.task.agency)
+        buffer.clear()
+
+    with Workers(processes, _setup, (source, matcher, index, writes)) as workers:
+        try:
+            for outcome in workers.map(_match_agency, ordered):
+                if outcome.state == "scored":
+                    buffer.append(outcome)
+                    if sum(len(o.result.matched) for o in buffer if o.result) >= WRITE_CHUNK:  # type: ignore[union-attr]
+                        flush()
+                elif outcome.state == "written":
+                    summary.add(outcome.tally)  # type: ignore[arg-type]
+                else:
+                    left.append(outcome.task)
+                if progress and total:
+                    progress(min(summary.blocks, total), total)
+            flush()
+        finally:
+            if processes == 1:
+                _teardown()
+    return left
+
+
+@dataclass
+class _Job:
+    """What a process matching agencies works with (set once per process by :func:`_setup`)."""
+
+    engine: Engine
+    matcher: Matcher
+    index: DecisionIndex
+    writes: bool  # writes each agency's result itself (worker processes on PostgreSQL)
+    locks: queue.AgencyLocks
+
+
+_JOB: _Job | None = None
+
+
+def _setup(source: Engine | str, matcher: Matcher, index: DecisionIndex, writes: bool) -> None:
+    global _JOB
+    engine = source if isinstance(source, Engine) else make_engine(source, create=False)
+    _JOB = _Job(engine, matcher, index, writes, queue.AgencyLocks(engine))
+
+
+def _teardown() -> None:
+    global _JOB
+    if _JOB is not None:
+        _JOB.locks.close()
+    _JOB = None
+
+
+def _match_agency(task: Task) -> Outcome:
+    """Read, score and (in a worker on PostgreSQL) write one agency."""
+    job = _JOB
+    assert job is not None, "_setup was not called in this process"
+    if not job.locks.take(task.agency, wait=task.wait):
+        return Outcome(task, "busy")
+    try:
+        with read_session(job.engine) as session:
+            newest = queue.pending(session, task.agency).get(task.agency, queue.Pending()).newest
+            statements = read_agency(session, task.agency, lambda rows: job.index.linked(job.index.of(rows)))
+        result = score_agency(
+            job.matcher, statements, job.index.of(statements.commitments), task.periods, task.history_after
+        )
+        job.matcher.forget()
+        outcome = Outcome(task, "scored", newest, result)
+        if not job.writes:
+            return outcome
+        (written,) = _write(job.engine, [outcome], job.index, job.matcher.scorer)
+        return Outcome(task, "written" if written else "stale", newest, tally=Tally.of(result))
+    finally:
+        if job.writes:
+            job.locks.release(task.agency)
+
+
+def _write(engine: Engine, outcomes: Sequence[Outcome], index: DecisionIndex, scorer: str) -> list[bool]:
+    """Write the results of ``outcomes`` in one transaction, each agency's under a savepoint: one whose
+    documents changed since it was read is left out (False)."""
+    written = []
+    with write_session(engine) as session:
+        for outcome in outcomes:
+            result = outcome.result
+            assert result is not None
+            savepoint = session.begin_nested()
+            try:
+                fresh = agency_version(session, result.agency) == result.version
+                if fresh:
+                    _replace(session, result, index, scorer)
+                    if outcome.task.queued:
+                        queue.take_off(session, result.agency, outcome.newest, outcome.task.periods)
+                savepoint.commit()
+            except (IntegrityError, OperationalError):
+                # a document of the agency was being replaced as this was written (PostgreSQL)
+                savepoint.rollback()
+                fresh = False
+            written.append(fresh)
+    return written
+
+
+def _replace(session: Session, result: AgencyResult, index: DecisionIndex, scorer: str) -> None:
+    """Put one agency's result in place of what is stored, with the decisions taken since it was read."""
+    if session.get_bind().dialect.name == "postgresql" and result.historied:
+        # a reviewer deciding about one of these now waits for this write, then sees its candidates
+        for start in range(0, len(result.historied), 500):
+            ids = sorted(result.historied[start : start + 500])
+            session.exec(select(Commitment.id).where(col(Commitment.id).in_(ids)).with_for_update()).all()
+    save_matches(
+        session,
+        result.candidates,
+        list(result.statuses.values()),
+        scorer=scorer,
+        commitment_ids=result.matched,
+    )
+    save_history(session, result.history, result.historied)
+    now = reviewer_links(session, result.matched) if result.matched else {}
+    read = index.of(result.matched)
+    changed = sorted({commitment for (commitment, _a), _state in now.items() ^ read.items()})
+    if changed:
+        refresh_statuses(session, changed)

@@ -1,4 +1,11 @@
-"""Writing the matcher's output: ranked candidates and automatic statuses, never a reviewer's decision."""
+"""Writing the matcher's output: ranked candidates, history pairs and automatic statuses, never a
+reviewer's decision.
+
+Rows go to the database driver as plain tuples in one ``executemany`` per table (SQLite and
+PostgreSQL alike): SQLAlchemy's per-row parameter handling cost more than the inserts themselves for the
+~900,000 rows of a thousand documents. Each row's JSON is encoded once, by one shared encoder (``why``
+comes as JSON text already). The statements are compiled by SQLAlchemy for whichever database this is.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +13,14 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlmodel import Session, col, delete
 
 from tracker.store.models import Candidate, CommitmentStatus, HistoryCandidate
 from tracker.store.queries import in_chunks
+
+#: ``json.dumps(value, ensure_ascii=False)`` without building an encoder for every call.
+encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class RankedPair(Protocol):
@@ -45,57 +55,6 @@ class AutomaticStatus(Protocol):
     def detail(self) -> dict[str, Any]: ...
 
 
-def save_matches(
-    session: Session,
-    candidates: Sequence[RankedPair],
-    statuses: Sequence[AutomaticStatus],
-    *,
-    scorer: str,
-    everything: bool,
-) -> None:
-    """Replace the automatic candidates and statuses of these commitments (of all, with ``everything``);
-    Decision rows are never touched."""
-    if everything:
-        session.exec(delete(Candidate))  # type: ignore[call-overload]
-        session.exec(delete(CommitmentStatus))  # type: ignore[call-overload]
-    else:
-        for chunk in in_chunks([s.commitment_id for s in statuses]):
-            session.exec(delete(Candidate).where(col(Candidate.commitment_id).in_(chunk)))  # type: ignore[call-overload]
-            session.exec(delete(CommitmentStatus).where(col(CommitmentStatus.commitment_id).in_(chunk)))  # type: ignore[call-overload]
-    candidate_rows = [
-        (
-            c.commitment_id,
-            c.achievement_id,
-            c.rank,
-            c.score,
-            c.state,
-            json.dumps(list(c.shared_terms), ensure_ascii=False),
-            scorer,
-            c.weighs,
-            c.why or "{}",  # already JSON text
-        )
-        for c in candidates
-    ]
-    status_rows = [
-        (s.commitment_id, s.status, "auto", json.dumps(s.detail, ensure_ascii=False)) for s in statuses
-    ]
-    # Rows go to the driver as plain tuples: SQLAlchemy's per-row parameter handling cost more than the
-    # insert itself for the ~500,000 candidates of a thousand documents. The statement is compiled by
-    # SQLAlchemy for whichever database this is; JSON columns get their text directly.
-    connection = session.connection()
-    for table, rows in ((Candidate.__table__, candidate_rows), (CommitmentStatus.__table__, status_rows)):  # type: ignore[attr-defined]
-        if not rows:
-            continue
-        columns = [column.name for column in table.columns]
-        statement = insert(table).compile(dialect=connection.dialect, column_keys=columns)
-        params = rows if statement.positional else [dict(zip(columns, row, strict=True)) for row in rows]
-        cursor = connection.connection.cursor()
-        try:
-            cursor.executemany(str(statement), params)
-        finally:
-            cursor.close()
-
-
 class HistoryLink(Protocol):
     """One history pair (``tracker.match.history.HistoryPair``)."""
 
@@ -115,34 +74,89 @@ class HistoryLink(Protocol):
     def state(self) -> str: ...
 
 
+def save_matches(
+    session: Session,
+    candidates: Sequence[RankedPair],
+    statuses: Sequence[AutomaticStatus],
+    *,
+    scorer: str,
+    everything: bool = False,
+    commitment_ids: Sequence[str] | None = None,
+) -> None:
+    """Replace the automatic candidates and statuses of these commitments (``commitment_ids``, else
+    those of ``statuses``; of all, with ``everything``); Decision rows are never touched."""
+    if everything:
+        session.exec(delete(Candidate))  # type: ignore[call-overload]
+        session.exec(delete(CommitmentStatus))  # type: ignore[call-overload]
+    else:
+        ids = [s.commitment_id for s in statuses] if commitment_ids is None else list(commitment_ids)
+        _delete_of(session, Candidate.__table__, ids)  # type: ignore[attr-defined]
+        _delete_of(session, CommitmentStatus.__table__, ids)  # type: ignore[attr-defined]
+    insert_rows(
+        session,
+        Candidate.__table__,  # type: ignore[attr-defined]
+        [
+            (
+                c.commitment_id,
+                c.achievement_id,
+                c.rank,
+                c.score,
+                c.state,
+                encode_json(list(c.shared_terms)),
+                scorer,
+                c.weighs,
+                c.why or "{}",  # already JSON text
+            )
+            for c in candidates
+        ],
+    )
+    insert_rows(session, CommitmentStatus.__table__, _status_rows(statuses))  # type: ignore[attr-defined]
+
+
 def save_history(session: Session, pairs: Sequence[HistoryLink], commitment_ids: Sequence[str]) -> None:
     """Replace the history pairs of these commitments (the matcher's; decisions are never touched)."""
-    for chunk in in_chunks(list(commitment_ids)):
-        session.exec(delete(HistoryCandidate).where(col(HistoryCandidate.commitment_id).in_(chunk)))  # type: ignore[call-overload]
-    if pairs:
-        session.execute(
-            insert(HistoryCandidate.__table__),  # type: ignore[attr-defined]
-            [
-                {
-                    "commitment_id": p.commitment_id,
-                    "relation": p.relation,
-                    "other_id": p.other_id,
-                    "period": p.period,
-                    "rank": p.rank,
-                    "score": p.score,
-                    "state": p.state,
-                }
-                for p in pairs
-            ],
-        )
+    _delete_of(session, HistoryCandidate.__table__, commitment_ids)  # type: ignore[attr-defined]
+    insert_rows(
+        session,
+        HistoryCandidate.__table__,  # type: ignore[attr-defined]
+        [(p.commitment_id, p.relation, p.other_id, p.period, p.rank, p.score, p.state) for p in pairs],
+    )
 
 
 def save_statuses(session: Session, statuses: Iterable[AutomaticStatus]) -> None:
     """Store these automatic statuses in place of the ones they recompute."""
-    for status in statuses:
-        session.merge(
-            CommitmentStatus(
-                commitment_id=status.commitment_id, status=status.status, source="auto", detail=status.detail
-            )
-        )
-    session.flush()
+    statuses = list(statuses)
+    ids = {s.commitment_id for s in statuses}
+    # Written past the ORM: a status row the session holds would keep its old values.
+    for row in list(session.identity_map.values()):
+        if isinstance(row, CommitmentStatus) and row.commitment_id in ids:
+            session.expire(row)
+    _delete_of(session, CommitmentStatus.__table__, sorted(ids))  # type: ignore[attr-defined]
+    insert_rows(session, CommitmentStatus.__table__, _status_rows(statuses))  # type: ignore[attr-defined]
+
+
+def _status_rows(statuses: Iterable[AutomaticStatus]) -> list[tuple[Any, ...]]:
+    return [(s.commitment_id, s.status, "auto", encode_json(s.detail)) for s in statuses]
+
+
+def _delete_of(session: Session, table: Table, commitment_ids: Sequence[str]) -> None:
+    for chunk in in_chunks(list(commitment_ids)):
+        session.execute(table.delete().where(col(table.c.commitment_id).in_(chunk)))
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` (values in the order of the table's columns, JSON as text) in one driver-level
+    ``executemany``, inside the session's transaction."""
+    if not rows:
+        return
+    connection = session.connection()
+    columns = [column.name for column in table.columns]
+    statement = insert(table).compile(dialect=connection.dialect, column_keys=columns)
+    params: Sequence[Any] = (
+        rows if statement.positional else [dict(zip(columns, row, strict=True)) for row in rows]
+    )
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(str(statement), params)
+    finally:
+        cursor.close()

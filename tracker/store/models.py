@@ -198,3 +198,41 @@ class CommitmentStatus(SQLModel, table=True):
     status: str
     source: str = "auto"
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class CorpusDocument(SQLModel, table=True):
+    """One document's share of the corpus statistics the term scorer weights by, as of the version of it
+    last counted: its statements and, per content term, how many of them hold it. Kept so that a
+    replaced or removed document's share can be taken off again (tracker.match.corpus); no foreign key,
+    since the row outlives the document it counts."""
+
+    __tablename__ = "corpus_document"
+
+    document_id: str = Field(primary_key=True)
+    fingerprint: str  # the document's version and its parts' dates (tracker.store.corpus)
+    statements: int
+    terms: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    blocks: list[list[Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class CorpusTerm(SQLModel, table=True):
+    """How many statements of the database hold each content term (the sum of every CorpusDocument)."""
+
+    __tablename__ = "corpus_term"
+
+    term: str = Field(primary_key=True)
+    frequency: int
+
+
+class MatchQueue(SQLModel, table=True):
+    """An (agency, period) whose statements changed since it was matched: it is matched again, and the
+    history of the agency's later years with it, by the next run that reaches it."""
+
+    __tablename__ = "match_queue"
+    # ids only grow, also on SQLite after the newest row is deleted: a run takes off the entries up to the
+    # newest it read, never one queued after it
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency: str = Field(index=True)
+    period: int
