@@ -46,6 +46,7 @@ TARGET_SECONDS = 10.0
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system: less swayed than the wall time by other work on the machine
     peak_rss_mb: float
     output_mb: float
     exit_code: int
@@ -62,6 +63,10 @@ class VariantResult:
         return statistics.median(r.seconds for r in self.runs)
 
     @property
+    def median_cpu_s(self) -> float:
+        return statistics.median(r.cpu_seconds for r in self.runs)
+
+    @property
     def median_rss_mb(self) -> float:
         return statistics.median(r.peak_rss_mb for r in self.runs)
 
@@ -69,12 +74,14 @@ class VariantResult:
         return {
             **asdict(self),
             "median_s": round(self.median_s, 3) if self.runs else None,
+            "median_cpu_s": round(self.median_cpu_s, 3) if self.runs else None,
             "median_peak_rss_mb": round(self.median_rss_mb, 1) if self.runs else None,
         }
 
 
-def _child(arguments: list[str], stdout_path: Path | None) -> tuple[float, float, int, str]:
-    """Run ``python -m tracker.cli ARGUMENTS``: (wall seconds, peak RSS MB, exit code, stderr)."""
+def _child(arguments: list[str], stdout_path: Path | None) -> tuple[float, float, float, int, str]:
+    """Run ``python -m tracker.cli ARGUMENTS``: (wall seconds, CPU seconds, peak RSS MB, exit code,
+    stderr)."""
     stdout = open(stdout_path, "wb") if stdout_path is not None else subprocess.DEVNULL  # noqa: SIM115
     try:
         start = time.perf_counter()
@@ -92,7 +99,7 @@ def _child(arguments: list[str], stdout_path: Path | None) -> tuple[float, float
     finally:
         if stdout_path is not None:
             stdout.close()  # type: ignore[union-attr]
-    return seconds, usage.ru_maxrss / 1024, child.returncode, stderr
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode, stderr
 
 
 def measure(db: str, name: str, runs: int, out: Path) -> VariantResult:
@@ -102,13 +109,16 @@ def measure(db: str, name: str, runs: int, out: Path) -> VariantResult:
     for _ in range(runs):
         to_stdout = name.endswith("-stdout")
         arguments = ["--db", db, "report", *options, *(() if to_stdout else ("-o", str(path)))]
-        seconds, rss, code, stderr = _child(arguments, path if to_stdout else None)
+        seconds, cpu, rss, code, stderr = _child(arguments, path if to_stdout else None)
         size = path.stat().st_size / 1e6 if path.exists() else 0.0
-        result.runs.append(Run(round(seconds, 3), round(rss, 1), round(size, 2), code))
+        result.runs.append(Run(round(seconds, 3), round(cpu, 3), round(rss, 1), round(size, 2), code))
         if code != 0:
             result.error = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {code}"
             break
-        print(f"  {name}: {seconds:.2f} s, {rss:.0f} MB, {size:.1f} MB written", file=sys.stderr)
+        print(
+            f"  {name}: {seconds:.2f} s ({cpu:.2f} s CPU), {rss:.0f} MB, {size:.1f} MB written",
+            file=sys.stderr,
+        )
     return result
 
 
@@ -157,14 +167,17 @@ def main() -> None:
         f"\n{sizes['commitments']:,} commitments, {sizes['candidates']:,} candidates; "
         f"floor (start-up) {start_floor:.2f} s; medians of {args.runs}"
     )
-    print(f"| variant | s | peak RSS MB | output MB | under {TARGET_SECONDS:.0f} s |")
-    print("|---|---:|---:|---:|---|")
+    print(f"| variant | s | CPU s | peak RSS MB | output MB | under {TARGET_SECONDS:.0f} s |")
+    print("|---|---:|---:|---:|---:|---|")
     for r in results:
         if r.error:
-            print(f"| {r.name} | failed: {r.error} | | | |")
+            print(f"| {r.name} | failed: {r.error} | | | | |")
             continue
         ok = "yes" if r.median_s <= TARGET_SECONDS else "no"
-        print(f"| {r.name} | {r.median_s:.2f} | {r.median_rss_mb:.0f} | {r.runs[0].output_mb:.1f} | {ok} |")
+        print(
+            f"| {r.name} | {r.median_s:.2f} | {r.median_cpu_s:.2f} | {r.median_rss_mb:.0f} "
+            f"| {r.runs[0].output_mb:.1f} | {ok} |"
+        )
     if args.json:
         args.json.write_text(
             json.dumps(

@@ -20,7 +20,6 @@ from sqlmodel import Session
 from tracker.match.features import FEATURE_BY_NAME, FEATURES
 from tracker.match.model import WHY_SCALE
 from tracker.report.rows import StoredReport, check_filters, known_topics
-from tracker.store.models import Candidate
 
 __all__ = ["WhyFragments", "build_report", "check_filters", "known_topics", "render_json", "write_json"]
 
@@ -133,8 +132,8 @@ class WhyFragments:
     def __init__(self) -> None:
         self._pieces: dict[tuple[int, Any, Any], bytes] = {}
 
-    def __call__(self, candidate: Candidate) -> orjson.Fragment | None:
-        stored: Any = candidate.why
+    def __call__(self, stored: Any) -> orjson.Fragment | None:
+        """The fragment of a candidate's stored explanation (None: none stored)."""
         if isinstance(stored, str):
             stored = json.loads(stored)
         if not stored:

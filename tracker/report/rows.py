@@ -27,10 +27,11 @@ from tracker.match.history import PRIOR_COMMITMENT
 from tracker.match.model import Explanation
 from tracker.match.pace import is_interim
 from tracker.match.resolve import linked_pairs
+from tracker.report import chunks
+from tracker.report.chunks import Statement, as_commitment, read, statement, statement_columns
 from tracker.report.sources import document_facts
-from tracker.report.stream import formed, text_formed
-from tracker.review.evidence import Evidence, evidence_for
-from tracker.review.history import dropped, histories
+from tracker.report.stream import formed, formed_row
+from tracker.review.history import dropped
 from tracker.review.status import StatusBook
 from tracker.statuses import DECIDED_STATES, HISTORY_ACTIONS, LINK_ACTIONS, LINK_STATE, STATUSES, label
 from tracker.store.decision_log import history_states, live_decisions, orphaned_decisions
@@ -51,18 +52,19 @@ from tracker.times import iso_utc, now_utc
 #: Topics ``--topic`` accepts besides those stored: the fields the extractor assigns.
 TOPICS: tuple[str, ...] = (*TOPIC_KEYWORDS, OTHER)
 
-#: What an evidence entry's ``why`` is made of: the candidate -> its value in the row (the explanation
-#: as a dict; the html, md, csv and table formats, which never show it, skip the work with ``None``).
-Explain = Callable[[Candidate], Any]
+#: What an evidence entry's ``why`` is made of: the candidate's stored explanation -> its value in the
+#: row (:func:`explanation`; the html, md, csv and table formats, which never show it, pass
+#: :func:`no_explanation` and the explanations are not even read).
+Explain = Callable[[Any], Any]
 
 
-def explanation(candidate: Candidate) -> dict[str, Any] | None:
-    """The candidate's explanation as the JSON report holds it (None: none stored)."""
-    why = Explanation.read(candidate.why)
+def explanation(stored: Any) -> dict[str, Any] | None:
+    """A candidate's stored explanation as the JSON report holds it (None: none stored)."""
+    why = Explanation.read(stored)
     return why.as_dict() if why is not None else None
 
 
-def no_explanation(_candidate: Candidate) -> None:
+def no_explanation(_stored: Any) -> None:
     return None
 
 
@@ -114,6 +116,7 @@ class StoredReport:
         self._interim = {p.id: p for p in parts if is_interim(p.period, p.as_of)}
         decisions = live_decisions(session, ("status", "note", *LINK_ACTIONS, *HISTORY_ACTIONS))
         self._provenance = _Provenance.of(decisions)
+        self._links = self._provenance.link_states()
         self._reviewed = {d.commitment_id: d.value or "" for d in decisions if d.action == "status"}
         self._history = history_states(decisions)
 
@@ -124,12 +127,10 @@ class StoredReport:
         for chunk in self._chunks(self._agency, self._period, self._topic):
             yield from self._rows(chunk)
 
-    def _chunks(
-        self, agency: str | None, period: int | None, topic: str | None
-    ) -> Iterator[list[Commitment]]:
+    def _chunks(self, agency: str | None, period: int | None, topic: str | None) -> Iterator[list[Statement]]:
         """The commitments in document order (path, part, position), :data:`CHUNK` at a time."""
         query = (
-            select(Commitment)
+            select(*statement_columns(Commitment))
             .join(Document, col(Document.id) == col(Commitment.document_id))
             .join(Part, col(Part.id) == col(Commitment.part_id))
             .order_by(col(Document.path), col(Part.position), col(Commitment.position), col(Commitment.id))
@@ -140,9 +141,9 @@ class StoredReport:
             query = query.where(Commitment.period == period)
         if topic is not None:
             query = query.where(Commitment.topic == topic)
-        result = self._session.exec(query.execution_options(yield_per=CHUNK))
-        for chunk in result.partitions(CHUNK):
-            yield list(chunk)
+        result = read(self._session, query.execution_options(yield_per=CHUNK))
+        for rows in result.partitions(CHUNK):
+            yield [statement(row, Commitment) for row in rows]
 
     def _book(self, ids: Sequence[str], *, earlier: bool = True) -> tuple[StatusBook, dict[str, Any]]:
         """What the statuses of these commitments (and with ``earlier``, of the earlier ones their
@@ -153,7 +154,7 @@ class StoredReport:
         columns = [CommitmentStatus.commitment_id, CommitmentStatus.status]
         for chunk in in_chunks(list(ids)):
             query = select(*columns, *([CommitmentStatus.detail] if earlier else []))  # type: ignore[call-overload]
-            for row in self._session.exec(query.where(col(CommitmentStatus.commitment_id).in_(chunk))).all():
+            for row in read(self._session, query.where(col(CommitmentStatus.commitment_id).in_(chunk))):
                 automatic[row[0]] = row[1]
                 details[row[0]] = row[2] if earlier else {}
         if earlier:
@@ -169,79 +170,81 @@ class StoredReport:
                 statuses = select(CommitmentStatus.commitment_id, CommitmentStatus.status).where(
                     col(CommitmentStatus.commitment_id).in_(chunk)
                 )
-                automatic.update(self._session.exec(statuses).all())
+                automatic.update((cid, status) for cid, status in read(self._session, statuses))
         book = StatusBook(self._reviewed, automatic, self._summaries, self._interim, self._history, True)
         return book, details
 
-    def _rows(self, chunk: list[Commitment]) -> Iterator[dict[str, Any]]:
+    def _rows(self, chunk: list[Statement]) -> Iterator[dict[str, Any]]:
         book, details = self._book([c.id for c in chunk])
         if self._status is not None:
-            chunk = [c for c in chunk if book.of(c).status == self._status]
+            chunk = [c for c in chunk if book.of(as_commitment(c)).status == self._status]
         if not chunk:
             return
         ids = [c.id for c in chunk]
-        evidence = evidence_for(self._session, ids)
-        history = histories(self._session, chunk, book)
+        evidence = chunks.evidence(self._session, ids, self._links, why=self._explain is not no_explanation)
+        history = chunks.histories(self._session, chunk, book)
         form = self._form
         for c in chunk:
-            view = book.of(c)
+            view = book.of(as_commitment(c))
             decision = self._provenance.statuses.get(c.id) if view.source == "reviewer" else None
             detail = details.get(c.id) or {}
-            yield {
-                "id": text_formed(c.id, form),
-                "agency": text_formed(c.agency, form),
-                "period": c.period,
-                **self._documents_of(c.document_id),
-                "part": self._parts.get(c.part_id),
-                "section": text_formed(c.section, form),
-                "text": text_formed(c.text, form),
-                "topic": text_formed(c.topic, form),
-                "targets": formed(list(c.targets), form),
-                "status": view.status,
-                "status_label": label(view.status),
-                "status_source": view.source,
-                "status_reviewer": text_formed(decision.reviewer, form) if decision is not None else None,
-                "status_decided_at": iso_utc(decision.created_at) if decision is not None else None,
-                "evidence": [self._evidence_entry(c.id, item) for item in evidence.get(c.id, [])],
-                "deadline": text_formed(c.deadline, form) if c.deadline is not None else None,
-                "lead_unit": text_formed(c.lead_unit, form) if c.lead_unit is not None else None,
-                "testable": c.testable,
-                "times_stated": c.times_stated,
-                "status_reason": formed(detail.get("reason", ""), form),
-                "comparisons": formed(detail.get("comparisons", []), form),
-                "notes": [self._note(d) for d in self._provenance.notes.get(c.id, [])],
-                "history": formed(history[c.id].as_dict(), form),
-            }
+            yield formed_row(
+                {
+                    "id": c.id,
+                    "agency": c.agency,
+                    "period": c.period,
+                    **self._documents_of(c.document_id),
+                    "part": self._parts.get(c.part_id),
+                    "section": c.section,
+                    "text": c.text,
+                    "topic": c.topic,
+                    "targets": list(c.targets),
+                    "status": view.status,
+                    "status_label": label(view.status),
+                    "status_source": view.source,
+                    "status_reviewer": decision.reviewer if decision is not None else None,
+                    "status_decided_at": iso_utc(decision.created_at) if decision is not None else None,
+                    "evidence": [self._evidence_entry(c.id, item) for item in evidence.get(c.id, [])],
+                    "deadline": c.deadline,
+                    "lead_unit": c.lead_unit,
+                    "testable": c.testable,
+                    "times_stated": c.times_stated,
+                    "status_reason": detail.get("reason", ""),
+                    "comparisons": detail.get("comparisons", []),
+                    "notes": [self._note(d) for d in self._provenance.notes.get(c.id, [])],
+                    "history": history[c.id].as_dict(),
+                },
+                form,
+            )
 
     def _documents_of(self, document_id: str) -> dict[str, Any]:
         """``document`` (the name shown), ``document_title`` and ``source_url`` (None: no address)."""
         return self._documents.get(document_id, _NO_DOCUMENT)
 
-    def _evidence_entry(self, commitment_id: str, item: Evidence) -> dict[str, Any]:
+    def _evidence_entry(self, commitment_id: str, item: chunks.EvidenceRow) -> dict[str, Any]:
         a = item.achievement
         candidate = item.candidate
         decision = self._provenance.links.get((commitment_id, a.id)) if item.state in DECIDED_STATES else None
-        form = self._form
         return {
-            "id": text_formed(a.id, form),
-            "text": text_formed(a.text, form),
+            "id": a.id,
+            "text": a.text,
             **self._documents_of(a.document_id),
             "part": self._parts.get(a.part_id),
-            "agency": text_formed(a.agency, form),
+            "agency": a.agency,
             "period": a.period,
-            "score": item.score,
+            "score": round(candidate.score, 1) if candidate is not None else None,
             "state": item.state,
-            "shared_terms": formed(item.shared_terms, form),
-            "rank": item.rank,
-            "why": self._explain(candidate) if candidate is not None else None,
-            "decided_by": text_formed(decision.reviewer, form) if decision is not None else None,
+            "shared_terms": list(candidate.shared_terms) if candidate is not None else [],
+            "rank": candidate.rank if candidate is not None else None,
+            "why": self._explain(candidate.why) if candidate is not None else None,
+            "decided_by": decision.reviewer if decision is not None else None,
             "decided_at": iso_utc(decision.created_at) if decision is not None else None,
         }
 
     def _note(self, d: Decision) -> dict[str, Any]:
         return {
-            "text": text_formed(d.value or "", self._form),
-            "reviewer": text_formed(d.reviewer, self._form),
+            "text": d.value or "",
+            "reviewer": d.reviewer,
             "at": iso_utc(d.created_at),
         }
 
@@ -252,7 +255,7 @@ class StoredReport:
         order, with ``supports``: the commitments it is linked to (suggested or confirmed, not rejected),
         by id; decisions about commitments no longer stored are left out."""
         query = (
-            select(Achievement)
+            select(*statement_columns(Achievement))
             .join(Document, col(Document.id) == col(Achievement.document_id))
             .join(Part, col(Part.id) == col(Achievement.part_id))
             .order_by(col(Document.path), col(Part.position), col(Achievement.position), col(Achievement.id))
@@ -261,27 +264,29 @@ class StoredReport:
             query = query.where(Achievement.agency == self._agency)
         if self._period is not None:
             query = query.where(Achievement.period == self._period)
-        decided = self._provenance.link_states()
         form = self._form
-        for partition in self._session.exec(query.execution_options(yield_per=CHUNK)).partitions(CHUNK):
-            chunk = list(partition)
-            supports = self._supports([a.id for a in chunk], decided)
+        for partition in read(self._session, query.execution_options(yield_per=CHUNK)).partitions(CHUNK):
+            chunk = [statement(row, Achievement) for row in partition]
+            supports = self._supports([a.id for a in chunk], self._links)
             for a in chunk:
-                yield {
-                    "id": text_formed(a.id, form),
-                    "agency": text_formed(a.agency, form),
-                    "period": a.period,
-                    **self._documents_of(a.document_id),
-                    "part": self._parts.get(a.part_id),
-                    "section": text_formed(a.section, form),
-                    "text": text_formed(a.text, form),
-                    "topic": text_formed(a.topic, form),
-                    "quantities": formed(list(a.quantities), form),
-                    "supports": supports.get(a.id, []),
-                    "deadline": text_formed(a.deadline, form) if a.deadline is not None else None,
-                    "testable": a.testable,
-                    "times_stated": a.times_stated,
-                }
+                yield formed_row(
+                    {
+                        "id": a.id,
+                        "agency": a.agency,
+                        "period": a.period,
+                        **self._documents_of(a.document_id),
+                        "part": self._parts.get(a.part_id),
+                        "section": a.section,
+                        "text": a.text,
+                        "topic": a.topic,
+                        "quantities": list(a.quantities),
+                        "supports": supports.get(a.id, []),
+                        "deadline": a.deadline,
+                        "testable": a.testable,
+                        "times_stated": a.times_stated,
+                    },
+                    form,
+                )
 
     def _supports(
         self, achievement_ids: list[str], decided: Mapping[tuple[str, str], str]
@@ -295,7 +300,7 @@ class StoredReport:
                 .join(Commitment, col(Commitment.id) == col(Candidate.commitment_id))
                 .where(col(Candidate.achievement_id).in_(chunk), Candidate.state == "suggested")
             )
-            suggested.extend(self._session.exec(query).all())
+            suggested.extend(tuple(row) for row in read(self._session, query))
         mine = {pair: state for pair, state in decided.items() if pair[1] in wanted}
         stored = _stored(self._session, Commitment, {cid for cid, _aid in mine})
         supports: dict[str, list[str]] = {}
@@ -328,7 +333,8 @@ class StoredReport:
             if not chunk:
                 continue
             book, _details = self._book([c.id for c in chunk], earlier=False)
-            for d in dropped(self._session, chunk, book, period=period, topic=self._topic, sizes=sizes):
+            plans = [as_commitment(c) for c in chunk]
+            for d in dropped(self._session, plans, book, period=period, topic=self._topic, sizes=sizes):
                 yield formed(d.as_dict(), self._form)
 
     def _plan_sizes(self) -> Counter[tuple[str, int]]:
