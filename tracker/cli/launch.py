@@ -29,8 +29,8 @@ from tracker.demo.build import (
     up_to_date,
 )
 from tracker.errors import TrackerError
-from tracker.report.json_report import build_report
-from tracker.report.table import render_table
+from tracker.report.formats import stored_report
+from tracker.report.table import write_table
 from tracker.store.engine import (
     database_label,
     database_url,
@@ -174,6 +174,5 @@ def _show(
         TrackerApp(engine, reviewer=reviewer, blind=blind, database=database_label(url)).run()
         ctx.exit(exit_code)
     with read_session(engine) as session:
-        data = build_report(session)
-    render_table(data, Console(highlight=False, soft_wrap=True))
+        write_table(stored_report(session, "table"), Console(highlight=False, soft_wrap=True))
     ctx.exit(exit_code)

@@ -11,7 +11,6 @@ import errno
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,10 +31,10 @@ from tracker.cli.plumbing import (
     Settings,
     TrackerGroup,
     check_filters,
-    emit_bytes,
-    emit_text,
     login_name,
     open_engine,
+    output_bytes,
+    output_text,
     progress_bar,
     require_stdout,
     reviewer_option,
@@ -46,11 +45,9 @@ from tracker.errors import UsageError
 from tracker.match.pace import is_interim
 from tracker.match.pool import Shard
 from tracker.match.results import DEFAULT_SCORER, SCORER_NAMES
-from tracker.report.csv_report import render_csv
-from tracker.report.html_report import render_html
-from tracker.report.json_report import build_report, render_json
-from tracker.report.markdown_report import render_markdown
-from tracker.report.table import render_table, render_table_text
+from tracker.report.formats import FORMATS, PUBLISHABLE, stored_report, write_text
+from tracker.report.json_report import write_json
+from tracker.report.table import text_console, write_table
 from tracker.statuses import STATUS_LABELS, with_label
 from tracker.store.decision_log import orphaned_decisions
 from tracker.store.documents import needs_matching
@@ -404,22 +401,11 @@ def _match_with_progress(
         )
 
 
-#: ``report --format`` -> the renderer of the report dict (``table`` prints through rich instead).
-DOCUMENT_FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "md": render_markdown,
-    "csv": render_csv,
-    "json": render_json,
-    "html": render_html,
-}
-#: The formats a report to publish comes in (``--public``, ``--title``).
-PUBLISHABLE: dict[str, Callable[..., str]] = {"md": render_markdown, "html": render_html}
-
-
 @cli.command()
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", *DOCUMENT_FORMATS]),
+    type=click.Choice(FORMATS),
     default="table",
     show_default=True,
     help="Output format: a terminal table, Markdown, CSV for spreadsheets (UTF-8 with BOM), JSON with "
@@ -483,16 +469,19 @@ def report(
     engine = open_engine(ctx, must_exist=True)
     with read_session(engine) as session:
         check_filters(session, agency, period)
-        data = build_report(session, agency=agency, period=period, status=status, topic=topic)
-    if fmt in PUBLISHABLE:
-        emit_bytes(PUBLISHABLE[fmt](data, public=public, title=title).encode("utf-8"), output, ctx)
-    elif fmt != "table":
-        emit_bytes(DOCUMENT_FORMATS[fmt](data).encode("utf-8"), output, ctx)
-    elif output is not None:
-        emit_text(render_table_text(data), output, ctx)
-    else:
-        require_stdout()
-        render_table(data, Console())
+        data = stored_report(session, fmt, agency=agency, period=period, status=status, topic=topic)
+        if fmt == "json":
+            with output_bytes(output, ctx) as stream:
+                write_json(data, stream)
+        elif fmt != "table":
+            with output_text(output, ctx) as text:
+                write_text(data, fmt, text, public=public, title=title)
+        elif output is not None:
+            with output_text(output, ctx) as text:
+                write_table(data, text_console(text))
+        else:
+            require_stdout()
+            write_table(data, Console())
 
 
 @cli.command("eval")

@@ -6,14 +6,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
+import io
 import os
 import re
 import stat
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 from rich.console import Console
@@ -257,6 +259,18 @@ def write_atomically(path: Path, data: bytes) -> None:
     Raises:
         TrackerError: the file cannot be written (the message says why).
     """
+    with atomic_file(path) as stream:
+        stream.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A binary stream that replaces ``path`` when the block ends without an error, and leaves it as
+    it was otherwise (:func:`write_atomically`, written a piece at a time).
+
+    Raises:
+        TrackerError: the file cannot be written (the message says why).
+    """
     target = Path(os.path.realpath(path))
     try:
         mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
@@ -265,7 +279,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise TrackerError(f"cannot write {path}: {error.strerror or error}") from error
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
@@ -277,6 +291,66 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise TrackerError(
             f"cannot write {path}: {error.strerror or error}", "nothing was changed"
         ) from error
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def output_bytes(output: Path | None, ctx: click.Context | None = None) -> Iterator[IO[bytes]]:
+    """Where a document format is written a piece at a time, byte for byte: ``output`` (replaced
+    atomically when everything is written; the database itself is refused) or standard output (a
+    closed or full one is an error, not silence)."""
+    if output is None:
+        require_stdout()
+        sink = _StdoutBytes(sys.stdout)
+        sink.flush()
+        yield sink  # type: ignore[misc]
+        sink.flush()
+        return
+    if ctx is not None:
+        refuse_database_as_output(ctx, output)
+    with atomic_file(output) as stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def output_text(output: Path | None, ctx: click.Context | None = None) -> Iterator[IO[str]]:
+    """:func:`output_bytes` as UTF-8 text, line ends written as they are (the CSV's CRLF stays)."""
+    with output_bytes(output, ctx) as stream:
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")  # type: ignore[arg-type]
+        yield text
+        text.flush()
+        text.detach()
+
+
+class _StdoutBytes(io.RawIOBase):
+    """Standard output as a binary stream whose write errors say what to do."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        try:
+            if hasattr(self._stream, "buffer"):
+                self._stream.buffer.write(data)
+            else:
+                self._stream.write(bytes(data).decode("utf-8"))
+        except (OSError, ValueError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise TrackerError(f"cannot write to standard output: {reason}", "use -o FILE") from error
+        return len(data)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except (OSError, ValueError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise TrackerError(f"cannot write to standard output: {reason}", "use -o FILE") from error
 
 
 def _umask() -> int:

@@ -1,8 +1,8 @@
 """The wording the document formats share (Markdown, CSV, HTML): filters, counts, targets versus figures,
 the evidence a reader should see first, and who decided a status.
 
-Each helper reads the report dict of :func:`tracker.report.json_report.build_report`, so the formats say
-the same thing in the same words.
+Each helper reads a row of the report (:mod:`tracker.report.rows`) or counts made of them, so the formats
+say the same thing in the same words.
 """
 
 from __future__ import annotations
@@ -53,7 +53,11 @@ def filters_text(filters: dict[str, Any]) -> str:
 
 def status_counts(commitments: Iterable[dict[str, Any]]) -> list[tuple[str, int]]:
     """(status, number of commitments) for each status that occurs, in the order of SPEC."""
-    counts = Counter(c["status"] for c in commitments)
+    return ordered_status_counts(Counter(c["status"] for c in commitments))
+
+
+def ordered_status_counts(counts: Counter[str]) -> list[tuple[str, int]]:
+    """:func:`status_counts` of statuses already counted (in the order they first came)."""
     return [(s, counts[s]) for s in STATUSES if counts[s]] + [
         (s, n) for s, n in counts.items() if s not in STATUSES
     ]
@@ -201,23 +205,36 @@ def part_label(part: dict[str, Any] | None) -> str:
 def documents_cited(commitments: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each document the commitments and their evidence come from, in order of first mention:
     ``document``, ``document_title``, ``source_url`` and ``parts`` (``计划 2024``, ``总结 2023`` …)."""
-    found: dict[str, dict[str, Any]] = {}
+    cited = Citations()
     for c in commitments:
+        cited.add(c)
+    return cited.documents()
+
+
+class Citations:
+    """:func:`documents_cited`, a commitment at a time (a report streams its rows): what it keeps grows
+    with the documents, not with the commitments."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, dict[str, Any]] = {}
+
+    def add(self, c: dict[str, Any]) -> None:
         for item in (c, *c.get("evidence", [])):
             name = item.get("document", "")
-            entry = found.setdefault(
-                name,
-                {
+            entry = self._found.get(name)
+            if entry is None:
+                entry = self._found[name] = {
                     "document": name,
                     "document_title": item.get("document_title") or "",
                     "agency": item.get("agency") or c.get("agency") or "",
                     "source_url": item.get("source_url"),
                     "parts": [],
-                },
-            )
+                }
             if (label_ := part_label(item.get("part"))) and label_ not in entry["parts"]:
                 entry["parts"].append(label_)
-    return list(found.values())
+
+    def documents(self) -> list[dict[str, Any]]:
+        return list(self._found.values())
 
 
 _LINK_SAFE = ":/?#@!$&*+,;=%~-._"
@@ -282,11 +299,19 @@ def history_label(c: dict[str, Any]) -> str:
 
 def history_counts(commitments: Iterable[dict[str, Any]]) -> list[tuple[str, int]]:
     """(kind, count) in the order of :data:`HISTORY_LABELS`, kinds with none left out."""
-    counts: dict[str, int] = {}
+    counts: Counter[str] = Counter()
     for c in commitments:
-        kind = (c.get("history") or {}).get("kind")
-        if kind:
-            counts[kind] = counts.get(kind, 0) + 1
+        if kind := history_kind(c):
+            counts[kind] += 1
+    return ordered_history_counts(counts)
+
+
+def history_kind(c: dict[str, Any]) -> str | None:
+    return (c.get("history") or {}).get("kind")
+
+
+def ordered_history_counts(counts: Counter[str]) -> list[tuple[str, int]]:
+    """:func:`history_counts` of kinds already counted."""
     return [(kind, counts[kind]) for kind in HISTORY_LABELS if kind in counts]
 
 

@@ -2,18 +2,18 @@
 
 The text starts with a byte-order mark (U+FEFF), so Excel opens the UTF-8 file with its Chinese intact;
 the CLI writes it as bytes, to a file or to stdout. Text that a spreadsheet would take for a formula
-(a cell starting with ``=``, ``+``, ``-`` or ``@``) gets a leading apostrophe. Renders the dict from
-:func:`tracker.report.json_report.build_report`; the columns are documented in README.md.
+(a cell starting with ``=``, ``+``, ``-`` or ``@``) gets a leading apostrophe. Renders the rows of a
+:class:`tracker.report.stream.Report` as they come; the columns are documented in README.md.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import IO, Any
 
 from tracker.report import common
-from tracker.textnorm import each_string, shown
+from tracker.report.stream import InMemoryReport, Report
 
 BOM = "\ufeff"
 #: A cell starting with one of these is a formula to Excel; such text gets a leading apostrophe.
@@ -57,13 +57,19 @@ COLUMNS: tuple[str, ...] = (
 
 
 def render_csv(report: dict[str, Any]) -> str:
-    """The report as CSV text (with BOM and CRLF line ends, as Excel expects)."""
-    report = each_string(report, shown)
+    """The report dict as CSV text (with BOM and CRLF line ends, as Excel expects)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    write_csv(InMemoryReport(report), buffer)
+    return buffer.getvalue()
+
+
+def write_csv(report: Report, out: IO[str]) -> None:
+    """Write the report as CSV (with BOM and CRLF line ends, as Excel expects), a row at a time."""
+    out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows([_row(c) for c in report["commitments"]])
-    return BOM + buffer.getvalue()
+    for c in report.commitments():
+        writer.writerow(_row(c))
 
 
 def _row(c: dict[str, Any]) -> list[Any]:

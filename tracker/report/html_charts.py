@@ -1,8 +1,9 @@
 """The charts panel of the html report: statuses by topic, statuses by agency and year, and the history
 counts (新增 / 延续 / 再次承诺 / 多年未兑现 / 未再提及), each an SVG bar chart with its table of numbers.
 
-Counts come from the report dict alone (each commitment's ``status`` and ``history.kind``, and the
-top-level ``dropped``), so the charts say what the cards below them say.
+Counts come from the report's rows alone (each commitment's ``status`` and ``history.kind``, and the
+dropped commitments), counted as the rows pass (:class:`ChartCounts`), so the charts say what the cards
+below them say.
 """
 
 from __future__ import annotations
@@ -38,19 +39,41 @@ def history_label(kind: str) -> str:
     return common.HISTORY_LABELS.get(kind, common.DROPPED_TITLE if kind == "dropped" else kind)
 
 
-def charts(commitments: list[dict[str, Any]], dropped: list[dict[str, Any]]) -> str:
+class ChartCounts:
+    """What the charts count, a commitment (and a dropped one) at a time: statuses per topic and per
+    agency and year, history kinds per agency and year, in the order they first came."""
+
+    def __init__(self) -> None:
+        self.statuses: Counter[str] = Counter()
+        self.topics: dict[str, Counter[str]] = {}
+        self.blocks: dict[tuple[str, int], Counter[str]] = {}
+        self.history: dict[tuple[str, int], Counter[str]] = {}
+        self.kinds: Counter[str] = Counter()
+        self.kinds_dropped = 0
+
+    def add(self, c: dict[str, Any]) -> None:
+        status = c["status"]
+        self.statuses[status] += 1
+        self.topics.setdefault(c["topic"] or "未分类", Counter())[status] += 1
+        self.blocks.setdefault((c["agency"], c["period"]), Counter())[status] += 1
+        if kind := (c.get("history") or {}).get("kind"):
+            self.kinds[kind] += 1
+            self.history.setdefault((c["agency"], c["period"]), Counter())[kind] += 1
+
+    def add_dropped(self, d: dict[str, Any]) -> None:
+        """A dropped commitment counts for the plan that no longer names it, the year after its own."""
+        self.kinds_dropped += 1
+        self.history.setdefault((d["agency"], d["period"] + 1), Counter())["dropped"] += 1
+
+
+def charts(counts: ChartCounts) -> str:
     """The panel, or nothing when no commitment is reported."""
-    if not commitments:
+    if not counts.statuses:
         return ""
-    present = [s for s, _n in common.status_counts(commitments)]
+    present = [s for s, _n in common.ordered_status_counts(counts.statuses)]
     statuses = [Series(s, label(s), *colours(s)) for s in present]
-    topics: dict[str, Counter[str]] = {}
-    blocks: dict[tuple[str, int], Counter[str]] = {}
-    for c in commitments:
-        topics.setdefault(c["topic"] or "未分类", Counter())[c["status"]] += 1
-        blocks.setdefault((c["agency"], c["period"]), Counter())[c["status"]] += 1
-    by_topic = sorted(topics.items(), key=lambda item: -sum(item[1].values()))  # largest first, stable
-    by_agency = [(f"{agency} {period}", counts) for (agency, period), counts in sorted(blocks.items())]
+    by_topic = sorted(counts.topics.items(), key=lambda item: -sum(item[1].values()))  # largest first, stable
+    by_agency = [(f"{agency} {period}", n) for (agency, period), n in sorted(counts.blocks.items())]
     legend = "".join(
         f'<li><span class="swatch" style="background:{s.fill}"></span>{escape(s.label)}</li>'
         for s in statuses
@@ -59,7 +82,7 @@ def charts(commitments: list[dict[str, Any]], dropped: list[dict[str, Any]]) -> 
         _figure("按主题", "主题", by_topic, statuses),
         _figure("按机构和年度", "机构和年度", by_agency, statuses),
     ]
-    if history := _history_figure(commitments, dropped):
+    if history := _history_figure(counts):
         figures.append(history)
     return (
         '<section class="panel" id="charts"><h2>状态分布</h2>'
@@ -76,22 +99,16 @@ def _figure(
     )
 
 
-def _history_figure(commitments: list[dict[str, Any]], dropped: list[dict[str, Any]]) -> str:
+def _history_figure(counts: ChartCounts) -> str:
     """A bar per history kind over the whole report, and its numbers by agency and year; nothing when
     every commitment is new and none was dropped (no earlier year to compare with)."""
-    blocks: dict[tuple[str, int], Counter[str]] = {}
-    for c in commitments:
-        kind = (c.get("history") or {}).get("kind")
-        if kind:
-            blocks.setdefault((c["agency"], c["period"]), Counter())[kind] += 1
-    for d in dropped:  # counted for the plan that no longer names it, the year after its own
-        blocks.setdefault((d["agency"], d["period"] + 1), Counter())["dropped"] += 1
+    blocks = counts.history
     totals: Counter[str] = sum(blocks.values(), Counter())
-    if not dropped and set(totals) <= {"new"}:
+    if not counts.kinds_dropped and set(totals) <= {"new"}:
         return ""
     series = [Series(kind, history_label(kind), *HISTORY_COLOURS[kind]) for kind in HISTORY_KINDS]
     bars = [(s.label, Counter({s.key: totals[s.key]})) for s in series]
-    rows = [(f"{agency} {period}", counts) for (agency, period), counts in sorted(blocks.items())]
+    rows = [(f"{agency} {period}", n) for (agency, period), n in sorted(blocks.items())]
     return (
         f'<figure class="chart"><figcaption>{common.HISTORY_TITLE}</figcaption>'
         f"{stacked_bars(common.HISTORY_TITLE, bars, series)}"

@@ -3,8 +3,8 @@ charts (statuses by topic, by agency and year, history counts), then a card per 
 targets against the reported figures, its evidence (the shared terms marked in both texts) and who
 decided its status, the documents quoted and the methodology.
 
-Renders the dict from :func:`tracker.report.json_report.build_report`; ``public=True`` renders the
-copy of :func:`tracker.report.public.public_report` instead (no reviewer names, candidates, rejected
+Renders the rows of a :class:`tracker.report.stream.Report` as they come; ``public=True`` renders each
+as :func:`tracker.report.public.public_commitment` copies it (no reviewer names, candidates, rejected
 evidence or notes; sources by title), for a newsroom to publish. The page needs no script, font or
 request from elsewhere (CSS inline, charts inline SVG), and every piece of document text goes through
 :func:`html.escape`, since ingested web pages may hold markup.
@@ -12,69 +12,121 @@ request from elsewhere (CSS inline, charts inline SVG), and every piece of docum
 
 from __future__ import annotations
 
+import html
+import io
+import itertools
 import re
+from collections import Counter
 from functools import lru_cache
-from html import escape
-from typing import Any
+from typing import IO, Any
 
 from tracker.report import common, method
-from tracker.report.html_charts import charts, colours
+from tracker.report.html_charts import ChartCounts, charts, colours
 from tracker.report.html_style import CSS
-from tracker.report.public import public_report
+from tracker.report.public import public_commitment
+from tracker.report.stream import NUMBER, InMemoryReport, Report, Spools
 from tracker.statuses import LINKED_STATES, label
-from tracker.textnorm import each_string, shown
+
+#: What :func:`html.escape` changes; a text without any (nearly every one) is its own escaped form.
+_SPECIAL = re.compile("[&<>\"']")
+
+
+def escape(text: str) -> str:
+    """:func:`html.escape`, without its five passes over a text that holds nothing to escape."""
+    return html.escape(text) if _SPECIAL.search(text) else text
+
 
 #: Candidates shown on a card besides the linked and the reviewer-decided evidence (not in public).
 CANDIDATES_SHOWN = 2
 
 
 def render_html(report: dict[str, Any], *, public: bool = False, title: str | None = None) -> str:
-    """The report as a complete HTML document (UTF-8, ``lang="zh-CN"``).
+    """The report dict as a complete HTML document; see :func:`write_html`."""
+    buffer = io.StringIO()
+    write_html(InMemoryReport(report), buffer, public=public, title=title)
+    return buffer.getvalue()
+
+
+def write_html(report: Report, out: IO[str], *, public: bool = False, title: str | None = None) -> None:
+    """Write the report as a complete HTML document (UTF-8, ``lang="zh-CN"``), a card at a time.
+
+    The counts, the charts and the topics' contents come first but are known at the end: the cards
+    are spooled per topic (:class:`tracker.report.stream.Spools`) while they are counted.
 
     Args:
         public: the report to publish (:mod:`tracker.report.public`).
         title: the report's title instead of 承诺兑现情况报告.
     """
-    report = each_string(public_report(report) if public else report, shown)
     heading = common.title_text(title)
-    commitments = report["commitments"]
-    topics = common.grouped(commitments, "topic")
-    body = [
-        '<div class="page">',
-        _header(report, heading),
-        _summary(commitments, public),
-        charts(commitments, report.get("dropped", [])),
-        _toc(topics),
-    ]
-    if not commitments:
-        body.append('<p class="none">没有符合条件的承诺 (no commitments match).</p>')
-    number = 0
-    for index, (topic, rows) in enumerate(topics, start=1):
-        body.append(
-            f'<section class="topic" id="topic-{index}"><h2>{escape(topic or "未分类")} '
-            f"<small>{len(rows)} 条</small></h2>"
+    counts = ChartCounts()
+    cited = common.Citations()
+    statuses: Counter[str] = Counter()
+    topics: Counter[str] = Counter()
+    with Spools() as cards, Spools() as lists:
+        for c in report.commitments():
+            if public:
+                c = public_commitment(c)
+            statuses[c["status"]] += 1
+            topics[c["topic"]] += 1
+            counts.add(c)
+            cited.add(c)
+            if (c.get("history") or {}).get("kind") == "chronic":
+                lists["chronic"].write(
+                    f'<li><a href="#{escape(c["id"])}">{escape(c["text"])}</a> —— '
+                    f"{escape(common.prior_commitments_text(c))}</li>"
+                )
+            cards[c["topic"]].write(_card(NUMBER, c, public) + "\n")
+        for d in report.dropped():
+            counts.add_dropped(d)
+            lists["dropped"].write(
+                f'<li>{escape(common.dropped_text(d))} <span class="id">{escape(d["id"])}</span></li>'
+            )
+        total = sum(statuses.values())
+        out.write(
+            '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(heading)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         )
-        for c in rows:
-            number += 1
-            body.append(_card(number, c, public))
-        body.append("</section>")
-    body.append(_history(commitments, report.get("dropped", [])))
-    if report.get("orphaned_decisions") and not public:
-        body.append(_orphans(report["orphaned_decisions"]))
-    body.append(_sources(commitments, public))
+        body = [
+            '<div class="page">',
+            _header(report, heading, total),
+            _summary(statuses, total, public),
+            charts(counts),
+            _toc(list(topics.items())),
+        ]
+        if not total:
+            body.append('<p class="none">没有符合条件的承诺 (no commitments match).</p>')
+        _write(out, body)
+        numbers = itertools.count(1)
+        for index, (topic, spool) in enumerate(cards.by_key.items(), start=1):
+            _write(
+                out,
+                [
+                    f'<section class="topic" id="topic-{index}"><h2>{escape(topic or "未分类")} '
+                    f"<small>{topics[topic]} 条</small></h2>"
+                ],
+            )
+            spool.copy_to(out, numbers)
+            _write(out, ["</section>"])
+        _history(out, counts, lists)
+    body = []
+    orphans = [] if public else report.orphaned_decisions()
+    if orphans:
+        body.append(_orphans(orphans))
+    body.append(_sources(cited.documents(), public))
     body.append(_method())
     body.append(
-        f"<footer>由 tracker 生成 · {escape(report['generated_at'])} (UTC) · "
+        f"<footer>由 tracker 生成 · {escape(report.generated_at)} (UTC) · "
         f'各状态的含义见<a href="#legend">{method.LEGEND_TITLE}</a>，'
         f'判定方法见<a href="#method">{method.METHOD_TITLE}</a></footer></div>'
     )
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(heading)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
-    )
+    _write(out, body)
+    out.write("</body>\n</html>\n")
+
+
+def _write(out: IO[str], parts: list[str]) -> None:
+    """The page's parts, each on a line of its own."""
+    out.write("".join(part + "\n" for part in parts))
 
 
 def _badge(status: str) -> str:
@@ -82,28 +134,28 @@ def _badge(status: str) -> str:
     return f'<span class="badge" style="background:{background};color:{ink}">{escape(label(status))}</span>'
 
 
-def _header(report: dict[str, Any], heading: str) -> str:
-    filters = escape(common.filters_text(report.get("filters", {})))
+def _header(report: Report, heading: str, total: int) -> str:
+    filters = escape(common.filters_text(report.filters))
     return (
         f"<header><h1>{escape(heading)}</h1>"
-        f'<p class="meta">筛选：{filters} · 生成时间 {escape(report["generated_at"])} (UTC) · '
-        f"承诺 {len(report['commitments'])} 条</p>"
+        f'<p class="meta">筛选：{filters} · 生成时间 {escape(report.generated_at)} (UTC) · '
+        f"承诺 {total} 条</p>"
         f'<p class="meta"><a href="#legend">{method.LEGEND_TITLE}</a> · '
         f'<a href="#sources">{common.SOURCES_TITLE}</a> · <a href="#method">{method.METHOD_TITLE}</a></p>'
         "</header>"
     )
 
 
-def _summary(commitments: list[dict[str, Any]], public: bool) -> str:
+def _summary(statuses: Counter[str], total: int, public: bool) -> str:
     """The counts by status, then the legend: every one of the seven statuses with its colour and
     meaning, whether or not it occurs."""
     items = [
         f'<li>{_badge(s)}<span class="id">{escape(s)}</span><b>{n}</b></li>'
         if not public
         else f"<li>{_badge(s)}<b>{n}</b></li>"
-        for s, n in common.status_counts(commitments)
+        for s, n in common.ordered_status_counts(statuses)
     ]
-    items.append(f'<li class="total">合计<b>{len(commitments)}</b></li>')
+    items.append(f'<li class="total">合计<b>{total}</b></li>')
     legend = "".join(
         f"<tr><td>{_badge(s)}" + ("" if public else f' <span class="id">{escape(s)}</span>') + "</td>"
         f'<td>{escape(zh)}<span class="en" lang="en">{escape(en)}</span></td></tr>'
@@ -116,17 +168,17 @@ def _summary(commitments: list[dict[str, Any]], public: bool) -> str:
     )
 
 
-def _toc(topics: list[tuple[str, list[dict[str, Any]]]]) -> str:
+def _toc(topics: list[tuple[str, int]]) -> str:
     if len(topics) < 2:
         return ""
     links = "".join(
-        f'<a href="#topic-{i}">{escape(topic or "未分类")} ({len(rows)})</a>'
-        for i, (topic, rows) in enumerate(topics, start=1)
+        f'<a href="#topic-{i}">{escape(topic or "未分类")} ({n})</a>'
+        for i, (topic, n) in enumerate(topics, start=1)
     )
     return f'<nav class="topics">主题：{links}</nav>'
 
 
-def _card(number: int, c: dict[str, Any], public: bool) -> str:
+def _card(number: int | str, c: dict[str, Any], public: bool) -> str:
     shown = _shown_evidence(c, public)
     terms = sorted({t for e in shown for t in e.get("shared_terms", [])})
     reason = common.reason_text(c)
@@ -170,35 +222,32 @@ def _card(number: int, c: dict[str, Any], public: bool) -> str:
     return "".join(parts)
 
 
-def _history(commitments: list[dict[str, Any]], dropped: list[dict[str, Any]]) -> str:
+def _history(out: IO[str], counts: ChartCounts, lists: Spools) -> None:
     """The year-over-year section after the cards: counts by kind, the chronic promises, the drops."""
-    counts = common.history_counts(commitments)
-    if not dropped and all(kind == "new" for kind, _n in counts):
-        return ""
-    items = "".join(f"<li>{common.HISTORY_LABELS[kind]} <b>{n}</b></li>" for kind, n in counts)
-    items += f"<li>{common.DROPPED_TITLE} <b>{len(dropped)}</b></li>"
-    parts = [
+    kinds = common.ordered_history_counts(counts.kinds)
+    dropped = counts.kinds_dropped
+    if not dropped and all(kind == "new" for kind, _n in kinds):
+        _write(out, [""])
+        return
+    items = "".join(f"<li>{common.HISTORY_LABELS[kind]} <b>{n}</b></li>" for kind, n in kinds)
+    items += f"<li>{common.DROPPED_TITLE} <b>{dropped}</b></li>"
+    out.write(
         f'<section class="panel" id="history"><h2>{common.HISTORY_TITLE}</h2><ul class="counts">{items}</ul>'
-    ]
-    chronic = [c for c in commitments if (c.get("history") or {}).get("kind") == "chronic"]
-    if chronic:
-        rows = "".join(
-            f'<li><a href="#{escape(c["id"])}">{escape(c["text"])}</a> —— {escape(common.prior_commitments_text(c))}</li>'
-            for c in chronic
+    )
+    if counts.kinds["chronic"]:
+        out.write(
+            f"<h3>{common.HISTORY_LABELS['chronic']} <small>{counts.kinds['chronic']} 条</small></h3><ul>"
         )
-        parts.append(
-            f"<h3>{common.HISTORY_LABELS['chronic']} <small>{len(chronic)} 条</small></h3><ul>{rows}</ul>"
-        )
+        lists["chronic"].copy_to(out)
+        out.write("</ul>")
     if dropped:
-        rows = "".join(
-            f'<li>{escape(common.dropped_text(d))} <span class="id">{escape(d["id"])}</span></li>'
-            for d in dropped
+        out.write(
+            f"<h3>{common.DROPPED_TITLE} <small>{dropped} 条</small></h3>"
+            f'<p class="meta">{common.DROPPED_NOTE}</p><ul>'
         )
-        parts.append(
-            f"<h3>{common.DROPPED_TITLE} <small>{len(dropped)} 条</small></h3>"
-            f'<p class="meta">{common.DROPPED_NOTE}</p><ul>{rows}</ul>'
-        )
-    return "".join(parts) + "</section>"
+        lists["dropped"].copy_to(out)
+        out.write("</ul>")
+    out.write("</section>\n")
 
 
 def _orphans(orphans: list[dict[str, Any]]) -> str:
@@ -224,11 +273,11 @@ def _source(item: dict[str, Any], public: bool = False) -> str:
     return link + text[len(document) :] if text.startswith(document) else f"{link} {text}"
 
 
-def _sources(commitments: list[dict[str, Any]], public: bool) -> str:
+def _sources(cited: list[dict[str, Any]], public: bool) -> str:
     """Each document quoted, once: its title (or name), the parts quoted, and its address written out
     (a printed page keeps it), else the file's name."""
     items = []
-    for d in common.documents_cited(commitments):
+    for d in cited:
         title = d["document_title"]
         name = escape(common.cited_name(d, public=public))
         parts = f' <span class="parts">（{escape("；".join(d["parts"]))}）</span>' if d["parts"] else ""

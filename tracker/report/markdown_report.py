@@ -2,21 +2,24 @@
 statuses, then every commitment by topic with its targets against the reported figures, the best
 evidence quoted and who decided its status, the documents quoted and the methodology.
 
-Renders the dict from :func:`tracker.report.json_report.build_report`; ``public=True`` renders the copy
-of :func:`tracker.report.public.public_report` (no reviewer names, candidates, rejected evidence or
-notes; sources by title). Document text is escaped, so a ``|``, ``*`` or leading ``#`` in a plan cannot
+Renders the rows of a :class:`tracker.report.stream.Report` as they come; ``public=True`` renders each as
+:func:`tracker.report.public.public_commitment` copies it (no reviewer names, candidates, rejected
+evidence or notes; sources by title). Document text is escaped, so a ``|``, ``*`` or leading ``#`` in a plan cannot
 break a table or turn a sentence into a heading.
 """
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
-from typing import Any
+from collections import Counter
+from typing import IO, Any
 
 from tracker.report import common, method
-from tracker.report.public import public_report
+from tracker.report.public import public_commitment
+from tracker.report.stream import NUMBER, InMemoryReport, Report, Spool, Spools
 from tracker.statuses import label
-from tracker.textnorm import each_string, shown
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
 _LIST_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])")
@@ -52,41 +55,97 @@ def _source(item: dict[str, Any], public: bool = False) -> str:
 
 
 def render_markdown(report: dict[str, Any], *, public: bool = False, title: str | None = None) -> str:
-    """The report as one Markdown document (GitHub-flavoured tables).
+    """The report dict as one Markdown document (GitHub-flavoured tables); see :func:`write_markdown`."""
+    buffer = io.StringIO()
+    write_markdown(InMemoryReport(report), buffer, public=public, title=title)
+    return buffer.getvalue()
+
+
+def write_markdown(report: Report, out: IO[str], *, public: bool = False, title: str | None = None) -> None:
+    """Write the report as one Markdown document, a commitment at a time.
+
+    The counts and the year-over-year section come first but are known at the end: the commitments
+    are spooled per topic (:class:`tracker.report.stream.Spools`) while they are counted.
 
     Args:
         public: the report to publish (:mod:`tracker.report.public`).
         title: the report's title instead of 承诺兑现情况报告.
     """
-    report = each_string(public_report(report) if public else report, shown)
-    commitments = report["commitments"]
-    lines = [
-        f"# {md_escape(common.title_text(title))}",
-        "",
-        f"- 筛选：{md_escape(common.filters_text(report.get('filters', {})))}",
-        f"- 生成时间：{report['generated_at']} (UTC)",
-        f"- 承诺：{len(commitments)} 条",
-        "",
-        "## 汇总",
-        "",
-        *_summary(commitments),
-        "",
-        *_legend(),
-    ]
-    lines += _history(commitments, report.get("dropped", []))
-    if not commitments:
-        lines += ["", "没有符合条件的承诺。"]
-    number = 0
-    for topic, rows in common.grouped(commitments, "topic"):
-        lines += ["", f"## {md_escape(topic or '未分类')}（{len(rows)} 条）"]
-        for c in rows:
-            number += 1
-            lines += ["", *_commitment(number, c, public)]
-    if not public:
-        lines += _orphans(report.get("orphaned_decisions", []))
-    lines += _sources(commitments, public)
+    tally = _Tally()
+    with Spools() as topics, Spools() as lists:
+        for c in report.commitments():
+            if public:
+                c = public_commitment(c)
+            tally.add(c, lists)
+            topics[c["topic"]].write("\n" + "".join(line + "\n" for line in _commitment(NUMBER, c, public)))
+        gone = Spool()
+        dropped = 0
+        for d in report.dropped():
+            dropped += 1
+            gone.write(f"- {md_escape(common.dropped_text(d))} {md_code(d['id'])}\n")
+        lists.by_key["dropped"] = gone
+        lines = [
+            f"# {md_escape(common.title_text(title))}",
+            "",
+            f"- 筛选：{md_escape(common.filters_text(report.filters))}",
+            f"- 生成时间：{report.generated_at} (UTC)",
+            f"- 承诺：{tally.total} 条",
+            "",
+            "## 汇总",
+            "",
+            *_summary(tally),
+            "",
+            *_legend(),
+        ]
+        _write_lines(out, lines)
+        _history(out, tally, dropped, lists)
+        if not tally.total:
+            _write_lines(out, ["", "没有符合条件的承诺。"])
+        numbers = itertools.count(1)
+        for topic, spool in topics.by_key.items():
+            _write_lines(out, ["", f"## {md_escape(topic or '未分类')}（{tally.topics[topic]} 条）"])
+            spool.copy_to(out, numbers)
+    lines = [] if public else _orphans(report.orphaned_decisions())
+    lines += _sources(tally.cited.documents(), public)
     lines += _method()
-    return "\n".join(lines) + "\n"
+    _write_lines(out, lines)
+
+
+def _write_lines(out: IO[str], lines: list[str]) -> None:
+    out.write("".join(line + "\n" for line in lines))
+
+
+class _Tally:
+    """What the sections before the commitments say about them, counted as they pass: by status, by
+    topic, by history kind, the documents cited; the chronic promises and the changed targets are
+    spooled as their lines (:func:`_history`)."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.statuses: Counter[str] = Counter()
+        self.topics: Counter[str] = Counter()
+        self.kinds: Counter[str] = Counter()
+        self.chronic = 0
+        self.changed = 0
+        self.cited = common.Citations()
+
+    def add(self, c: dict[str, Any], lists: Spools) -> None:
+        self.total += 1
+        self.statuses[c["status"]] += 1
+        self.topics[c["topic"]] += 1
+        if kind := common.history_kind(c):
+            self.kinds[kind] += 1
+        self.cited.add(c)
+        if kind == "chronic":
+            self.chronic += 1
+            lists["chronic"].write(
+                f"- {md_escape(c['text'])} —— {md_escape(common.prior_commitments_text(c))}\n"
+            )
+        for p in (c.get("history") or {}).get("prior_commitments", []):
+            if p["state"] in ("suggested", "confirmed") and p.get("target_change"):
+                self.changed += 1
+                change = md_escape(common.target_change_text(p["target_change"]))
+                lists["changed"].write(f"- {md_escape(c['text'])}：{change}（{p['period']}年计划）\n")
 
 
 def _legend() -> list[str]:
@@ -96,9 +155,8 @@ def _legend() -> list[str]:
     return lines + [f"| {name} | `{s}` | {md_escape(zh)} |" for s, name, zh, _en in method.legend_rows()]
 
 
-def _sources(commitments: list[dict[str, Any]], public: bool) -> list[str]:
+def _sources(cited: list[dict[str, Any]], public: bool) -> list[str]:
     """Each document quoted, once: title (or name), the parts quoted, its address or file name."""
-    cited = common.documents_cited(commitments)
     if not cited:
         return []
     lines = ["", f"## {common.SOURCES_TITLE}", ""]
@@ -137,36 +195,24 @@ def _history_line(c: dict[str, Any]) -> str:
     return f"{kind}" + (f" · {' · '.join(shown_facts)}" if shown_facts else "") if kind else ""
 
 
-def _history(commitments: list[dict[str, Any]], dropped: list[dict[str, Any]]) -> list[str]:
+def _history(out: IO[str], tally: _Tally, dropped: int, lists: Spools) -> None:
     """The year-over-year section: counts by kind, the chronic promises, target changes, the drops."""
-    counts = common.history_counts(commitments)
+    counts = common.ordered_history_counts(tally.kinds)
     if not dropped and all(kind == "new" for kind, _n in counts):
-        return []
+        return
     lines = ["", f"## {common.HISTORY_TITLE}", "", "| 类别 | 标识 | 数量 |", "|---|---|---:|"]
     lines += [f"| {common.HISTORY_LABELS[kind]} | `{kind}` | {n} |" for kind, n in counts]
-    lines.append(f"| {common.DROPPED_TITLE} | `dropped` | {len(dropped)} |")
-    chronic = [c for c in commitments if (c.get("history") or {}).get("kind") == "chronic"]
-    if chronic:
-        lines += ["", f"### {common.HISTORY_LABELS['chronic']}（{len(chronic)} 条）", ""]
-        lines += [
-            f"- {md_escape(c['text'])} —— {md_escape(common.prior_commitments_text(c))}" for c in chronic
-        ]
-    changed = [
-        (c, p)
-        for c in commitments
-        for p in (c.get("history") or {}).get("prior_commitments", [])
-        if p["state"] in ("suggested", "confirmed") and p.get("target_change")
-    ]
-    if changed:
-        lines += ["", f"### 目标变化（{len(changed)} 条）", ""]
-        lines += [
-            f"- {md_escape(c['text'])}：{md_escape(common.target_change_text(p['target_change']))}（{p['period']}年计划）"
-            for c, p in changed
-        ]
+    lines.append(f"| {common.DROPPED_TITLE} | `dropped` | {dropped} |")
+    _write_lines(out, lines)
+    if tally.chronic:
+        _write_lines(out, ["", f"### {common.HISTORY_LABELS['chronic']}（{tally.chronic} 条）", ""])
+        lists["chronic"].copy_to(out)
+    if tally.changed:
+        _write_lines(out, ["", f"### 目标变化（{tally.changed} 条）", ""])
+        lists["changed"].copy_to(out)
     if dropped:
-        lines += ["", f"### {common.DROPPED_TITLE}（{len(dropped)} 条）", "", common.DROPPED_NOTE, ""]
-        lines += [f"- {md_escape(common.dropped_text(d))} {md_code(d['id'])}" for d in dropped]
-    return lines
+        _write_lines(out, ["", f"### {common.DROPPED_TITLE}（{dropped} 条）", "", common.DROPPED_NOTE, ""])
+        lists["dropped"].copy_to(out)
 
 
 def _orphans(orphans: list[dict[str, Any]]) -> list[str]:
@@ -176,14 +222,14 @@ def _orphans(orphans: list[dict[str, Any]]) -> list[str]:
     return lines + [f"- {md_escape(common.orphan_text(d))} {md_code(d['commitment_id'])}" for d in orphans]
 
 
-def _summary(commitments: list[dict[str, Any]]) -> list[str]:
+def _summary(tally: _Tally) -> list[str]:
     rows = ["| 状态 | 标识 | 数量 |", "|---|---|---:|"]
-    rows += [f"| {label(s)} | `{s}` | {n} |" for s, n in common.status_counts(commitments)]
-    rows.append(f"| **合计** | | **{len(commitments)}** |")
+    rows += [f"| {label(s)} | `{s}` | {n} |" for s, n in common.ordered_status_counts(tally.statuses)]
+    rows.append(f"| **合计** | | **{tally.total}** |")
     return rows
 
 
-def _commitment(number: int, c: dict[str, Any], public: bool) -> list[str]:
+def _commitment(number: int | str, c: dict[str, Any], public: bool) -> list[str]:
     judged = common.provenance_text(c, public=public)
     reason = common.reason_text(c)
     heading = f"### {number}. {label(c['status'])}" + ("" if public else f"（`{c['status']}`）")

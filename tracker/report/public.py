@@ -36,14 +36,15 @@ def public_report(report: dict[str, Any]) -> dict[str, Any]:
     it was."""
     return {
         **report,
-        "commitments": [_commitment(c) for c in report.get("commitments", [])],
+        "commitments": [public_commitment(c) for c in report.get("commitments", [])],
         "achievements": [],
         "orphaned_decisions": [],
         "public": True,
     }
 
 
-def _commitment(c: dict[str, Any]) -> dict[str, Any]:
+def public_commitment(c: dict[str, Any]) -> dict[str, Any]:
+    """A copy of one commitment's row fit to publish (what :func:`public_report` does to each)."""
     history = c.get("history") or {}
     return {
         **c,

@@ -1,27 +1,40 @@
-"""The status report as rich tables for a terminal: one table per document, then counts per agency/year.
+"""The status report as tables for a terminal: one table per document, then counts per agency and year.
 
-Renders the dict from :func:`tracker.report.json_report.build_report`, so the table and the JSON
-never disagree.
+Each document's rows are laid out as rich's ``Table`` lays them out (:mod:`tracker.report.text_table`)
+and printed as soon as the document ends; the counts are kept as the rows pass, so the report streams
+whatever its size.
 """
 
 from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Iterable
 from itertools import groupby
 from typing import Any
 
-from rich.console import Console, RenderableType
-from rich.table import Table
+from rich.console import Console
 from rich.text import Text
 
+from tracker.report.stream import InMemoryReport, Report
+from tracker.report.text_table import Cell, Column, TablePrinter
 from tracker.statuses import LINKED_STATES, STATUS_STYLES, STATUSES, label
-from tracker.textnorm import each_string, shown
 
 #: Characters of commitment text shown before the cell folds onto more lines.
 TEXT_WIDTH = 60
 #: Characters of the best evidence quoted in the table.
 EVIDENCE_WIDTH = 30
+
+#: The columns of a document's table.
+COLUMNS = (
+    Column("ID", no_wrap=True),
+    Column("状态", no_wrap=True),
+    Column("机构/年度", overflow="fold"),
+    Column("承诺", overflow="fold", max_width=TEXT_WIDTH),
+    Column("目标", overflow="fold"),
+    Column("佐证", overflow="fold", max_width=EVIDENCE_WIDTH + 8),
+)
+NO_COMMITMENTS = "没有符合条件的承诺 (no commitments match)"
 
 
 def status_text(status: str) -> Text:
@@ -39,93 +52,99 @@ def _targets(targets: list[dict[str, Any]], comparisons: list[dict[str, Any]] | 
     return "; ".join(f"{t.get('comparator', '')}{t.get('quantity', '')}{t.get('unit', '')}" for t in targets)
 
 
-def _best_evidence(evidence: list[dict[str, Any]]) -> Text:
+def _best_evidence(evidence: list[dict[str, Any]]) -> Cell:
     """The evidence a reader should look at first: the best linked result, quoted, with its score and
     how many more are linked ("43 《佛山市养老服务条例(草案)》于10月提请… +1"); unlinked candidates are dim."""
     if not evidence:
-        return Text("—", style="dim")
+        return ("—", "dim")
     linked = [e for e in evidence if e["state"] in LINKED_STATES]
     best = linked[0] if linked else evidence[0]
     score = "" if best.get("score") is None else f"{best['score']:.0f} "
     quote = best["text"] if len(best["text"]) <= EVIDENCE_WIDTH else best["text"][: EVIDENCE_WIDTH - 1] + "…"
     more = f" +{len(linked) - 1}" if len(linked) > 1 else ""
     mark = "✓ " if best["state"] == "confirmed" else ""
-    return Text(f"{mark}{score}{quote}{more}", style="" if linked else "dim")
+    return (f"{mark}{score}{quote}{more}", None if linked else "dim")
 
 
-def commitments_table(document: str, commitments: list[dict[str, Any]]) -> Table:
-    """One document's commitments in document order, status label beside each id."""
-    # Every cell from a document is a Text: a plain string would be read as rich markup, and a path or
-    # agency holding "[/]" would stop the report with a MarkupError.
-    table = Table(
-        title=Text(document, style="table.title"), title_justify="left", show_lines=False, expand=False
-    )
-    table.add_column("ID", no_wrap=True)
-    table.add_column("状态", no_wrap=True)
-    table.add_column("机构/年度", overflow="fold")
-    table.add_column("承诺", overflow="fold", max_width=TEXT_WIDTH)
-    table.add_column("目标", overflow="fold")
-    table.add_column("佐证", overflow="fold", max_width=EVIDENCE_WIDTH + 8)
-    for c in commitments:
-        table.add_row(
-            c["id"],
-            status_text(c["status"]),
-            Text(f"{c['agency']} {c['period']}"),
-            Text(c["text"]),
-            Text(_targets(c["targets"], c.get("comparisons"))),
-            _best_evidence(c["evidence"]),
-        )
-    return table
+def commitment_cells(c: dict[str, Any]) -> list[Cell]:
+    """One commitment's row: id, status label (coloured), agency and year, text, targets, evidence."""
+    return [
+        (c["id"], None),
+        (label(c["status"]), STATUS_STYLES.get(c["status"]) or None),
+        (f"{c['agency']} {c['period']}", None),
+        (c["text"], None),
+        (_targets(c["targets"], c.get("comparisons")), None),
+        _best_evidence(c["evidence"]),
+    ]
 
 
 def summary_counts(report: dict[str, Any]) -> dict[tuple[str, int], Counter[str]]:
     """(agency, period) -> how many commitments have each status, sorted by agency then period."""
+    return counted(report["commitments"])
+
+
+def counted(commitments: Iterable[dict[str, Any]]) -> dict[tuple[str, int], Counter[str]]:
     counts: dict[tuple[str, int], Counter[str]] = {}
-    for c in report["commitments"]:
+    for c in commitments:
         counts.setdefault((c["agency"], c["period"]), Counter())[c["status"]] += 1
     return dict(sorted(counts.items()))
 
 
-def summary_table(report: dict[str, Any]) -> Table:
+def print_summary(printer: TablePrinter, counts: dict[tuple[str, int], Counter[str]]) -> None:
     """Counts per agency and period; one column per status that occurs, plus the total."""
-    counts = summary_counts(report)
     present = [s for s in STATUSES if any(counter[s] for counter in counts.values())]
-    table = Table(title="汇总 Summary", title_justify="left")
-    table.add_column("机构")
-    table.add_column("年度", justify="right")
-    for status in present:
-        table.add_column(Text(label(status), style=STATUS_STYLES.get(status, "")), justify="right")
-    table.add_column("合计", justify="right")
-    for (agency, period), counter in counts.items():
-        table.add_row(
-            Text(agency), str(period), *(str(counter[s]) for s in present), str(sum(counter.values()))
-        )
-    return table
-
-
-def report_renderables(report: dict[str, Any]) -> list[RenderableType]:
-    """The tables of the report: one per document (in order of first appearance), then the summary."""
-    if not report["commitments"]:
-        return [Text("没有符合条件的承诺 (no commitments match)", style="dim"), summary_table(report)]
-    blocks: list[RenderableType] = [
-        commitments_table(document, list(rows))
-        for document, rows in groupby(report["commitments"], key=lambda c: c["document"])
+    columns = [
+        Column("机构"),
+        Column("年度", justify="right"),
+        *(
+            Column(label(s), header_style=f"table.header {STATUS_STYLES.get(s, '')}".strip(), justify="right")
+            for s in present
+        ),
+        Column("合计", justify="right"),
     ]
-    blocks.append(summary_table(report))
-    return blocks
+    rows = [
+        [
+            (agency, None),
+            (str(period), None),
+            *((str(counter[s]), None) for s in present),
+            (str(sum(counter.values())), None),
+        ]
+        for (agency, period), counter in counts.items()
+    ]
+    printer.print("汇总 Summary", "table.title", columns, rows)
+
+
+def write_table(report: Report, console: Console) -> None:
+    """Print the report's tables on ``console``: one per document (in order of first appearance), a
+    document at a time, then the summary."""
+    printer = TablePrinter(console)
+    counts: dict[tuple[str, int], Counter[str]] = {}
+    empty = True
+    for document, rows in groupby(report.commitments(), key=lambda c: c["document"]):
+        empty = False
+        cells = []
+        for c in rows:
+            counts.setdefault((c["agency"], c["period"]), Counter())[c["status"]] += 1
+            cells.append(commitment_cells(c))
+        printer.print(document, "table.title", COLUMNS, cells)
+    if empty:
+        console.print(Text(NO_COMMITMENTS, style="dim"))
+        console.print()
+    print_summary(printer, dict(sorted(counts.items())))
 
 
 def render_table(report: dict[str, Any], console: Console) -> None:
-    """Print the report's tables on ``console``."""
-    report = each_string(report, shown)
-    for block in report_renderables(report):
-        console.print(block)
-        console.print()
+    """Print the tables of a report dict on ``console``."""
+    write_table(InMemoryReport(report), console)
+
+
+def text_console(file: Any, *, width: int = 160) -> Console:
+    """The console a table written to a file is printed on: plain text (no colour codes), ``width``."""
+    return Console(file=file, width=width, color_system=None, force_terminal=False)
 
 
 def render_table_text(report: dict[str, Any], *, width: int = 160) -> str:
     """The tables as plain text without colour codes, for ``-o FILE``."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
-    render_table(report, console)
+    render_table(report, text_console(buffer, width=width))
     return buffer.getvalue()

@@ -335,6 +335,7 @@ def dropped(
     period: int | None = None,
     topic: str | None = None,
     rejected_too: bool = False,
+    sizes: Counter[tuple[str, int]] | None = None,
 ) -> list[Dropped]:
     """The commitments not fulfilled that the same agency's plan for the next year, when there is one,
     no longer names: no commitment of it is their counterpart (``COUNTERPART_SCORE``). For review,
@@ -346,9 +347,12 @@ def dropped(
         period, topic: list only the dropped commitments of this year's plan, or of this topic.
         rejected_too: list also those a reviewer said were not dropped (state ``rejected``), as the
             detail shows them for a reviewer to change their mind.
+        sizes: (agency, period) -> commitments of that plan, when ``commitments`` are not all of them
+            (a report reads them a chunk at a time); counted from ``commitments`` otherwise.
     """
     book = book or StatusBook.read(session)
-    sizes = Counter((c.agency, c.period) for c in commitments)
+    if sizes is None:
+        sizes = Counter((c.agency, c.period) for c in commitments)
     eligible = [
         c
         for c in commitments
