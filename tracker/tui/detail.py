@@ -548,10 +548,10 @@ class DetailScreen(Screen[str]):
 
     def _undecided_index(self, step: int) -> int | None:
         """The index in ``ids`` of the nearest undecided commitment after (+1) or before (-1) this one."""
-        decided = {row.id for row in self.tracker.rows if row.decided}
         index = self.index + step
         while 0 <= index < len(self.ids):
-            if self.ids[index] not in decided:
+            row = self.tracker.row(self.ids[index])
+            if row is None or not row.decided:
                 return index
             index += step
         return None

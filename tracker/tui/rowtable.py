@@ -9,6 +9,7 @@ re-sorting are list operations and moving the cursor repaints one screen.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -104,14 +105,22 @@ class CommitmentTable(ScrollView, can_focus=True):
         self.rows = rows
         self.blind = blind
         self.history = history
-        self._longest_section = max(
-            (self._section_width(section) for section in {row.section for row in rows}),
-            default=0,
-        )
+        sections = set(map(attrgetter("section"), rows))  # 100,000 rows: a C loop, then a few thousand
+        self._longest_section = max(map(self._section_width, sections), default=0)
         self.virtual_size = Size(self.size.width, len(rows) + 1)
-        index = next((i for i, row in enumerate(rows) if row.id == keep), None) if keep else None
+        index = self._index_of(keep) if keep else None
         self.cursor = min(index if index is not None else self.cursor, max(len(rows) - 1, 0))
         self.refresh()
+
+    def _index_of(self, commitment_id: str) -> int | None:
+        """Where the commitment is listed: most often still under the cursor (a decision, a redraw)."""
+        rows = self.rows
+        if 0 <= self.cursor < len(rows) and rows[self.cursor].id == commitment_id:
+            return self.cursor
+        try:
+            return list(map(attrgetter("id"), rows)).index(commitment_id)
+        except ValueError:
+            return None
 
     @property
     def current(self) -> ReviewRow | None:
