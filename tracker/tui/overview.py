@@ -64,6 +64,7 @@ class OverviewScreen(Screen[None]):
         self._everything = BlockSummary(ALL_LABEL, 0)
         self._all_history: tuple[HistoryBoard, list[BlockSummary], _Seen] | None = None  # 全部's
         self._by_key: dict[str, BlockSummary] = {}  # the blocks by row key
+        self._chart_height = (0, 0)  # the chart's width and the most lines it took at that width
 
     @property
     def tracker(self) -> TrackerApp:
@@ -241,7 +242,21 @@ class OverviewScreen(Screen[None]):
             text.append_text(stacked_bar(counts, scale))
             text.append("\n")
         text.rstrip()
-        self._update("#topic-chart", text)
+        self._update("#topic-chart", self._padded(text))
+
+    def _padded(self, text: Text) -> Text:
+        """``text`` with blank lines below it, as tall as the tallest chart shown at this width (全部's,
+        which has every topic): moving the cursor then never resizes the table above, which makes
+        Textual render every visible cell of it again (about 100 ms at 700 agency-years)."""
+        width = self.query_one("#topic-chart", Static).content_region.width
+        if width <= 0:
+            return text  # not laid out yet
+        lines = len(text.wrap(self.app.console, width))
+        tallest = max(self._chart_height[1], lines) if self._chart_height[0] == width else lines
+        self._chart_height = (width, tallest)
+        if lines < tallest:
+            text.append("\n" * (tallest - lines))
+        return text
 
     def _history_line(self, block: BlockSummary) -> Text:
         """``历年 history: 对照 2023年总结  新增 13 · 延续 19 · …`` for the highlighted row."""
