@@ -103,11 +103,13 @@ async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]
         await settle(pilot)
 
 
-async def timed(pilot, *keys: str) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+async def timed(pilot, *keys: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Milliseconds from the key press to the screen updated: on the clock, and of CPU used by the
+    process (every thread), which other programs running on the machine inflate far less."""
+    start, cpu = time.perf_counter(), time.process_time()
     await press(pilot, *keys)
     await settle(pilot)
-    return (time.perf_counter() - start) * 1000
+    return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
 
 
 def reviewed_block(app) -> int:  # type: ignore[no-untyped-def]
@@ -144,20 +146,24 @@ class Timings:
     def __init__(self, pilot) -> None:  # type: ignore[no-untyped-def]
         self.pilot = pilot
         self.samples: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}
 
-    def add(self, name: str, value: float) -> None:
+    def add(self, name: str, value: float, cpu: float | None = None) -> None:
         self.samples.setdefault(name, []).append(value)
+        if cpu is not None:
+            self.cpu.setdefault(name, []).append(cpu)
 
     async def key(self, name: str, *keys: str) -> None:
-        self.add(name, await timed(self.pilot, *keys))
+        self.add(name, *await timed(self.pilot, *keys))
 
     async def keys(self, name: str, key: str, times: int) -> None:
         for _ in range(times):
             await self.key(name, key)
 
 
-async def measure(db: Path, presses: int) -> dict[str, list[float]]:
-    """One session over ``db``: the screens' loads, then every key ``presses`` times."""
+async def measure(db: Path, presses: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """One session over ``db``: the screens' loads, then every key ``presses`` times (the samples on
+    the clock, and of CPU time per key)."""
     from tracker.store.engine import make_engine
     from tracker.tui.app import TrackerApp
 
@@ -242,9 +248,9 @@ async def measure(db: Path, presses: int) -> dict[str, list[float]]:
             await t.key("list block: Esc to the overview", "escape")
             await t.key("overview: Enter, list of one agency-year", "enter")
         await t.key("r (read everything again)", "r")
-        samples = t.samples
+        samples, cpu = t.samples, t.cpu
     engine.dispose()
-    return samples
+    return samples, cpu
 
 
 async def filters(t: Timings, where: str) -> None:
@@ -336,18 +342,22 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
 
 
-def summarize(runs: list[dict[str, list[float]]]) -> dict[str, dict[str, float]]:
-    """Per step over every sample of every run: the median, p95 and max; and the range of the runs'
-    medians (this 2-core machine's speed drifts by a third between runs minutes apart)."""
-    summary = {}
+def summarize(
+    runs: list[dict[str, list[float]]], cpu: list[dict[str, list[float]]]
+) -> dict[str, dict[str, float | None]]:
+    """Per step over every sample of every run: the median, p95 and max, the median CPU time (keys
+    only), and the range of the runs' medians (this 2-core machine's speed drifts between runs)."""
+    summary: dict[str, dict[str, float | None]] = {}
     for name in runs[0]:
         every = [value for run in runs for value in run.get(name, [])]
         medians = [statistics.median(run[name]) for run in runs if run.get(name)]
+        used = [value for run in cpu for value in run.get(name, [])]
         summary[name] = {
             "n": len(every),
             "median_ms": round(statistics.median(every), 1),
             "p95_ms": round(percentile(every, 0.95), 1),
             "max_ms": round(max(every), 1),
+            "cpu_median_ms": round(statistics.median(used), 1) if used else None,
             "runs_min_ms": round(min(medians), 1),
             "runs_max_ms": round(max(medians), 1),
         }
@@ -379,14 +389,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"built {count} commitments in {time.perf_counter() - start:.1f} s", file=sys.stderr)
             if args.keep:
                 shutil.copy(db, args.keep)
-        runs = []
+        runs, cpu = [], []
         for _ in range(args.runs):
             fresh = Path(tmp) / "run.db"
             shutil.copy(db, fresh)  # every run starts undecided
             results = first_screens(fresh, args.launches)
-            results.update(asyncio.run(measure(fresh, args.presses)))
-            runs.append(results)
-    summary = summarize(runs)
+            keys, used = asyncio.run(measure(fresh, args.presses))
+            runs.append(results | keys)
+            cpu.append(used)
+    summary = summarize(runs, cpu)
     if args.json:
         args.json.write_text(
             json.dumps({"commitments": count, "terminal": SIZE, "runs": args.runs, "timings": summary},
@@ -394,11 +405,13 @@ def main(argv: list[str] | None = None) -> int:
             encoding="utf-8",
         )  # fmt: skip
     print(f"{count} commitments, terminal {SIZE[0]}×{SIZE[1]}, {args.runs} run(s)")
-    print(f"{'step':<56} {'n':>3} {'median':>8} {'p95':>8} {'max':>8} {'run medians':>15}")
+    print(f"{'step (ms)':<56} {'n':>3} {'median':>8} {'p95':>8} {'max':>8} {'cpu':>6} {'run medians':>15}")
     for name, row in summary.items():
         spread = f"{row['runs_min_ms']}–{row['runs_max_ms']}"
+        used = "" if row["cpu_median_ms"] is None else row["cpu_median_ms"]
         print(
-            f"{name:<56} {row['n']:>3} {row['median_ms']:>8} {row['p95_ms']:>8} {row['max_ms']:>8} {spread:>15}"
+            f"{name:<56} {row['n']:>3} {row['median_ms']:>8} {row['p95_ms']:>8} {row['max_ms']:>8} "
+            f"{used:>6} {spread:>15}"
         )
     return 0
 

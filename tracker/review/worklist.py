@@ -27,7 +27,7 @@ OTHER_TOPIC = "其他"
 BlockKey = tuple[str, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReviewRow:
     """A commitment as the list shows it."""
 

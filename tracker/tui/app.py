@@ -25,6 +25,7 @@ from textual.timer import Timer
 from tracker.review.desk import HistoryBoard, ReviewDesk, Step
 from tracker.review.worklist import ReviewRow, Summaries, Worklist
 from tracker.statuses import HISTORY_ACTIONS
+from tracker.tui import heap
 from tracker.tui.badges import undone_text
 from tracker.tui.commands import TrackerCommands, app_commands, screen_commands
 from tracker.tui.messages import (
@@ -132,9 +133,13 @@ class TrackerApp(App[None]):
     def row(self, commitment_id: str) -> ReviewRow | None:
         return self.worklist.get(commitment_id) if self.worklist is not None else None
 
+    def on_unmount(self) -> None:
+        heap.released()
+
     def on_mount(self) -> None:
         from tracker.tui.overview import OverviewScreen
 
+        heap.settled()  # the modules imported: with the rows, most of what a collection would walk
         self.push_screen(OverviewScreen())
         self.reload(counts_first=True)
 
@@ -148,14 +153,18 @@ class TrackerApp(App[None]):
         ``counts_first``: the overview's counts before the rows, for the first screen."""
         try:
             if counts_first:
-                self.post_message(OverviewLoaded(Summaries.of(self.desk.overview())))
-            worklist = Worklist(self.desk.worklist())
+                with heap.reading():
+                    counts = Summaries.of(self.desk.overview())
+                self.post_message(OverviewLoaded(counts))
+            with heap.reading(settle=True):
+                worklist = Worklist(self.desk.worklist())
         except Exception as exc:
             self.post_message(WorkerFailed(NOT_READ, exc))
             return
         self.post_message(RowsLoaded(worklist))
         try:
-            board = self.desk.history()
+            with heap.reading(settle=True):
+                board = self.desk.history()
         except Exception as exc:
             self.post_message(WorkerFailed(NO_HISTORY, exc))
         else:
@@ -165,7 +174,8 @@ class TrackerApp(App[None]):
     def reload_history(self, around: str) -> None:
         """Read again the history of the agency of commitment ``around``."""
         try:
-            board = self.desk.history(around)
+            with heap.reading():
+                board = self.desk.history(around)
         except Exception as exc:
             self.post_message(WorkerFailed(NO_HISTORY, exc))
         else:
@@ -187,6 +197,7 @@ class TrackerApp(App[None]):
             latest[agency] = max(latest.get(agency, period), period)
         self._latest_plan = latest
         self._broadcast()
+        heap.settled()
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         board = message.board
@@ -196,6 +207,8 @@ class TrackerApp(App[None]):
         self.history_failed = False
         self.rows_version += 1
         self._broadcast()
+        if board.agency is None:
+            heap.settled()  # the whole history (one agency's, read after each decision, is not)
 
     def _history_may_change(self, rows: list[ReviewRow], any_year: bool = False) -> None:
         """A decision changed these rows' statuses (as they were before it): when a later plan of their
