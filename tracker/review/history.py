@@ -486,6 +486,7 @@ def plan_sizes(session: Session, agency: str, periods: Sequence[int]) -> dict[tu
 def _successors(session: Session, ids: list[str]) -> set[str]:
     """Those of the commitments ``ids`` that a commitment of a later plan is the counterpart of."""
     from tracker.match.history import COUNTERPART_SCORE
+
     query = select(HistoryCandidate.other_id).where(
         HistoryCandidate.relation == PRIOR_COMMITMENT, col(HistoryCandidate.score) >= COUNTERPART_SCORE
     )

@@ -293,6 +293,12 @@ class Summaries:
         self.revisions[key] += 1
 
 
+def by_score(rows: Sequence[ReviewRow]) -> list[int]:
+    """The positions of ``rows`` by best score, best first, in document order among equals (no score
+    counts as 0)."""
+    return sorted(range(len(rows)), key=lambda i: -(rows[i].best_score or 0.0))
+
+
 class Worklist:
     """The rows of the review in document order, found by id and by agency-year, with the summaries of
     the overview kept up to date as decisions change rows."""
@@ -310,6 +316,9 @@ class Worklist:
             self._where[row.id] = (index, len(block))
             block.append(row)
         self.summaries = Summaries.of(summarize(self.rows))
+        #: The rows' positions by best score, best first (document order among equals), sorted here in
+        #: the worker that reads the rows rather than when the list of every commitment is sorted.
+        self.by_score = by_score(self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)
