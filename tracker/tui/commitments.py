@@ -263,6 +263,8 @@ class CommitmentsScreen(Screen[None]):
             )
             if title.cell_len <= room:
                 break
+        if not self.tracker.loaded:  # opened from the first screen before every row was read
+            title = Text.assemble((where, "bold"), ("  读取中… loading", "dim"))
         self.query_one("#list-title", Static).update(title)
         self.query_one(KeyBar).redraw()  # the sort key comes and goes with blind mode
 
