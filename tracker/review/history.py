@@ -18,15 +18,14 @@ from sqlmodel import Session, col, select
 
 from tracker.match.pace import Report, pace
 from tracker.match.resolve import linked_achievements
-from tracker.review.status import StatusBook
+from tracker.review.status import WHOLE_TABLE, StatusBook
 from tracker.statuses import HISTORY_RELATIONS, LINKED_STATES
 from tracker.store.decision_log import reviewer_history, reviewer_links
 from tracker.store.models import Achievement, Commitment, Document, HistoryCandidate, Part
 from tracker.store.queries import CHUNK, candidates_for, in_chunks, rows_by_id
 
-#: Past this many ids a read takes the whole table and keeps the rows wanted: one query instead of
-#: hundreds of IN lists (the review UI reads the history of every commitment at once).
-WHOLE_TABLE = 10 * CHUNK
+# Past WHOLE_TABLE ids a read takes the whole table and keeps the rows wanted: one query instead of
+# hundreds of IN lists (the review UI reads the history of every commitment at once).
 
 #: History kinds, in the order reports list them, with the labels users read.
 KINDS = ("new", "continuing", "repeated", "chronic")

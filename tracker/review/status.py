@@ -43,6 +43,10 @@ class Placed(Protocol):
     def document_id(self) -> str: ...
 
 
+#: Past this many commitments a book reads every status at once (one query instead of IN lists).
+WHOLE_TABLE = 10 * queries.CHUNK
+
+
 @dataclass(frozen=True)
 class StatusBook:
     """What every status is read from, read once: the reviewers' statuses, the matcher's, which
@@ -62,21 +66,28 @@ class StatusBook:
     def read(
         cls, session: Session, ids: Sequence[str] | None = None, *, like: StatusBook | None = None
     ) -> StatusBook:
-        """Every status, or only those of the commitments ``ids`` (a few, for one commitment's view;
-        more than one ``IN`` list holds and everything is read). ``like``: a book read earlier in the
-        same transaction, whose summary parts serve again instead of being read twice."""
+        """Every status, or only those of the commitments ``ids`` (one commitment's, an agency's; past
+        ``WHOLE_TABLE`` ids everything is read). ``like``: a book read earlier in the same transaction,
+        whose summary parts serve again instead of being read twice."""
         query = select(CommitmentStatus.commitment_id, CommitmentStatus.status)  # not the details
-        complete = ids is None or len(set(ids)) > queries.CHUNK
+        complete = ids is None or len(set(ids)) > WHOLE_TABLE
         history: dict[tuple[str, str, str], str] = {}
+        connection = session.connection()
+        automatic: dict[str, str] = {}
+        reviewed: dict[str, str] = {}
         if complete:
             decisions = live_decisions(session, ("status", *HISTORY_ACTIONS))  # one read of the log
             reviewed = {d.commitment_id: d.value or "" for d in decisions if d.action == "status"}
             history = history_states(decisions)
+            automatic.update(connection.execute(query).all())  # type: ignore[arg-type]
         else:
-            wanted = sorted(set(ids or ()))
-            query = query.where(col(CommitmentStatus.commitment_id).in_(wanted))
-            reviewed = {d.commitment_id: d.value or "" for d in live_decisions(session, ("status",), wanted)}
-        automatic: dict[str, str] = dict(session.connection().execute(query).all())  # type: ignore[arg-type]
+            # by IN lists of a commitment's decisions each: the latest of a commitment's decisions wins
+            for chunk in queries.in_chunks(sorted(set(ids or ()))):
+                rows = connection.execute(query.where(col(CommitmentStatus.commitment_id).in_(chunk)))
+                automatic.update(rows.all())  # type: ignore[arg-type]
+                reviewed.update(
+                    (d.commitment_id, d.value or "") for d in live_decisions(session, ("status",), chunk)
+                )
         if like is not None:
             return cls(reviewed, automatic, like.summaries, like.interim, history, complete)
         parts = summary_parts(session)

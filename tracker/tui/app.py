@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,6 +121,15 @@ class TrackerApp(App[None]):
         self._queue: deque[_Job] = deque()
         self._queue_lock = threading.Lock()
         self._draining = False
+        # The first screen's counts are read while Textual starts (the query waits on SQLite, which
+        # lets Textual run meanwhile), not after: the first worker takes them from here.
+        first = ThreadPoolExecutor(1, "tracker-first-screen")
+        self._first_counts: Future[Summaries] = first.submit(self._count_overview)
+        first.shutdown(wait=False)  # the one job still runs; its thread ends with it
+
+    def _count_overview(self) -> Summaries:
+        with heap.reading():
+            return Summaries.of(self.desk.overview())
 
     @property
     def rows(self) -> list[ReviewRow]:
@@ -153,9 +163,7 @@ class TrackerApp(App[None]):
         ``counts_first``: the overview's counts before the rows, for the first screen."""
         try:
             if counts_first:
-                with heap.reading():
-                    counts = Summaries.of(self.desk.overview())
-                self.post_message(OverviewLoaded(counts))
+                self.post_message(OverviewLoaded(self._first_counts.result()))
             with heap.reading(settle=True):
                 worklist = Worklist(self.desk.worklist())
         except Exception as exc:
