@@ -90,7 +90,7 @@ class CommitmentsScreen(Screen[None]):
         self.shown: list[ReviewRow] = []
         self._drawn: tuple[int, bool] = (-1, False)  # the app's rows_version and blind mode last drawn
         self._summary: tuple[tuple[object, ...], Text] | None = None  # the title's history counts
-        self._topics_of: object = None  # the worklist whose topics the topic filter offers
+        self._topics_of: object = None  # the worklist whose topics the topic filter offers (the first)
         # Results of the searches typed since the rows or the other filters last changed, by words: a
         # character typed searches the rows the words before it found, a backspace finds them again.
         self._searches: tuple[tuple[object, ...], dict[tuple[str, ...], list[ReviewRow]]] = ((), {})
@@ -122,11 +122,11 @@ class CommitmentsScreen(Screen[None]):
         self.table.focus()
 
     def _offer_topics(self, scope: list[ReviewRow]) -> None:
-        """The topic filter offers the scope's topics (once per reading of the rows)."""
-        worklist = self.tracker.worklist
-        if worklist is None or worklist is self._topics_of:
+        """The topic filter offers the scope's topics, once the rows are read (a list opened from the
+        first screen may come before them); a reload keeps the options, and the topic chosen."""
+        if self.tracker.worklist is None or self._topics_of is not None:
             return
-        self._topics_of = worklist
+        self._topics_of = self.tracker.worklist
         topics = sorted({row.topic for row in scope})
         self.query_one("#topic", Select).set_options([(t, t) for t in topics if t])
 
