@@ -4,6 +4,7 @@ the overview of those rows per (agency, period)."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from backends import own_database
@@ -14,7 +15,15 @@ from tracker.review import decisions as annotate
 from tracker.review.evidence import evidence_for
 from tracker.review.matching import match_database
 from tracker.review.status import current_statuses
-from tracker.review.worklist import ReviewRow, load_rows, refreshed, summarize
+from tracker.review.worklist import (
+    ReviewRow,
+    Summaries,
+    Worklist,
+    block_summaries,
+    load_rows,
+    refreshed,
+    summarize,
+)
 from tracker.store.documents import save_document
 from tracker.store.engine import read_session, write_session
 from tracker.store.queries import list_commitments
@@ -187,3 +196,51 @@ def test_evidence_a_reviewer_links_counts_before_the_years_summary_exists(engine
     with write_session(engine) as session:
         annotate.undo_last(session, reviewer="li")
     assert by_text(engine)[FS_PLAN[0]].status == "pending"
+
+
+def test_the_overview_the_database_counts_is_the_summary_of_the_rows(engine, ids):
+    # The first screen shows these counts before a row is read: the same numbers, topics in the same
+    # order (the chart lists equal counts in the order their topics first appear).
+    with write_session(engine) as session:
+        annotate.set_status(session, ids.c(MARRIAGE), "partial", reviewer="li")
+        annotate.set_status(session, ids.c(CHARITY), "fulfilled", reviewer="li")
+        annotate.set_status(session, ids.c(CHARITY), "unverifiable", reviewer="li")
+        annotate.decide_pair(session, "reject", ids.c(REGULATION), ids.a(DRAFT), reviewer="li")
+        annotate.add_note(session, ids.c(PLAN[0]), "仅有宣传材料", reviewer="li")
+        annotate.decide_pair(session, "link", ids.c(FS_PLAN[0]), ids.a(FS_EARLIER[0], FS), reviewer="li")
+    with read_session(engine) as session:
+        counted = block_summaries(session)
+        expected = summarize(load_rows(session))
+    assert counted == expected
+    assert [list(b.by_topic) for b in counted] == [list(b.by_topic) for b in expected]
+    assert sum(b.decided for b in counted) == 4
+
+
+def test_the_worklist_moves_a_decided_rows_counts_and_keeps_the_rest(engine, ids):
+    before = rows(engine)
+    worklist = Worklist(list(before))
+    gz = worklist.block(GZ, 2024)
+    assert [r.agency for r in gz] == [GZ] * len(PLAN) and worklist.block(GZ, 1999) == []
+    with write_session(engine) as session:
+        annotate.set_status(session, ids.c(MARRIAGE), "partial", reviewer="li")
+        annotate.add_note(session, ids.c(CHARITY), "仅有宣传材料", reviewer="li")
+    fresh = rows(engine, [ids.c(MARRIAGE), ids.c(CHARITY)])
+    stranger = replace(fresh[0], id="c-none")
+    changed = worklist.replace([*fresh, stranger])
+    assert [r.id for r in changed] == [ids.c(MARRIAGE)] and changed[0].status == "no_evidence"
+    assert worklist.rows == refreshed(before, fresh) and len(worklist) == len(before)
+    assert worklist.get(ids.c(MARRIAGE)).status == "partial" and worklist.get("c-none") is None
+    assert gz is worklist.block(GZ, 2024) and ids.c(MARRIAGE) in {r.id for r in gz if r.decided}
+    recounted = Summaries.of(summarize(worklist.rows))
+    assert worklist.summaries.blocks == recounted.blocks and worklist.summaries.total == recounted.total
+    assert worklist.summaries.revisions[(GZ, 2024)] == 1 and not worklist.summaries.revisions[(FS, 2024)]
+
+
+def test_a_block_summary_never_moves_a_topic_out_of_its_place():
+    block = summarize([row("c-1", GZ, 2024, "pending", topic="养老"), row("c-2", GZ, 2024, "pending")])[0]
+    summaries = Summaries.of([block])
+    old = row("c-1", GZ, 2024, "pending", topic="养老")
+    summaries.move(old, replace(old, status="fulfilled", decided=True))
+    assert list(block.by_topic) == ["养老", "其他"] and list(summaries.total.by_topic) == ["养老", "其他"]
+    assert block.by_topic["养老"] == Counter({"fulfilled": 1}) and block.decided == 1
+    assert summaries.total.by_status == Counter({"fulfilled": 1, "pending": 1})

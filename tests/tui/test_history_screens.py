@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from tracker.store.engine import make_engine, read_session
 from tracker.store.models import Decision
 from tracker.store.queries import list_commitments
 from tracker.tui.app import HISTORY_DELAY, TrackerApp
+from tracker.tui.badges import HISTORY_KINDS, history_label
+from tracker.tui.rowtable import kind_shown
 
 
 @pytest.fixture
@@ -170,9 +173,26 @@ async def test_the_list_shows_a_history_badge_and_filters_by_kind(years_db):
         lines = [_line(table, y) for y in (1, 2, 3)]
         assert [_badge(line) for line in lines if "殡葬" in line] == ["未再"]
         assert all(_badge(line) not in ("新增", "延续") for line in lines)  # nothing to compare 2023 with
+        title = _text(screen.query_one("#list-title", Static))
+        assert "历年 未再提及 1" in title and "新增" not in title  # its drop counts, its kinds do not
         screen.query_one("#history", Select).value = "dropped"
         await settle(pilot)
         assert [r.text for r in screen.shown] == ["开展殡葬领域突出问题专项整治"]
+
+
+async def test_the_list_of_every_commitment_counts_each_kind_its_rows_show(years_db):
+    # The title's counts come from the history's counts per plan: the badges of the rows, summed.
+    app = _app(years_db)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # 全部
+        await settle(pilot)
+        board = app.history
+        shown = Counter(kind_shown(board, row) for row in app.rows)
+        shown["dropped"] = sum(row.id in board.dropped for row in app.rows)
+        expected = " ".join(f"{history_label(k)} {shown[k]}" for k in HISTORY_KINDS if shown[k])
+        assert shown["new"] and shown["chronic"] and shown["dropped"] and shown[None]  # 2023: nothing before
+        assert f"历年 {expected}" in _text(app.screen.query_one("#list-title", Static))
 
 
 async def test_the_detail_of_a_continuing_commitment_shows_last_years_work(review_db):

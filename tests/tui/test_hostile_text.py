@@ -5,6 +5,7 @@ clipboard, nor U+202E turn text around."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 
 from factories import make_document
 from pilot import open_detail, screen_name
@@ -12,6 +13,7 @@ from pilot import open_detail, screen_name
 from tracker.review.desk import ReviewDesk, Step
 from tracker.store.documents import save_document
 from tracker.store.engine import make_engine, write_session
+from tracker.textnorm import shown
 from tracker.tui.app import TrackerApp
 
 ESC = "\x1b"
@@ -45,6 +47,7 @@ def test_the_desk_hands_the_ui_only_shown_text(tmp_path):
     taken = desk.take(Step("note", cid, value="再看"))
     seen = [r.agency + r.section + r.text for r in rows] + detail.notes + taken.detail.notes
     seen += [detail.commitment.agency, detail.commitment.section, taken.rows[0].agency]
+    seen += [block.agency + "".join(block.by_topic) for block in desk.overview()]  # the first screen's
     assert all(ESC not in text and "\x07" not in text and "\u202e" not in text for text in seen)
     assert any("⟨U+202E⟩" in text for text in seen)
     # Nothing stored was changed by showing it.
@@ -61,3 +64,14 @@ async def test_the_detail_screen_shows_no_escape_sequence(tmp_path):
         painted = app.export_screenshot()
     assert "看过了" in painted and "⟨U+202E⟩" in painted
     assert "\u202e" not in painted and "]52;" not in painted and "]0;title" not in painted
+
+
+def test_printable_text_is_what_shown_leaves_as_it_is():
+    # The desk hands 100,000 rows over without running shown() on printable text: no character shown()
+    # changes may be printable (controls, escapes, surrogates, bidi and zero-width characters).
+    changed = [chr(c) for c in range(0x3000) if shown(chr(c)) != chr(c)]
+    changed += [chr(c) for c in (0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xFEFF)]
+    assert len(changed) > 80
+    assert not any(text.isprintable() for text in changed)
+    sample = [chr(c) for c in range(0x3000, sys.maxunicode, 97) if not 0xD800 <= c <= 0xDFFF]
+    assert all(shown(text) == text for text in sample if text.isprintable())

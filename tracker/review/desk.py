@@ -27,13 +27,13 @@ from tracker.review.history import (
     count_histories,
     dropped,
     history_kinds,
+    plan_rows,
 )
 from tracker.review.status import StatusBook
-from tracker.review.worklist import ReviewRow, load_rows
+from tracker.review.worklist import BlockSummary, ReviewRow, block_summaries, load_rows
 from tracker.statuses import HISTORY_ACTIONS
 from tracker.store.engine import read_session, write_session
 from tracker.store.models import Achievement, Commitment, Decision
-from tracker.store.queries import list_commitments
 from tracker.textnorm import each_string, shown
 
 #: What a step may ask for.
@@ -128,6 +128,12 @@ class ReviewDesk:
         self.engine = engine
         self.reviewer = reviewer
 
+    def overview(self) -> list[BlockSummary]:
+        """Each agency-year's commitments by status and topic, counted by the database (what the first
+        screen shows before the rows are read)."""
+        with read_session(self.engine) as session:
+            return block_summaries(session, _shown)
+
     def worklist(self) -> list[ReviewRow]:
         """Every commitment in document order with its current status."""
         with read_session(self.engine) as session:
@@ -150,7 +156,7 @@ class ReviewDesk:
                 if commitment is None:
                     return HistoryBoard(agency="")
                 agency = commitment.agency
-            commitments = list_commitments(session, agency=agency)
+            commitments = plan_rows(session, agency)
             book = StatusBook.read(session, [c.id for c in commitments] if agency is not None else None)
             kinds = history_kinds(session, commitments, book)
             gone = dropped(session, commitments, book)
@@ -213,14 +219,18 @@ class ReviewDesk:
         raise UsageError(f"unknown review step {step.kind!r}", "use one of " + ", ".join(STEP_KINDS))
 
 
+def _shown(text: str) -> str:
+    """:func:`shown` without its four regular expressions for printable text (no control, format or
+    surrogate character: nothing it would change), which nearly every text is."""
+    return text if text.isprintable() else shown(text)
+
+
 def _shown_row(row: ReviewRow) -> ReviewRow:
-    return replace(
-        row,
-        agency=shown(row.agency),
-        section=shown(row.section),
-        topic=shown(row.topic),
-        text=shown(row.text),
-    )
+    texts = (row.agency, row.section, row.topic, row.text)
+    if all(text.isprintable() for text in texts):
+        return row  # 100,000 rows are shown as read, not copied
+    agency, section, topic, text = (shown(text) for text in texts)
+    return replace(row, agency=agency, section=section, topic=topic, text=text)
 
 
 def _shown_detail(detail: CommitmentDetail | None) -> CommitmentDetail | None:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker.review.evidence import Evidence, evidence_for
-from tracker.review.history import Baseline, Dropped, History, baselines, dropped, histories
+from tracker.review.history import Baseline, Dropped, History, baselines, dropped, histories, plan_sizes
 from tracker.review.status import StatusBook
 from tracker.review.worklist import ReviewRow, load_rows
 from tracker.statuses import PART_KIND_LABELS
@@ -80,10 +80,16 @@ class CommitmentDetail:
 
 
 def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None:
-    """The detail of one commitment, or None when it is no longer stored."""
+    """The detail of one commitment, or None when it is no longer stored.
+
+    Everything is read for this commitment alone (its statuses, its row, its agency's plans counted by
+    the database), so a detail costs the same in a database of 100 or 100,000 commitments."""
     commitment = session.get(Commitment, commitment_id)
-    rows = load_rows(session, [commitment_id])
-    if commitment is None or not rows:
+    if commitment is None:
+        return None
+    book = StatusBook.read(session, [commitment_id])
+    rows = load_rows(session, [commitment_id], summaries=book.summaries)
+    if not rows:
         return None
     items = evidence_for(session, [commitment_id]).get(commitment_id, [])
     sources = _sources(session, {commitment.part_id, *(item.achievement.part_id for item in items)})
@@ -93,9 +99,9 @@ def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None
         f"{d.reviewer or '-'} {d.created_at:%Y-%m-%d %H:%M}: {d.value}"
         for d in live_decisions(session, ("note",), [commitment_id])
     ]
-    history = histories(session, [commitment])[commitment.id]
+    history = histories(session, [commitment], book)[commitment.id]
     baseline = baselines(session, commitment.agency).get((commitment.agency, commitment.period), Baseline())
-    gone = _dropped(session, commitment)
+    gone = _dropped(session, commitment, book)
     return CommitmentDetail(
         row=rows[0],
         commitment=commitment,
@@ -111,19 +117,12 @@ def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None
     )
 
 
-def _dropped(session: Session, commitment: Commitment) -> Dropped | None:
+def _dropped(session: Session, commitment: Commitment, book: StatusBook) -> Dropped | None:
     """``commitment`` as dropped when the agency's plan for the next year exists and no longer names it
-    (also when a reviewer rejected that: the detail shows the rejection)."""
-    both = session.exec(
-        select(Commitment).where(
-            Commitment.agency == commitment.agency,
-            col(Commitment.period).in_([commitment.period, commitment.period + 1]),
-        )
-    ).all()
-    # both years' plans whole: whether the next one is a plan at all depends on its size; the statuses
-    # are read for this year's commitments only, the ones that may be dropped (not the whole database)
-    book = StatusBook.read(session, [c.id for c in both if c.period == commitment.period])
-    listed = dropped(session, list(both), book, period=commitment.period, rejected_too=True)
+    (also when a reviewer rejected that: the detail shows the rejection). Whether the next year's
+    commitments are a plan depends on the two plans' sizes, which the database counts."""
+    sizes = plan_sizes(session, commitment.agency, [commitment.period, commitment.period + 1])
+    listed = dropped(session, [commitment], book, period=commitment.period, rejected_too=True, sizes=sizes)
     return next((d for d in listed if d.commitment.id == commitment.id), None)
 
 

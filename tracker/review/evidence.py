@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from tracker.match.model import Explanation
 from tracker.match.resolve import evidence_state
 from tracker.store.decision_log import reviewer_links
 from tracker.store.models import Achievement, Candidate
 from tracker.store.queries import candidates_for, rows_by_id
+
+if TYPE_CHECKING:
+    from tracker.match.model import Explanation
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class Evidence:
     @property
     def why(self) -> Explanation | None:
         """What made the matcher's score (None for a hand link or a baseline scorer's candidate)."""
+        # imported here: the matcher's model (NumPy, the segmenter) is not loaded to show a screen
+        from tracker.match.model import Explanation
+
         return Explanation.read(self.candidate.why) if self.candidate is not None else None
 
 

@@ -9,33 +9,32 @@ moment it is shown. The JSON report, the other reports and the review UI all rea
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from tracker.match.history import (
-    COUNTERPART_SCORE,
-    PRIOR_COMMITMENT,
-    PRIOR_EVIDENCE,
-    target_change,
-    target_vs_last_actual,
-)
 from tracker.match.pace import Report, pace
 from tracker.match.resolve import linked_achievements
-from tracker.review.status import StatusBook
-from tracker.statuses import LINKED_STATES
+from tracker.review.status import WHOLE_TABLE, StatusBook
+from tracker.statuses import HISTORY_RELATIONS, LINKED_STATES
 from tracker.store.decision_log import reviewer_history, reviewer_links
-from tracker.store.models import Achievement, Commitment, HistoryCandidate
-from tracker.store.queries import candidates_for, in_chunks, rows_by_id
+from tracker.store.models import Achievement, Commitment, Document, HistoryCandidate, Part
+from tracker.store.queries import CHUNK, candidates_for, in_chunks, rows_by_id
+
+# Past WHOLE_TABLE ids a read takes the whole table and keeps the rows wanted: one query instead of
+# hundreds of IN lists (the review UI reads the history of every commitment at once).
 
 #: History kinds, in the order reports list them, with the labels users read.
 KINDS = ("new", "continuing", "repeated", "chronic")
 KIND_LABELS = {"new": "新增", "continuing": "延续", "repeated": "再次承诺", "chronic": "多年未兑现"}
 DROPPED_LABEL = "未再提及"
-#: The relation a reviewer's decision on a drop names.
-DROPPED = "dropped"
+#: The relations of a history pair as the matcher stores them (:mod:`tracker.match.history`, which
+#: is imported only where its functions are called: it loads the matcher's model), and the one a
+#: reviewer's decision on a drop names.
+PRIOR_EVIDENCE, PRIOR_COMMITMENT, DROPPED = HISTORY_RELATIONS
 
 
 @dataclass(frozen=True)
@@ -90,11 +89,86 @@ class History:
         }
 
 
+class Plan(Protocol):
+    """What kinds, drops and statuses read of a commitment: a stored :class:`Commitment`, or a
+    :class:`PlanRow` of these columns alone."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def agency(self) -> str: ...
+    @property
+    def period(self) -> int: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def document_id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    """A commitment as :func:`plan_rows` reads it (no ORM object: 100,000 are read at once)."""
+
+    id: str
+    agency: str
+    period: int
+    topic: str
+    document_id: str
+    text: str
+
+
+def plan_rows(session: Session, agency: str | None = None) -> list[PlanRow]:
+    """Every commitment (or ``agency``'s) stored with its document and part, as
+    :func:`tracker.store.queries.list_commitments` lists them, in no particular order."""
+    query = (
+        select(  # type: ignore[call-overload]
+            Commitment.id,
+            Commitment.agency,
+            Commitment.period,
+            Commitment.topic,
+            Commitment.document_id,
+            Commitment.text,
+        )
+        .join(Document, col(Document.id) == col(Commitment.document_id))
+        .join(Part, col(Part.id) == col(Commitment.part_id))
+    )
+    if agency is not None:
+        query = query.where(Commitment.agency == agency)
+    return [PlanRow(*row) for row in session.connection().execute(query).all()]
+
+
+def _plans_by_id(session: Session, ids: set[str], known: Iterable[Plan] = ()) -> dict[str, Plan]:
+    """Id -> the stored commitment, of those of ``ids`` that are stored (``known``: stored commitments
+    read already, not read again)."""
+    found: dict[str, Plan] = {c.id: c for c in known if c.id in ids}
+    ids = ids - set(found)
+    columns = select(  # type: ignore[call-overload]
+        Commitment.id,
+        Commitment.agency,
+        Commitment.period,
+        Commitment.topic,
+        Commitment.document_id,
+        Commitment.text,
+    )
+    if len(ids) > WHOLE_TABLE:
+        rows: Iterable[Any] = session.connection().execute(columns).all()
+    else:
+        rows = (
+            row
+            for chunk in in_chunks(sorted(ids))
+            for row in session.connection().execute(columns.where(col(Commitment.id).in_(chunk))).all()
+        )
+    found.update((row[0], PlanRow(*row)) for row in rows if row[0] in ids)
+    return found
+
+
 @dataclass(frozen=True)
 class Dropped:
     """A commitment of an agency's plan for one year that its plan for the next year no longer names."""
 
-    commitment: Commitment
+    commitment: Plan
     status: str
     state: str = "suggested"  # the matcher's listing, or a reviewer's confirmation
 
@@ -122,7 +196,7 @@ def histories(
     session: Session, commitments: Sequence[Commitment], book: StatusBook | None = None
 ) -> dict[str, History]:
     """Commitment id -> its history (``new`` when nothing earlier was found); ``book``: the statuses,
-    when already read."""
+    when already read (a book of some commitments only, a detail's, gets the earlier ones' read too)."""
     pairs = _pairs(session, HistoryCandidate.commitment_id, [c.id for c in commitments])
     earlier: dict[str, Commitment] = rows_by_id(
         session, Commitment, {p.other_id for p in pairs if p.relation == PRIOR_COMMITMENT}
@@ -144,7 +218,8 @@ def histories(
         statement = earlier.get(other) if relation == PRIOR_COMMITMENT else achievements.get(other)
         if statement is not None:
             pairs.append(_by_hand(cid, relation, other, statement.period))
-    book = book or StatusBook.read(session, list(earlier))  # only the statuses shown
+    # only the statuses shown: a book of some commitments' statuses (a detail's) gets the earlier ones'
+    book = StatusBook.read(session, list(earlier)) if book is None else book.covering(session, list(earlier))
     by_commitment: dict[str, list[HistoryCandidate]] = {}
     for pair in pairs:
         by_commitment.setdefault(pair.commitment_id, []).append(pair)
@@ -180,7 +255,9 @@ def _paces(
     dates = {pid: p.as_of for pid, p in book.interim.items() if p.as_of is not None}
     if not dates:
         return {}
-    decided = reviewer_links(session)
+    wanted = [c.id for c in commitments]
+    # the link decisions of these commitments (of every commitment, when more than an IN list holds)
+    decided = reviewer_links(session, wanted if len(wanted) <= CHUNK else None)
     blocks = {(p.agency, p.period) for p in book.interim.values()}
     by_hand = {cid for (cid, _aid), state in decided.items() if state == "confirmed"}
     concerned = [c for c in commitments if (c.agency, c.period) in blocks or c.id in by_hand]
@@ -226,6 +303,8 @@ def _history(
     decided: Mapping[tuple[str, str, str], str],
     paced: list[dict[str, Any]],
 ) -> History:
+    from tracker.match.history import target_change, target_vs_last_actual
+
     def state(p: HistoryCandidate) -> str:
         return decided.get((p.commitment_id, p.relation, p.other_id), p.state)
 
@@ -275,28 +354,27 @@ def kind_of(repeated_statuses: Sequence[str | None], reported: bool) -> str:
 
 
 def history_kinds(
-    session: Session, commitments: Sequence[Commitment], book: StatusBook | None = None
+    session: Session, commitments: Sequence[Plan], book: StatusBook | None = None
 ) -> dict[str, str]:
     """Commitment id -> its kind, as :func:`histories` reads it, from the suggested pairs alone: what a
     list or a count needs, without every candidate's text and the targets (ten times faster on 10,000
     commitments)."""
     ids = list(dict.fromkeys(c.id for c in commitments))
-    decided = reviewer_history(session, ids)
+    # a complete book holds every history decision; more decisions than these commitments' change
+    # nothing below (only these commitments' kinds are returned)
+    if book is not None and book.complete:
+        decided = book.history
+    else:
+        decided = reviewer_history(session, ids if len(ids) <= WHOLE_TABLE else None)
     pairs: list[tuple[str, str, str]] = []
-    for chunk in in_chunks(ids):
-        query = select(HistoryCandidate.commitment_id, HistoryCandidate.relation, HistoryCandidate.other_id)
-        query = query.where(
-            col(HistoryCandidate.commitment_id).in_(chunk), HistoryCandidate.state == "suggested"
-        )
-        for commitment_id, relation, other in session.exec(query).all():
-            if decided.get((commitment_id, relation, other)) != "rejected":
-                pairs.append((commitment_id, relation, other))
+    for commitment_id, relation, other in _suggested_pairs(session, ids):
+        if decided.get((commitment_id, relation, other)) != "rejected":
+            pairs.append((commitment_id, relation, other))
     # what a reviewer confirmed counts as a suggestion does (a drop is not a pair of this commitment)
     known = set(pairs)
     pairs += [key for key, state in decided.items() if state == "confirmed" and key[2] and key not in known]
-    earlier: dict[str, Commitment] = rows_by_id(
-        session, Commitment, {other for _c, relation, other in pairs if relation == PRIOR_COMMITMENT}
-    )
+    wanted = {other for _c, relation, other in pairs if relation == PRIOR_COMMITMENT}
+    earlier = _plans_by_id(session, wanted, commitments)  # mostly among the commitments asked about
     stored = _stored_ids(session, {other for _c, relation, other in pairs if relation == PRIOR_EVIDENCE})
     book = book or StatusBook.read(session, list(earlier))
     repeats: dict[str, list[str]] = {}
@@ -309,11 +387,31 @@ def history_kinds(
     return {c.id: kind_of(repeats.get(c.id, []), c.id in reported) for c in commitments}
 
 
+def _suggested_pairs(session: Session, ids: list[str]) -> list[tuple[str, str, str]]:
+    """(commitment, relation, earlier statement) of the matcher's suggested history pairs of ``ids``."""
+    query = select(HistoryCandidate.commitment_id, HistoryCandidate.relation, HistoryCandidate.other_id)
+    query = query.where(HistoryCandidate.state == "suggested")
+    connection = session.connection()
+    if len(ids) > WHOLE_TABLE:
+        wanted = set(ids)
+        return [(c, r, o) for c, r, o in connection.execute(query).all() if c in wanted]
+    pairs: list[tuple[str, str, str]] = []
+    for chunk in in_chunks(ids):
+        rows = connection.execute(query.where(col(HistoryCandidate.commitment_id).in_(chunk))).all()
+        pairs.extend((c, r, o) for c, r, o in rows)
+    return pairs
+
+
 def _stored_ids(session: Session, ids: set[str]) -> set[str]:
     """Those of the achievement ids ``ids`` that are stored."""
+    connection = session.connection()
+    if len(ids) > WHOLE_TABLE:
+        return ids & set(connection.execute(select(Achievement.id)).scalars().all())
     found: set[str] = set()
     for chunk in in_chunks(sorted(ids)):
-        found.update(session.exec(select(Achievement.id).where(col(Achievement.id).in_(chunk))).all())
+        found.update(
+            row[0] for row in connection.execute(select(Achievement.id).where(col(Achievement.id).in_(chunk)))
+        )
     return found
 
 
@@ -329,13 +427,13 @@ def _is_next_plan(next_size: int, size: int) -> bool:
 
 def dropped(
     session: Session,
-    commitments: Sequence[Commitment],
+    commitments: Sequence[Plan],
     book: StatusBook | None = None,
     *,
     period: int | None = None,
     topic: str | None = None,
     rejected_too: bool = False,
-    sizes: Counter[tuple[str, int]] | None = None,
+    sizes: Mapping[tuple[str, int], int] | None = None,
 ) -> list[Dropped]:
     """The commitments not fulfilled that the same agency's plan for the next year, when there is one,
     no longer names: no commitment of it is their counterpart (``COUNTERPART_SCORE``). For review,
@@ -343,7 +441,7 @@ def dropped(
 
     Args:
         commitments: every commitment of the agencies concerned, all years (the plans of the next
-            years are looked for among them).
+            years are looked for among them), or any of them when ``sizes`` is given.
         period, topic: list only the dropped commitments of this year's plan, or of this topic.
         rejected_too: list also those a reviewer said were not dropped (state ``rejected``), as the
             detail shows them for a reviewer to change their mind.
@@ -356,20 +454,13 @@ def dropped(
     eligible = [
         c
         for c in commitments
-        if _is_next_plan(sizes[(c.agency, c.period + 1)], sizes[(c.agency, c.period)])
+        if _is_next_plan(sizes.get((c.agency, c.period + 1), 0), sizes.get((c.agency, c.period), 0))
         and (period is None or c.period == period)
         and (topic is None or c.topic == topic)
     ]
     if not eligible:
         return []
-    successors: set[str] = set()
-    for chunk in in_chunks([c.id for c in eligible]):
-        query = select(HistoryCandidate.other_id).where(
-            col(HistoryCandidate.other_id).in_(chunk),
-            HistoryCandidate.relation == PRIOR_COMMITMENT,
-            col(HistoryCandidate.score) >= COUNTERPART_SCORE,
-        )
-        successors.update(session.exec(query).all())
+    successors = _successors(session, [c.id for c in eligible])
     decided = book.history_decisions(session, [c.id for c in eligible])
     result = []
     for c in eligible:
@@ -379,6 +470,35 @@ def dropped(
         if verdict == "confirmed" or (listed and (verdict is None or rejected_too)):
             result.append(Dropped(c, status, verdict or "suggested"))
     return result
+
+
+def plan_sizes(session: Session, agency: str, periods: Sequence[int]) -> dict[tuple[str, int], int]:
+    """(agency, period) -> how many commitments ``agency``'s plan for each of ``periods`` holds (counted
+    by the database: whether a plan is a next year's plan for :func:`dropped` depends on its size)."""
+    query = (
+        select(Commitment.period, func.count())
+        .where(Commitment.agency == agency, col(Commitment.period).in_(list(periods)))
+        .group_by(col(Commitment.period))
+    )
+    return {(agency, period): count for period, count in session.exec(query).all()}
+
+
+def _successors(session: Session, ids: list[str]) -> set[str]:
+    """Those of the commitments ``ids`` that a commitment of a later plan is the counterpart of."""
+    from tracker.match.history import COUNTERPART_SCORE
+
+    query = select(HistoryCandidate.other_id).where(
+        HistoryCandidate.relation == PRIOR_COMMITMENT, col(HistoryCandidate.score) >= COUNTERPART_SCORE
+    )
+    connection = session.connection()
+    if len(ids) > WHOLE_TABLE:
+        return set(ids) & set(connection.execute(query).scalars().all())
+    found: set[str] = set()
+    for chunk in in_chunks(ids):
+        found.update(
+            row[0] for row in connection.execute(query.where(col(HistoryCandidate.other_id).in_(chunk)))
+        )
+    return found
 
 
 def history_counts(session: Session, commitments: Sequence[Commitment]) -> Counter[tuple[str, int, str]]:
@@ -391,7 +511,7 @@ def history_counts(session: Session, commitments: Sequence[Commitment]) -> Count
 
 
 def count_histories(
-    commitments: Sequence[Commitment], kinds: dict[str, str], gone: Sequence[Dropped]
+    commitments: Sequence[Plan], kinds: dict[str, str], gone: Sequence[Dropped]
 ) -> Counter[tuple[str, int, str]]:
     """:func:`history_counts` of kinds (commitment id -> kind) and dropped commitments already read:
     each dropped commitment counts for the plan of the year after it (the plan that no longer names

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -28,6 +29,24 @@ from tracker.store.queries import (
 )
 
 
+class Placed(Protocol):
+    """What a status is read of: a commitment's id, agency, period and document (a stored
+    :class:`Commitment` or a plain row of those columns)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def agency(self) -> str: ...
+    @property
+    def period(self) -> int: ...
+    @property
+    def document_id(self) -> str: ...
+
+
+#: Past this many commitments a book reads every status at once (one query instead of IN lists).
+WHOLE_TABLE = 10 * queries.CHUNK
+
+
 @dataclass(frozen=True)
 class StatusBook:
     """What every status is read from, read once: the reviewers' statuses, the matcher's, which
@@ -44,24 +63,48 @@ class StatusBook:
     complete: bool = False
 
     @classmethod
-    def read(cls, session: Session, ids: Sequence[str] | None = None) -> StatusBook:
-        """Every status, or only those of the commitments ``ids`` (a few, for one commitment's view;
-        more than one ``IN`` list holds and everything is read)."""
+    def read(
+        cls, session: Session, ids: Sequence[str] | None = None, *, like: StatusBook | None = None
+    ) -> StatusBook:
+        """Every status, or only those of the commitments ``ids`` (one commitment's, an agency's; past
+        ``WHOLE_TABLE`` ids everything is read). ``like``: a book read earlier in the same transaction,
+        whose summary parts serve again instead of being read twice."""
         query = select(CommitmentStatus.commitment_id, CommitmentStatus.status)  # not the details
-        complete = ids is None or len(set(ids)) > queries.CHUNK
+        complete = ids is None or len(set(ids)) > WHOLE_TABLE
         history: dict[tuple[str, str, str], str] = {}
+        connection = session.connection()
+        automatic: dict[str, str] = {}
+        reviewed: dict[str, str] = {}
         if complete:
             decisions = live_decisions(session, ("status", *HISTORY_ACTIONS))  # one read of the log
             reviewed = {d.commitment_id: d.value or "" for d in decisions if d.action == "status"}
             history = history_states(decisions)
+            automatic.update(connection.execute(query).all())  # type: ignore[arg-type]
         else:
-            wanted = sorted(set(ids or ()))
-            query = query.where(col(CommitmentStatus.commitment_id).in_(wanted))
-            reviewed = {d.commitment_id: d.value or "" for d in live_decisions(session, ("status",), wanted)}
-        automatic = dict(session.exec(query).all())
+            # by IN lists of a commitment's decisions each: the latest of a commitment's decisions wins
+            for chunk in queries.in_chunks(sorted(set(ids or ()))):
+                rows = connection.execute(query.where(col(CommitmentStatus.commitment_id).in_(chunk)))
+                automatic.update(rows.all())  # type: ignore[arg-type]
+                reviewed.update(
+                    (d.commitment_id, d.value or "") for d in live_decisions(session, ("status",), chunk)
+                )
+        if like is not None:
+            return cls(reviewed, automatic, like.summaries, like.interim, history, complete)
         parts = summary_parts(session)
         interim = {p.id: p for p in parts if is_interim(p.period, p.as_of)}
         return cls(reviewed, automatic, documents_by_block(parts), interim, history, complete)
+
+    def covering(self, session: Session, ids: Sequence[str]) -> StatusBook:
+        """This book with the statuses of the commitments ``ids`` read too (a complete book holds them
+        already)."""
+        if self.complete:
+            return self
+        more = StatusBook.read(session, ids, like=self)
+        if more.complete:
+            return more
+        reviewed = {**self.reviewed, **more.reviewed}
+        automatic = {**self.automatic, **more.automatic}
+        return StatusBook(reviewed, automatic, self.summaries, self.interim)
 
     def history_decisions(
         self, session: Session, commitment_ids: Sequence[str]
@@ -70,7 +113,7 @@ class StatusBook:
         else read."""
         return self.history if self.complete else reviewer_history(session, commitment_ids)
 
-    def of(self, commitment: Commitment) -> StatusView:
+    def of(self, commitment: Placed) -> StatusView:
         reported = has_report(self.summaries, commitment.agency, commitment.period, commitment.document_id)
         return resolve_status(commitment.id, reported, self.reviewed, self.automatic)
 

@@ -155,7 +155,8 @@ class SummaryPart:
 def summary_parts(session: Session) -> list[SummaryPart]:
     """Every summary part, in one query."""
     query = select(Part.id, Part.agency, Part.period, Part.document_id, Part.as_of, Part.from_table)  # type: ignore[call-overload]
-    return [SummaryPart(*row) for row in session.exec(query.where(Part.kind == "summary")).all()]
+    rows = session.connection().execute(query.where(Part.kind == "summary"))  # plain tuples: read per status
+    return [SummaryPart(*row) for row in rows]
 
 
 #: Marks a document's task-table progress in :func:`documents_by_block`: it reports on the document's

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +24,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tracker.review.desk import HistoryBoard, ReviewDesk, Step
-from tracker.review.worklist import ReviewRow, refreshed
+from tracker.review.worklist import ReviewRow, Summaries, Worklist
 from tracker.statuses import HISTORY_ACTIONS
+from tracker.tui import heap
 from tracker.tui.badges import undone_text
 from tracker.tui.commands import TrackerCommands, app_commands, screen_commands
 from tracker.tui.messages import (
@@ -32,6 +34,7 @@ from tracker.tui.messages import (
     Decided,
     DetailLoaded,
     HistoryLoaded,
+    OverviewLoaded,
     RowsLoaded,
     WorkerFailed,
 )
@@ -100,9 +103,12 @@ class TrackerApp(App[None]):
         self.desk = ReviewDesk(engine, reviewer)
         self.reviewer = reviewer
         self.blind = blind
-        self.rows: list[ReviewRow] = []
-        self.rows_version = 0  # raised whenever ``rows`` changes; screens redraw when it moved
-        self.loaded = False
+        # The overview's counts come first (read by the database), then every row with the worklist's
+        # own counts, kept up to date decision by decision.
+        self.summaries: Summaries | None = None
+        self.worklist: Worklist | None = None
+        self.rows_version = 0  # raised whenever the rows or counts change; screens redraw when it moved
+        self.loaded = False  # every row is read
         # The history (kinds, dropped, counts) comes in a worker of its own after the rows; None until
         # it is read. A decision on an earlier plan can change it (chronic or repeated, dropped): the
         # agency's history is read again shortly after (``_history_stale``).
@@ -115,28 +121,58 @@ class TrackerApp(App[None]):
         self._queue: deque[_Job] = deque()
         self._queue_lock = threading.Lock()
         self._draining = False
+        # The first screen's counts are read while Textual starts (the query waits on SQLite, which
+        # lets Textual run meanwhile), not after: the first worker takes them from here.
+        first = ThreadPoolExecutor(1, "tracker-first-screen")
+        self._first_counts: Future[Summaries] = first.submit(self._count_overview)
+        first.shutdown(wait=False)  # the one job still runs; its thread ends with it
+
+    def _count_overview(self) -> Summaries:
+        with heap.reading():
+            return Summaries.of(self.desk.overview())
+
+    @property
+    def rows(self) -> list[ReviewRow]:
+        """Every commitment's row in document order (none until they are read)."""
+        return self.worklist.rows if self.worklist is not None else []
+
+    def block_rows(self, agency: str, period: int) -> list[ReviewRow]:
+        """The rows of one agency-year in document order."""
+        return self.worklist.block(agency, period) if self.worklist is not None else []
+
+    def row(self, commitment_id: str) -> ReviewRow | None:
+        return self.worklist.get(commitment_id) if self.worklist is not None else None
+
+    def on_unmount(self) -> None:
+        heap.released()
 
     def on_mount(self) -> None:
         from tracker.tui.overview import OverviewScreen
 
+        heap.settled()  # the modules imported: with the rows, most of what a collection would walk
         self.push_screen(OverviewScreen())
-        self.reload()
+        self.reload(counts_first=True)
 
     # -- data, always off the UI thread -------------------------------------------------------------
     # Each worker catches whatever the desk raises (a TrackerError, a locked database, anything) and
     # posts WorkerFailed instead: the reviewer reads one line and the app goes on.
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def reload(self) -> None:
-        """Read the whole worklist again (another reviewer's decisions appear), then its history."""
+    def reload(self, counts_first: bool = False) -> None:
+        """Read the whole worklist again (another reviewer's decisions appear), then its history;
+        ``counts_first``: the overview's counts before the rows, for the first screen."""
         try:
-            rows = self.desk.worklist()
+            if counts_first:
+                self.post_message(OverviewLoaded(self._first_counts.result()))
+            with heap.reading(settle=True):
+                worklist = Worklist(self.desk.worklist())
         except Exception as exc:
             self.post_message(WorkerFailed(NOT_READ, exc))
             return
-        self.post_message(RowsLoaded(rows))
+        self.post_message(RowsLoaded(worklist))
         try:
-            board = self.desk.history()
+            with heap.reading(settle=True):
+                board = self.desk.history()
         except Exception as exc:
             self.post_message(WorkerFailed(NO_HISTORY, exc))
         else:
@@ -146,21 +182,30 @@ class TrackerApp(App[None]):
     def reload_history(self, around: str) -> None:
         """Read again the history of the agency of commitment ``around``."""
         try:
-            board = self.desk.history(around)
+            with heap.reading():
+                board = self.desk.history(around)
         except Exception as exc:
             self.post_message(WorkerFailed(NO_HISTORY, exc))
         else:
             self.post_message(HistoryLoaded(board))
 
+    def on_overview_loaded(self, message: OverviewLoaded) -> None:
+        if self.worklist is None:  # else the rows came first, with counts of their own
+            self.summaries = message.summaries
+            self.rows_version += 1
+            self._broadcast()
+
     def on_rows_loaded(self, message: RowsLoaded) -> None:
-        self.rows = message.rows
+        self.worklist = message.worklist
+        self.summaries = message.worklist.summaries
         self.rows_version += 1
         self.loaded = True
         latest: dict[str, int] = {}
-        for row in self.rows:
-            latest[row.agency] = max(latest.get(row.agency, row.period), row.period)
+        for agency, period in self.summaries.blocks:
+            latest[agency] = max(latest.get(agency, period), period)
         self._latest_plan = latest
         self._broadcast()
+        heap.settled()
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         board = message.board
@@ -170,6 +215,8 @@ class TrackerApp(App[None]):
         self.history_failed = False
         self.rows_version += 1
         self._broadcast()
+        if board.agency is None:
+            heap.settled()  # the whole history (one agency's, read after each decision, is not)
 
     def _history_may_change(self, rows: list[ReviewRow], any_year: bool = False) -> None:
         """A decision changed these rows' statuses (as they were before it): when a later plan of their
@@ -264,9 +311,7 @@ class TrackerApp(App[None]):
 
     def on_decided(self, message: Decided) -> None:
         """A decision is saved: the rows first, then the screen that asked (or the one on top) redraws."""
-        fresh = {row.id: row.status for row in message.rows}
-        changed = [row for row in self.rows if row.id in fresh and fresh[row.id] != row.status]
-        self.rows = refreshed(self.rows, message.rows)
+        changed = self.worklist.replace(message.rows) if self.worklist is not None else []
         self.rows_version += 1
         self._history_may_change(changed)
         if message.step.kind in HISTORY_ACTIONS or message.step.kind == "undo":

@@ -6,6 +6,8 @@ commitment's status without opening it, ``u`` takes a decision back; evidence is
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -16,12 +18,13 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
-from tracker.review.worklist import ReviewRow
+from tracker.review.desk import HistoryBoard
+from tracker.review.worklist import ReviewRow, by_score
 from tracker.statuses import STATUSES, label
 from tracker.tui.badges import HISTORY_KINDS, HISTORY_STYLES, history_label
 from tracker.tui.keybar import KeyBar
 from tracker.tui.messages import Decided
-from tracker.tui.rowtable import CommitmentTable, kind_shown
+from tracker.tui.rowtable import CommitmentTable
 from tracker.tui.shared_keys import UNDO, status_keys
 
 if TYPE_CHECKING:
@@ -87,6 +90,14 @@ class CommitmentsScreen(Screen[None]):
         self.shown: list[ReviewRow] = []
         self._drawn: tuple[int, bool] = (-1, False)  # the app's rows_version and blind mode last drawn
         self._summary: tuple[tuple[object, ...], Text] | None = None  # the title's history counts
+        self._topics_of: object = None  # the worklist whose topics the topic filter offers (the first)
+        # Results of the searches typed since the rows or the other filters last changed, by words: a
+        # character typed searches the rows the words before it found, a backspace finds them again.
+        self._searches: tuple[tuple[object, ...], dict[tuple[str, ...], list[ReviewRow]]] = ((), {})
+        # The scope's rows by best score (positions in the scope), sorted once per worklist and scores.
+        self._score_order: tuple[list[ReviewRow], tuple[object, ...], list[int]] | None = None
+        # Per history read: commitment ids by the history kind the list shows (kind_shown).
+        self._kinds: tuple[HistoryBoard, object, dict[str | None, set[str]]] | None = None
 
     @property
     def tracker(self) -> TrackerApp:
@@ -107,28 +118,36 @@ class CommitmentsScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        topics = sorted({row.topic for row in self._scope()})
-        self.query_one("#topic", Select).set_options([(t, t) for t in topics if t])
         self.rows_changed()
         self.table.focus()
+
+    def _offer_topics(self, scope: list[ReviewRow]) -> None:
+        """The topic filter offers the scope's topics, once the rows are read (a list opened from the
+        first screen may come before them); a reload keeps the options, and the topic chosen."""
+        if self.tracker.worklist is None or self._topics_of is not None:
+            return
+        self._topics_of = self.tracker.worklist
+        topics = sorted({row.topic for row in scope})
+        self.query_one("#topic", Select).set_options([(t, t) for t in topics if t])
 
     @property
     def table(self) -> CommitmentTable:
         return self.query_one("#commitments", CommitmentTable)
 
     def _scope(self) -> list[ReviewRow]:
-        rows = self.tracker.rows
-        if self.agency is not None:
-            rows = [r for r in rows if r.agency == self.agency and r.period == self.period]
-        return rows
+        if self.agency is not None and self.period is not None:
+            return self.tracker.block_rows(self.agency, self.period)
+        return self.tracker.rows
 
     def _filtered(self, scope: list[ReviewRow]) -> list[ReviewRow]:
-        rows = scope
+        """The scope through the filters and the search, by score when so sorted (the scope sorted,
+        then filtered: the same rows in the same order as filtering first, a stable sort after)."""
+        rows = self._by_score(scope) if self.sorted_by_score else scope
         topic = self.query_one("#topic", Select).value
         status = self.query_one("#status", Select).value
         reviewed = self.query_one("#reviewed", Select).value
         history = self.query_one("#history", Select).value
-        words = self.query_one("#search", Input).value.split()
+        words = tuple(self.query_one("#search", Input).value.split())
         if topic is not Select.NULL:
             rows = [r for r in rows if r.topic == topic]
         if status is not Select.NULL:
@@ -137,17 +156,70 @@ class CommitmentsScreen(Screen[None]):
             board = self.tracker.history
             if board is None:
                 rows = []  # not read yet (the title says so)
-            elif history == "dropped":
-                rows = [r for r in rows if r.id in board.dropped]
             else:
-                rows = [r for r in rows if kind_shown(board, r) == history]
+                wanted = (
+                    board.dropped if history == "dropped" else self._kind_ids(board).get(str(history), set())
+                )
+                rows = [r for r in rows if r.id in wanted]
         if reviewed is not Select.NULL:
             rows = [r for r in rows if r.decided == (reviewed == "yes")]
         if words:
-            rows = [r for r in rows if all(w in r.text or w in r.section for w in words)]
-        if self.sorted_by_score:
-            rows = sorted(rows, key=lambda r: -(r.best_score or 0.0))
+            stamp = (
+                self.tracker.rows_version,
+                id(scope),
+                topic,
+                status,
+                history,
+                reviewed,
+                self.sorted_by_score,
+            )
+            rows = self._searched(rows, words, stamp)
         return rows
+
+    def _by_score(self, scope: list[ReviewRow]) -> list[ReviewRow]:
+        """The scope by best score, best first (document order among equals), sorted once per reading
+        of the rows (a decision changes no score; the list of every commitment comes sorted)."""
+        worklist = self.tracker.worklist
+        scores = worklist.scores if worklist is not None else 0
+        cached = self._score_order
+        if cached is None or cached[0] is not scope or cached[1] != (len(scope), worklist, scores):
+            if worklist is not None and scope is worklist.rows and not scores:
+                order = worklist.by_score
+            else:
+                order = by_score(scope)
+            self._score_order = cached = (scope, (len(scope), worklist, scores), order)
+        return list(map(scope.__getitem__, cached[2]))
+
+    def _kind_ids(self, board: HistoryBoard) -> dict[str | None, set[str]]:
+        """The commitment ids of each history kind as the list shows it (:func:`kind_shown`)."""
+        if self._kinds is None or self._kinds[0] is not board or self._kinds[1] is not self.tracker.worklist:
+            kinds: dict[str | None, set[str]] = {}
+            compared = {key for key, baseline in board.baselines.items() if baseline.compared}
+            for row in self._scope():
+                kind = board.kinds.get(row.id) if (row.agency, row.period) in compared else None
+                kinds.setdefault(kind, set()).add(row.id)
+            self._kinds = (board, self.tracker.worklist, kinds)
+        return self._kinds[2]
+
+    def _searched(
+        self, rows: list[ReviewRow], words: tuple[str, ...], stamp: tuple[object, ...]
+    ) -> list[ReviewRow]:
+        """The rows whose text or section holds every word. What fewer or shorter words found holds
+        all the rows these words can find, so typing one more character searches those only."""
+        if self._searches[0] != stamp:
+            self._searches = (stamp, {})
+        found = self._searches[1]
+        if words in found:
+            return found[words]
+        narrower = [
+            earlier
+            for earlier in found
+            if len(earlier) <= len(words) and all(a in b for a, b in zip(earlier, words, strict=False))
+        ]
+        if narrower:
+            rows = min((found[earlier] for earlier in narrower), key=len)
+        result = found[words] = [r for r in rows if all(w in r.text or w in r.section for w in words)]
+        return result
 
     @property
     def sorted_by_score(self) -> bool:
@@ -170,10 +242,11 @@ class CommitmentsScreen(Screen[None]):
         self._drawn = (self.tracker.rows_version, self.tracker.blind)
         current = self.current_id()
         scope = self._scope()
+        self._offer_topics(scope)
         self.shown = self._filtered(scope)
         board = self.tracker.history
         self.table.set_rows(self.shown, blind=self.tracker.blind, keep=current, history=board)
-        decided = sum(r.decided for r in scope)
+        decided = self._decided(scope)
         where = f"{self.agency} {self.period}" if self.agency else "全部机构 all agencies"
         history = self._history_summary(scope)
         room = self.app.size.width - 2  # the title's padding
@@ -190,24 +263,52 @@ class CommitmentsScreen(Screen[None]):
             )
             if title.cell_len <= room:
                 break
+        if not self.tracker.loaded:  # opened from the first screen before every row was read
+            title = Text.assemble((where, "bold"), ("  读取中… loading", "dim"))
         self.query_one("#list-title", Static).update(title)
         self.query_one(KeyBar).redraw()  # the sort key comes and goes with blind mode
 
+    def _decided(self, scope: list[ReviewRow]) -> int:
+        """How many commitments of the scope are decided, from the counts kept for the overview."""
+        summaries = self.tracker.summaries
+        if self.tracker.worklist is None or summaries is None:
+            return 0
+        if self.agency is None or self.period is None:
+            return summaries.total.decided
+        block = summaries.blocks.get((self.agency, self.period))
+        return block.decided if block is not None else 0
+
     def _history_summary(self, scope: list[ReviewRow]) -> Text:
         """`` · 历年 延续 19 新增 13``: the history kinds of the commitments in scope (counted once per
-        change of the rows or the history: a filter or a search does not change it)."""
-        key = (self.tracker.rows_version, id(self.tracker.history), self.tracker.history_failed)
-        if self._summary is None or self._summary[0] != key:
-            self._summary = (key, self._count_history(scope))
+        reading of the rows or of the history: a decision, a filter or a search changes none of it)."""
+        key = (self.tracker.worklist, self.tracker.history, self.tracker.history_failed)
+        if self._summary is None or any(a is not b for a, b in zip(self._summary[0], key, strict=True)):
+            self._summary = (key, self._count_history())
         return self._summary[1]
 
-    def _count_history(self, scope: list[ReviewRow]) -> Text:
+    def _count_history(self) -> Text:
+        """The counts of the scope's agency-years from the history's own counts per plan: a plan's
+        commitments by kind (when it had something earlier to compare with), and those of them the
+        next year's plan dropped (counted there, for the plan that no longer names them)."""
         board = self.tracker.history
         if board is None:
             failed = self.tracker.history_failed
             return Text(" · 历年 " + ("读取失败" if failed else "读取中…"), style="dim")
-        counts = Counter(kind_shown(board, r) for r in scope)
-        counts["dropped"] = sum(r.id in board.dropped for r in scope)
+        worklist = self.tracker.worklist
+        if worklist is None:
+            blocks: Sequence[tuple[str, int]] = []
+        elif self.agency is None or self.period is None:
+            blocks = list(worklist.summaries.blocks)
+        else:
+            blocks = [(self.agency, self.period)]
+        counts: Counter[str] = Counter()
+        for agency, period in blocks:
+            counts["dropped"] += board.counts.get((agency, period + 1), Counter())["dropped"]
+            baseline = board.baselines.get((agency, period))
+            if baseline is not None and baseline.compared:  # else no kind is shown (kind_shown)
+                counts.update(
+                    {k: n for k, n in board.counts.get((agency, period), Counter()).items() if k != "dropped"}
+                )
         text = Text()
         for kind in HISTORY_KINDS:
             if counts.get(kind):
@@ -271,13 +372,14 @@ class CommitmentsScreen(Screen[None]):
 
     def action_open(self) -> None:
         if self.shown:
-            self.tracker.open_detail([r.id for r in self.shown], self.table.cursor, self.show_commitment)
+            ids = list(map(attrgetter("id"), self.shown))  # 100,000 rows: a C loop
+            self.tracker.open_detail(ids, self.table.cursor, self.show_commitment)
 
     def show_commitment(self, commitment_id: str | None) -> None:
         """Put the cursor on ``commitment_id`` (the one the detail showed last) when it is listed."""
         if self._drawn != (self.tracker.rows_version, self.tracker.blind):
             self.rows_changed()  # the rows changed meanwhile: the cursor goes into the fresh list
-        index = next((i for i, row in enumerate(self.shown) if row.id == commitment_id), None)
+        index = self.table.index_of(commitment_id) if commitment_id is not None else None
         if index is not None and index != self.table.cursor:  # each move repaints the table
             self.table.cursor = index
 

@@ -119,6 +119,7 @@ class DetailScreen(Screen[str]):
         self._history_open: bool | None = None  # None: as the width has it (open when wide)
         self._drawn_history: tuple[object, ...] = ()
         self._history_targets: list[HistoryTarget | None] = []  # per pane line: what a/x decide there
+        self._history_items: list[ListItem] = []  # the pane's items, one per line (kept, refilled)
         self._on_history = False  # the keys act on the history pane (when it is open beside the evidence)
         self._history_keep: HistoryTarget | None = None  # the line decided last: the cursor goes past it
 
@@ -396,11 +397,7 @@ class DetailScreen(Screen[str]):
             self._history_targets[pane.index] if pane.index is not None and self._history_targets else None
         )
         self._history_targets = [target for _line, target in lines]
-        pane.clear()
-        pane.extend(
-            ListItem(Static(line), disabled=target is None, classes="" if target else "heading")
-            for line, target in lines
-        )
+        self._fill_history(lines)
         wanted = (
             None
             if another
@@ -410,6 +407,27 @@ class DetailScreen(Screen[str]):
         pane.index = wanted if wanted is not None else _first_target(self._history_targets)
         if another:
             pane.scroll_home(animate=False)
+
+    def _fill_history(self, lines: list[tuple[RenderableType, HistoryTarget | None]]) -> None:
+        """The pane's items show ``lines``: those it has are given the new lines, only the ones
+        missing are made (or those left over removed). Making a dozen list items for each commitment
+        cost most of the time of ``]`` (Textual composes and styles each)."""
+        pane, items = self._history_list, self._history_items
+        for item, (line, target) in zip(items, lines, strict=False):
+            item.query_one(Static).update(line)
+            item.disabled = target is None
+            item.set_class(target is None, "heading")
+        if len(items) > len(lines):
+            for item in items[len(lines) :]:
+                item.remove()
+            del items[len(lines) :]
+        else:
+            added = [
+                ListItem(Static(line), disabled=target is None, classes="" if target else "heading")
+                for line, target in lines[len(items) :]
+            ]
+            items.extend(added)
+            pane.extend(added)
 
     def _decide_history(self, action: str) -> None:
         pane = self._history_list
@@ -548,10 +566,10 @@ class DetailScreen(Screen[str]):
 
     def _undecided_index(self, step: int) -> int | None:
         """The index in ``ids`` of the nearest undecided commitment after (+1) or before (-1) this one."""
-        decided = {row.id for row in self.tracker.rows if row.decided}
         index = self.index + step
         while 0 <= index < len(self.ids):
-            if self.ids[index] not in decided:
+            row = self.tracker.row(self.ids[index])
+            if row is None or not row.decided:
                 return index
             index += step
         return None

@@ -10,10 +10,10 @@ from textual.message_pump import MessagePump
 from tracker.errors import TrackerError
 from tracker.review.desk import Found, HistoryBoard, Step, Taken
 from tracker.review.detail import CommitmentDetail
-from tracker.review.worklist import ReviewRow
+from tracker.review.worklist import Summaries, Worklist
 
 # A worker posts one of these (``post_message`` is thread-safe) and its handler runs on the UI thread.
-# RowsLoaded, HistoryLoaded, Decided and WorkerFailed go to the app, which owns the rows; the app hands a Decided on to
+# OverviewLoaded, RowsLoaded, HistoryLoaded, Decided and WorkerFailed go to the app, which owns the rows; the app hands a Decided on to
 # the screen that asked once the rows are fresh. DetailLoaded and AchievementsFound go straight to the
 # screen that asked. None bubble: each is meant for the one node it is posted to.
 
@@ -21,12 +21,20 @@ from tracker.review.worklist import ReviewRow
 MAX_ERROR = 200
 
 
+class OverviewLoaded(Message, bubble=False):
+    """The overview's counts, read by the database before the rows (the first screen shows them)."""
+
+    def __init__(self, summaries: Summaries) -> None:
+        super().__init__()
+        self.summaries = summaries
+
+
 class RowsLoaded(Message, bubble=False):
     """The whole worklist, read again."""
 
-    def __init__(self, rows: list[ReviewRow]) -> None:
+    def __init__(self, worklist: Worklist) -> None:
         super().__init__()
-        self.rows = rows
+        self.worklist = worklist
 
 
 class HistoryLoaded(Message, bubble=False):

@@ -5,7 +5,7 @@ history of the highlighted row in words (at every width) and its statuses by top
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Static
 
 from tracker.review.desk import HistoryBoard
 from tracker.review.history import Baseline
-from tracker.review.worklist import BlockSummary, summarize
+from tracker.review.worklist import BlockSummary, Summaries
 from tracker.statuses import STATUS_STYLES, STATUSES, label
 from tracker.tui.badges import (
     HISTORY_KINDS,
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
 
 ALL = "__all__"
+ALL_LABEL = "全部机构 all"
 BAR_CELLS = 40  # width of the longest topic bar
 CELL_PADDING = 2  # a DataTable column's padding, both sides
 SCROLLBAR = 2  # the table's vertical scrollbar
@@ -56,6 +57,14 @@ class OverviewScreen(Screen[None]):
         self._full_widths: list[int] = []  # the widths with the history columns
         self._cells: dict[str, tuple[object, ...]] = {}  # the cells shown, by row key
         self._shown: dict[str, Text] = {}  # what each Static shows, by selector
+        # Each row's cells as last made, with what they were made of: a decision changes one block's
+        # counts, and only its row (and 全部's) is made again.
+        self._made: dict[str, tuple[tuple[object, ...], tuple[object, ...]]] = {}
+        self._summaries: Summaries | None = None
+        self._everything = BlockSummary(ALL_LABEL, 0)
+        self._all_history: tuple[HistoryBoard, list[BlockSummary], _Seen] | None = None  # 全部's
+        self._by_key: dict[str, BlockSummary] = {}  # the blocks by row key
+        self._chart_height = (0, 0)  # the chart's width and the most lines it took at that width
 
     @property
     def tracker(self) -> TrackerApp:
@@ -88,28 +97,29 @@ class OverviewScreen(Screen[None]):
             self.rows_changed()  # the history columns come or go
 
     def rows_changed(self) -> None:
-        """Redraw from the app's rows (called when they are loaded or a decision changed one)."""
-        if not self.tracker.loaded:
+        """Redraw from the app's counts (called when they are read or a decision changed one)."""
+        summaries = self.tracker.summaries
+        if summaries is None:
             return
         self._drawn = self.tracker.rows_version
-        rows = self.tracker.rows
-        self.blocks = summarize(rows)
+        if summaries is not self._summaries:  # read anew: every row is made again
+            self._summaries, self._made = summaries, {}
+            self.blocks = summaries.ordered()
+            self._by_key = {f"{b.agency}|{b.period}": b for b in self.blocks}
         table = self.query_one("#blocks", DataTable)
         cursor = table.cursor_row
-        everything = _merge(self.blocks)
+        everything = self._everything = replace(summaries.total, agency=ALL_LABEL)
         statuses = [s for s in STATUSES if everything.by_status.get(s)]
         board = self.tracker.history
-        wanted = {
-            key: (
-                Text(block.agency),  # a str would be read as markup: an agency can hold "[/]"
-                str(block.period) if block.period else "全部",
-                Text(str(block.total), justify="right"),
-                *(_count(block, status) for status in statuses),
-                *self._history_cells(block, board),
-                _progress(block),
-            )
-            for key, block in [(ALL, everything), *((f"{b.agency}|{b.period}", b) for b in self.blocks)]
-        }
+        stamp = (tuple(statuses), id(board), self.tracker.history_failed)
+        wanted = {ALL: self._row(everything, statuses, board)}
+        for block in self.blocks:
+            key = f"{block.agency}|{block.period}"
+            made = self._made.get(key)
+            mark = (*stamp, summaries.revisions[(block.agency, block.period)])
+            if made is None or made[0] != mark:
+                made = self._made[key] = (mark, self._row(block, statuses, board))
+            wanted[key] = made[1]
         widths = self._full_widths = _widths(statuses, wanted, everything.total)
         history = self._history_fits(widths)
         if not history:
@@ -122,8 +132,11 @@ class OverviewScreen(Screen[None]):
             # rebuilding a table of a few hundred agency-years costs tens of milliseconds.
             columns = list(table.columns)
             for key, cells in wanted.items():
-                for column, cell, before in zip(columns, cells, self._cells[key], strict=True):
-                    if cell != before:
+                before = self._cells[key]
+                if cells == before:
+                    continue
+                for column, cell, was in zip(columns, cells, before, strict=True):
+                    if cell != was:
                         table.update_cell(key, column, cell)
         else:
             if layout != self._layout:
@@ -136,16 +149,28 @@ class OverviewScreen(Screen[None]):
             if table.row_count:
                 table.move_cursor(row=min(cursor, table.row_count - 1))
         self._cells = wanted
-        decided = sum(b.decided for b in self.blocks)
         self._update(
             "#overview-title",
             Text.assemble(
                 ("总览 ", "bold"),
-                f"{len(rows)} 条承诺 · {len(self.blocks)} 个机构年度 · 已审 {decided}/{len(rows)}",
+                f"{everything.total} 条承诺 · {len(self.blocks)} 个机构年度 · "
+                f"已审 {everything.decided}/{everything.total}",
                 ("  Enter 打开", "dim"),
             ),
         )
         self._chart()
+
+    def _row(
+        self, block: BlockSummary, statuses: list[str], board: HistoryBoard | None
+    ) -> tuple[object, ...]:
+        return (
+            Text(block.agency),  # a str would be read as markup: an agency can hold "[/]"
+            str(block.period) if block.period else "全部",
+            Text(str(block.total), justify="right"),
+            *(_count(block, status) for status in statuses),
+            *self._history_cells(block, board),
+            _progress(block),
+        )
 
     def _history_fits(self, widths: list[int]) -> bool:
         """Whether the history columns are worth showing (some plan could be compared with something
@@ -161,7 +186,7 @@ class OverviewScreen(Screen[None]):
         if board is None:
             mark = "?" if self.tracker.history_failed else "…"
             return [Text(mark, style="dim", justify="right") for _ in HISTORY_KINDS]
-        seen = _history_of(block, board, self.blocks)
+        seen = self._seen(block, board)
         cells = []
         for kind in HISTORY_KINDS:
             count = seen.counts.get(kind, 0)
@@ -172,6 +197,15 @@ class OverviewScreen(Screen[None]):
             else:
                 cells.append(Text(str(count), style=HISTORY_STYLES[kind], justify="right"))
         return cells
+
+    def _seen(self, block: BlockSummary, board: HistoryBoard) -> _Seen:
+        """:func:`_history_of` the row, 全部's summed once per history read (not per decision)."""
+        if block.period:
+            return _history_of(block, board, self.blocks)
+        cached = self._all_history
+        if cached is None or cached[0] is not board or cached[1] is not self.blocks:
+            cached = self._all_history = (board, self.blocks, _history_of(block, board, self.blocks))
+        return cached[2]
 
     def _update(self, selector: str, content: Text) -> None:
         """Repaint a Static only when what it shows changed (each repaint lays the screen out again)."""
@@ -188,8 +222,8 @@ class OverviewScreen(Screen[None]):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key == ALL:
-            return _merge(self.blocks)
-        return next((b for b in self.blocks if f"{b.agency}|{b.period}" == key), None)
+            return self._everything
+        return self._by_key.get(str(key))
 
     def _chart(self) -> None:
         block = self._selected()
@@ -208,7 +242,21 @@ class OverviewScreen(Screen[None]):
             text.append_text(stacked_bar(counts, scale))
             text.append("\n")
         text.rstrip()
-        self._update("#topic-chart", text)
+        self._update("#topic-chart", self._padded(text))
+
+    def _padded(self, text: Text) -> Text:
+        """``text`` with blank lines below it, as tall as the tallest chart shown at this width (全部's,
+        which has every topic): moving the cursor then never resizes the table above, which makes
+        Textual render every visible cell of it again (about 100 ms at 700 agency-years)."""
+        width = self.query_one("#topic-chart", Static).content_region.width
+        if width <= 0:
+            return text  # not laid out yet
+        lines = len(text.wrap(self.app.console, width))
+        tallest = max(self._chart_height[1], lines) if self._chart_height[0] == width else lines
+        self._chart_height = (width, tallest)
+        if lines < tallest:
+            text.append("\n" * (tallest - lines))
+        return text
 
     def _history_line(self, block: BlockSummary) -> Text:
         """``历年 history: 对照 2023年总结  新增 13 · 延续 19 · …`` for the highlighted row."""
@@ -217,7 +265,7 @@ class OverviewScreen(Screen[None]):
         if board is None:
             text.append(HISTORY_FAILED if self.tracker.history_failed else NO_HISTORY_YET, style="dim")
             return text
-        seen = _history_of(block, board, self.blocks)
+        seen = self._seen(block, board)
         if not seen.compared:
             text.append(baseline_text(Baseline()), style="dim")
             return text
@@ -308,17 +356,6 @@ def _history_of(block: BlockSummary, board: HistoryBoard, blocks: list[BlockSumm
             compared = True
             dropped = dropped or each.period - 1 in baseline.plans
     return _Seen(total, compared, dropped, Baseline())
-
-
-def _merge(blocks: list[BlockSummary]) -> BlockSummary:
-    merged = BlockSummary("全部机构 all", 0)
-    for block in blocks:
-        merged.total += block.total
-        merged.decided += block.decided
-        merged.by_status.update(block.by_status)
-        for topic, counts in block.by_topic.items():
-            merged.by_topic.setdefault(topic, type(counts)()).update(counts)
-    return merged
 
 
 def _count(block: BlockSummary, status: str) -> Text:

@@ -9,6 +9,7 @@ re-sorting are list operations and moving the cursor repaints one screen.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter, indexOf
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -88,6 +89,9 @@ class CommitmentTable(ScrollView, can_focus=True):
         self.history: HistoryBoard | None = None
         self._section_cells: dict[str, int] = {}  # a section's last heading -> its width in cells
         self._longest_section = SECTION_MIN
+        # the list (the same object, as long) the longest section is of: the worklist's own lists
+        # change in place, a decision changing a row's status, never its section
+        self._sections_of: tuple[Sequence[ReviewRow], int] = ((), -1)
 
     # -- content --------------------------------------------------------------------------------------
 
@@ -104,14 +108,25 @@ class CommitmentTable(ScrollView, can_focus=True):
         self.rows = rows
         self.blind = blind
         self.history = history
-        self._longest_section = max(
-            (self._section_width(section) for section in {row.section for row in rows}),
-            default=0,
-        )
+        seen, length = self._sections_of
+        if seen is not rows or length != len(rows):  # the rows a decision changed keep their section
+            sections = set(map(attrgetter("section"), rows))  # 100,000 rows: a C loop, a few thousand left
+            self._longest_section = max(map(self._section_width, sections), default=0)
+            self._sections_of = (rows, len(rows))
         self.virtual_size = Size(self.size.width, len(rows) + 1)
-        index = next((i for i, row in enumerate(rows) if row.id == keep), None) if keep else None
+        index = self.index_of(keep) if keep else None
         self.cursor = min(index if index is not None else self.cursor, max(len(rows) - 1, 0))
         self.refresh()
+
+    def index_of(self, commitment_id: str) -> int | None:
+        """Where the commitment is listed: most often still under the cursor (a decision, a redraw)."""
+        rows = self.rows
+        if 0 <= self.cursor < len(rows) and rows[self.cursor].id == commitment_id:
+            return self.cursor
+        try:
+            return indexOf(map(attrgetter("id"), rows), commitment_id)  # a C loop over 100,000 rows
+        except ValueError:
+            return None
 
     @property
     def current(self) -> ReviewRow | None:
