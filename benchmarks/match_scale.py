@@ -37,7 +37,14 @@ sys.path.insert(0, str(REPO))
 #: Tables ingest fills, copied to PostgreSQL in this order (foreign keys).
 STATEMENT_TABLES = ("document", "part", "commitment", "achievement")
 #: Tables a match fills, emptied before each run.
-MATCH_TABLES = ("candidate", "history_candidate", "commitmentstatus", "corpus_document", "corpus_term", "match_queue")
+MATCH_TABLES = (
+    "candidate",
+    "history_candidate",
+    "commitmentstatus",
+    "corpus_document",
+    "corpus_term",
+    "match_queue",
+)
 
 
 def _child(args: argparse.Namespace) -> dict[str, Any]:
@@ -135,12 +142,16 @@ def _measure(url: str, processes: int | None, add: str | None) -> dict[str, Any]
     command = [sys.executable, __file__, "--child", url, "--child-processes", str(processes or 0)]
     if add:
         command += ["--add", add]
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True, env=os.environ | {"PYTHONPATH": str(REPO)})
+    done = subprocess.run(
+        command, stdout=subprocess.PIPE, text=True, check=True, env=os.environ | {"PYTHONPATH": str(REPO)}
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", type=Path, help="SQLite database with documents ingested")
     parser.add_argument("--postgres", help="measure on this PostgreSQL database (its content is replaced)")
     parser.add_argument("--processes", default="1", help="comma-separated process counts (0: the default)")

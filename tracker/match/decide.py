@@ -99,7 +99,7 @@ def shared_terms(
     key, weight = terms.key[entry], terms.value[entry]
     distinct = np.unique(key)
     by_name = np.empty(len(distinct), dtype=np.int64)
-    by_name[sorted(range(len(distinct)), key=lambda i: names[distinct[i]])] = np.arange(len(distinct))
+    by_name[sorted(range(len(distinct)), key=lambda i: names[int(distinct[i])])] = np.arange(len(distinct))
     first = np.lexsort((by_name[np.searchsorted(distinct, key)], -weight, pair))
     pair, key = pair[first], key[first]
     top = position_in_run(pair) < count
