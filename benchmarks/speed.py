@@ -404,6 +404,11 @@ def verdicts(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _plain(value: Any) -> Any:
+    """JSON for what a summary holds beyond plain types (sets of agency-years)."""
+    return sorted(map(str, value)) if isinstance(value, set | frozenset) else str(value)
+
+
 def _sizes(text: str) -> list[int]:
     sizes = [int(part) for part in text.split(",") if part.strip()]
     if not sizes or min(sizes) < 1:
@@ -440,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
             folder.mkdir(parents=True, exist_ok=True)
 
     if args.stage is not None:
-        print(json.dumps(CHILD_STAGES[args.stage](args), ensure_ascii=False))
+        print(json.dumps(CHILD_STAGES[args.stage](args), ensure_ascii=False, default=_plain))
         return 0
     if args.keep:
         taken = [n for n in args.sizes if (args.keep / f"n{n}").exists()]

@@ -81,7 +81,7 @@ def _row(row: dict[str, Any], numbers: tuple[str, ...]) -> bytes:
     tiny: list[float] = []
     for key in numbers:
         if _has_tiny(row.get(key)):
-            row[key] = _marked(row[key], tiny)
+            row = {**row, key: _marked(row[key], tiny)}
     text = _dumps(row, 2)
     for index, value in enumerate(tiny):
         text = text.replace(b'"\\u0000%d\\u0000"' % index, _number(value), 1)

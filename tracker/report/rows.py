@@ -28,7 +28,7 @@ from tracker.match.model import Explanation
 from tracker.match.pace import is_interim
 from tracker.match.resolve import linked_pairs
 from tracker.report import chunks
-from tracker.report.chunks import Statement, as_commitment, read, statement, statement_columns
+from tracker.report.chunks import Statement, as_commitment, read, statement, statement_columns, stream
 from tracker.report.sources import document_facts
 from tracker.report.stream import formed, formed_row
 from tracker.review.history import dropped
@@ -141,8 +141,7 @@ class StoredReport:
             query = query.where(Commitment.period == period)
         if topic is not None:
             query = query.where(Commitment.topic == topic)
-        result = read(self._session, query.execution_options(yield_per=CHUNK))
-        for rows in result.partitions(CHUNK):
+        for rows in stream(self._session, query, CHUNK):
             yield [statement(row, Commitment) for row in rows]
 
     def _book(self, ids: Sequence[str], *, earlier: bool = True) -> tuple[StatusBook, dict[str, Any]]:
@@ -265,7 +264,7 @@ class StoredReport:
         if self._period is not None:
             query = query.where(Achievement.period == self._period)
         form = self._form
-        for partition in read(self._session, query.execution_options(yield_per=CHUNK)).partitions(CHUNK):
+        for partition in stream(self._session, query, CHUNK):
             chunk = [statement(row, Achievement) for row in partition]
             supports = self._supports([a.id for a in chunk], self._links)
             for a in chunk:

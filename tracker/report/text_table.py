@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from rich import box
+from rich import box, errors
 from rich._wrap import divide_line
 from rich.cells import cell_len, set_cell_size
 from rich.console import COLOR_SYSTEMS, Console
@@ -127,6 +127,8 @@ def wrap(
 ) -> list[str]:
     """``text`` in lines of exactly ``width`` cells, as ``Text.wrap`` lays it out (then padded); with
     ``overflow="ignore"`` its lines as they are."""
+    if width < 1:  # a column squeezed under its padding on a very narrow console shows nothing
+        return [""]
     lines: list[str] = []
     for line in text.split("\n"):
         if "\t" in line:
@@ -200,7 +202,9 @@ class TablePrinter:
         b = self.box
         yield [(b.get_top(widths), None)]
         header = [(column.header, column.header_style or "table.header") for column in columns]
-        yield from self._row(header, columns, widths, (b.head_left, b.head_vertical, b.head_right))
+        yield from self._row(
+            header, columns, widths, (b.head_left, b.head_vertical, b.head_right), bottom=True
+        )
         yield [(b.get_row(widths, "head", edge=True), None)]
         for row in rows:
             yield from self._row(row, columns, widths, (b.mid_left, b.mid_vertical, b.mid_right))
@@ -208,8 +212,16 @@ class TablePrinter:
         yield []
 
     def _row(
-        self, cells: Sequence[Cell], columns: Sequence[Column], widths: list[int], edges: tuple[str, str, str]
+        self,
+        cells: Sequence[Cell],
+        columns: Sequence[Column],
+        widths: list[int],
+        edges: tuple[str, str, str],
+        *,
+        bottom: bool = False,
     ) -> Iterator[Line]:
+        """A row's lines; a cell shorter than the row at its top, or with ``bottom`` (the header, as
+        rich sets it) at its bottom."""
         wrapped = [
             wrap(
                 text,
@@ -221,7 +233,13 @@ class TablePrinter:
             for (text, _style), column, width in zip(cells, columns, widths, strict=True)
         ]
         left, middle, right = edges
-        for index in range(max(len(lines) for lines in wrapped)):
+        height = max(len(lines) for lines in wrapped)
+        if bottom:
+            wrapped = [
+                [" " * (width - _PADDING)] * (height - len(lines)) + lines
+                for lines, width in zip(wrapped, widths, strict=True)
+            ]
+        for index in range(height):
             line: Line = [(left + " ", None)]
             for column_index, ((_text, style), lines, width) in enumerate(
                 zip(cells, wrapped, widths, strict=True)
@@ -244,10 +262,18 @@ class TablePrinter:
             text = "".join("".join(self._styled(t, s) for t, s in line) + "\n" for line in lines)
         console.file.write(text)
 
+    def _style(self, name: str) -> Style:
+        """A style by theme name (``table.title``) or definition (``bold red``), or both in one string
+        (``table.header green``)."""
+        try:
+            return self.console.get_style(name)
+        except errors.MissingStyle:
+            return sum((self.console.get_style(word) for word in name.split()), Style())
+
     def _styled(self, text: str, style: str | None) -> str:
         codes = self._codes.get(style)
         if codes is None:
-            parsed = Style.parse(style or "")
+            parsed = self._style(style or "")
             if self.console.no_color:
                 parsed = parsed.without_color
             color_system = COLOR_SYSTEMS[self.console.color_system or "standard"]
