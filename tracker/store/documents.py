@@ -41,7 +41,7 @@ __all__ = ["FileOutcome", "LoadResult", "load_paths", "needs_matching", "save_do
 #: Files saved in one transaction at most (their parsed documents wait in memory until it commits).
 GROUP_FILES = 100
 #: Seconds the first file of a group waits at most before the group is committed (checked as files come).
-GROUP_SECONDS = 0.5
+GROUP_SECONDS = 1.0
 
 
 @dataclass
