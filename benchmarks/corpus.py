@@ -102,7 +102,7 @@ UNRECOGNISED_CITIES = _names(
 DISTRICTS = ("城东", "城西", "城南", "城北", "江北", "江南", "河东", "河西", "湖滨", "滨江", "新华", "开元")
 
 # Year shifts, in the order they are handed out: every city is used once with the first shift before
-# any city gets the second. The first ten serve up to about 5,000 documents; the later ones (years back to
+# any city gets the second. The first ten serve up to about 3,400 documents; the later ones (years back to
 # the 1990s) let the 10,000-document corpus keep every (city, year) bundle apart.
 SHIFTS = (0, -1, -2, -3, 1, -4, -5, -6, -7, -8, *range(-9, -40, -1))
 
