@@ -72,6 +72,11 @@ def test_processes_and_shards_end_as_one_plain_run(runner: CliRunner, docs: Path
     assert _tables(tmp_path / "shards.db") == _tables(tmp_path / "plain.db")
 
 
+@pytest.mark.xfail(
+    reason="ingest matches every agency-year again: matching only the changed ones leaves older scores "
+    "in the others, and a killed-and-rerun ingest then differs from a clean one",
+    strict=True,
+)
 def test_an_ingest_matches_only_what_it_changed(runner: CliRunner, docs: Path, tmp_path: Path):
     assert runner.invoke(cli, ["ingest", str(docs)]).exit_code == 0
     added = _write(tmp_path, "江门市民政局", 2024)
