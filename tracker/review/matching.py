@@ -19,6 +19,7 @@ matches it again before it ends (or, when documents keep changing, leaves it que
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -340,8 +341,9 @@ def _run(
                 summary.add(Tally.of(outcome.result))  # type: ignore[arg-type]
             else:
                 left.append(outcome.task)
-            if _JOB is not None:  # this process matched it: it holds the agency's lock
-                _JOB.locks.release(outcome.task.agency)
+            job = _job()
+            if job is not None:  # this thread matched it: it holds the agency's lock
+                job.locks.release(outcome.task.agency)
         buffer.clear()
 
     with Workers(processes, _setup, (source, matcher, index, writes)) as workers:
@@ -366,7 +368,7 @@ def _run(
 
 @dataclass
 class _Job:
-    """What a process matching agencies works with (set once per process by :func:`_setup`)."""
+    """What a thread matching agencies works with (set once per thread by :func:`_setup`)."""
 
     engine: Engine
     matcher: Matcher
@@ -375,26 +377,31 @@ class _Job:
     locks: queue.AgencyLocks
 
 
-_JOB: _Job | None = None
+#: The job of each thread: a worker process has one; in this process each run (matching in the review
+#: UI's background, or shards run side by side) has its own, never another's matcher or locks.
+_LOCAL = threading.local()
+
+
+def _job() -> _Job | None:
+    return getattr(_LOCAL, "job", None)
 
 
 def _setup(source: Engine | str, matcher: Matcher, index: DecisionIndex, writes: bool) -> None:
-    global _JOB
     engine = source if isinstance(source, Engine) else make_engine(source, create=False)
-    _JOB = _Job(engine, matcher, index, writes, queue.AgencyLocks(engine))
+    _LOCAL.job = _Job(engine, matcher, index, writes, queue.AgencyLocks(engine))
 
 
 def _teardown() -> None:
-    global _JOB
-    if _JOB is not None:
-        _JOB.locks.close()
-    _JOB = None
+    job = _job()
+    if job is not None:
+        job.locks.close()
+    _LOCAL.job = None
 
 
 def _match_agency(task: Task) -> Outcome:
     """Read, score and (in a worker on PostgreSQL) write one agency."""
-    job = _JOB
-    assert job is not None, "_setup was not called in this process"
+    job = _job()
+    assert job is not None, "_setup was not called in this thread"
     if not job.locks.take(task.agency, wait=task.wait):
         return Outcome(task, "busy")
     try:
