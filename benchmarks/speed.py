@@ -9,7 +9,8 @@ than 1.5x that at 1,000; one more document ingested into a 10,000-document datab
 - peer: ``benchmarks/peer.py``, the 50-line matcher a user might write instead (sentences, one global
   character TF-IDF, top five per commitment, SQLite ``executemany``), over the same folder.
 - ingest: ``tracker.store.documents.load_paths`` into a fresh SQLite file.
-- match: ``tracker.review.matching.match_database`` on it (``--processes`` passed on when it takes it).
+- match: ``tracker.review.matching.match_database`` on it with ``--processes`` (default: what ``tracker
+  match`` and ``tracker ingest`` use, every core from 5,000 commitments).
 - one more: ``tracker ingest`` of one more document into the matched database, through the command
   line's own code in-process (incremental matching included), and as a whole ``tracker`` process.
 
@@ -156,8 +157,8 @@ def stage_match(args: argparse.Namespace) -> dict[str, Any]:
     _warm_up()
     engine = make_engine(args.db)
     options: dict[str, Any] = {"progress": None}
-    if args.processes is not None and "processes" in inspect.signature(match_database).parameters:
-        options["processes"] = args.processes
+    if "processes" in inspect.signature(match_database).parameters:
+        options["processes"] = args.processes  # None: tracker's own choice
     profile = args.profile / f"match_{args.n}.prof" if args.profile else None
     start = time.perf_counter()
     with _profiled(profile, f"match N={args.n}"):
@@ -168,7 +169,7 @@ def stage_match(args: argparse.Namespace) -> dict[str, Any]:
         "seconds": seconds,
         "peak_rss_mb": _rss_mb(),
         "workers_peak_rss_mb": _children_rss_mb(),
-        "summary": asdict(summary) if is_dataclass(summary) else {"repr": repr(summary)},
+        "summary": _summary(asdict(summary)) if is_dataclass(summary) else {"repr": repr(summary)},
         "options": {k: v for k, v in options.items() if k != "progress"},
     }
 
@@ -402,6 +403,13 @@ def verdicts(rows: list[dict[str, Any]]) -> list[str]:
             f"process (< {TARGET_ONE_MORE_S:.0f} s) — {'met' if one < TARGET_ONE_MORE_S else 'not met'}"
         )
     return lines
+
+
+def _summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """A match summary with its agencies counted, not listed."""
+    if isinstance(summary.get("agencies"), set | frozenset | list):
+        summary["agencies"] = len(summary["agencies"])
+    return summary
 
 
 def _plain(value: Any) -> Any:
