@@ -41,11 +41,16 @@ from tracker.store.models import (
     Commitment,
     CommitmentStatus,
     Decision,
-    Document,
     HistoryCandidate,
-    Part,
 )
-from tracker.store.queries import CHUNK, documents_by_block, in_chunks, part_facts, summary_parts
+from tracker.store.queries import (
+    CHUNK,
+    documents_by_block,
+    in_chunks,
+    in_document_order,
+    part_facts,
+    summary_parts,
+)
 from tracker.textnorm import clean_field
 from tracker.times import iso_utc, now_utc
 
@@ -129,16 +134,7 @@ class StoredReport:
 
     def _chunks(self, agency: str | None, period: int | None, topic: str | None) -> Iterator[list[Statement]]:
         """The commitments in document order (path, part, position), :data:`CHUNK` at a time."""
-        query = (
-            select(*statement_columns(Commitment))
-            .join(Document, col(Document.id) == col(Commitment.document_id))
-            .join(Part, col(Part.id) == col(Commitment.part_id))
-            .order_by(col(Document.path), col(Part.position), col(Commitment.position), col(Commitment.id))
-        )
-        if agency is not None:
-            query = query.where(Commitment.agency == agency)
-        if period is not None:
-            query = query.where(Commitment.period == period)
+        query = in_document_order(select(*statement_columns(Commitment)), Commitment, agency, period)
         if topic is not None:
             query = query.where(Commitment.topic == topic)
         for rows in stream(self._session, query, CHUNK):
@@ -253,16 +249,9 @@ class StoredReport:
         """Each achievement of the agency and period filtered (not by status or topic), in document
         order, with ``supports``: the commitments it is linked to (suggested or confirmed, not rejected),
         by id; decisions about commitments no longer stored are left out."""
-        query = (
-            select(*statement_columns(Achievement))
-            .join(Document, col(Document.id) == col(Achievement.document_id))
-            .join(Part, col(Part.id) == col(Achievement.part_id))
-            .order_by(col(Document.path), col(Part.position), col(Achievement.position), col(Achievement.id))
+        query = in_document_order(
+            select(*statement_columns(Achievement)), Achievement, self._agency, self._period
         )
-        if self._agency is not None:
-            query = query.where(Achievement.agency == self._agency)
-        if self._period is not None:
-            query = query.where(Achievement.period == self._period)
         form = self._form
         for partition in stream(self._session, query, CHUNK):
             chunk = [statement(row, Achievement) for row in partition]

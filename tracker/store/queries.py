@@ -19,6 +19,8 @@ from tracker.store.models import Achievement, Candidate, Commitment, Document, P
 CHUNK = 500
 
 T = TypeVar("T")
+#: A select statement (any columns), kept its type through :func:`in_document_order`.
+Q = TypeVar("Q", bound=Any)
 
 
 def in_chunks(keys: Sequence[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -106,9 +108,14 @@ def list_achievements(
 
 def _in_document_order(session: Session, model: Any, agency: str | None, period: int | None) -> list[Any]:
     """Statements of ``model`` (Commitment or Achievement) by document path, part and position."""
+    return list(session.exec(in_document_order(select(model), model, agency, period)).all())
+
+
+def in_document_order(query: Q, model: Any, agency: str | None = None, period: int | None = None) -> Q:
+    """``query`` over statements of ``model`` (Commitment or Achievement) in document order (path, part,
+    position), of ``agency`` and ``period`` when given."""
     query = (
-        select(model)
-        .join(Document, col(Document.id) == col(model.document_id))
+        query.join(Document, col(Document.id) == col(model.document_id))
         .join(Part, col(Part.id) == col(model.part_id))
         .order_by(col(Document.path), col(Part.position), col(model.position), col(model.id))
     )
@@ -116,7 +123,7 @@ def _in_document_order(session: Session, model: Any, agency: str | None, period:
         query = query.where(model.agency == agency)
     if period is not None:
         query = query.where(model.period == period)
-    return list(session.exec(query).all())
+    return query
 
 
 def candidates_for(session: Session, commitment_ids: Iterable[str]) -> dict[str, list[Candidate]]:
