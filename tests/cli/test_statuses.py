@@ -257,5 +257,5 @@ def test_the_readme_sets_up_for_use_in_one_block_and_for_testing_in_another():
         assert outside not in setup and outside not in _section("Statuses")
     # .ci/run runs the first line that starts with "python -m pytest": the contributors' block has it
     first_pytest = next(line for line in README.splitlines() if line.strip().startswith("python -m pytest"))
-    assert first_pytest.strip() == "python -m pytest" and first_pytest in _section("Developing")
+    assert first_pytest.strip() == "python -m pytest -n auto" and first_pytest in _section("Developing")
     assert "pip install -e '.[test]' -c .ci/constraints.txt" in _section("Developing")
