@@ -198,9 +198,11 @@ def prepared() -> tuple[list[GoldSet], dict[str, list[Pool]]]:
         engine = make_engine(engine_url)
         with read_session(engine) as session:
             sets = prepare(session, gold, "weighted", GRIDS["weighted"])
-            scorer = fitted_scorer(session, "weighted")
-            assert isinstance(scorer, ContextScorer)
-            all_pools = {s.name: pools(scorer, s) for s in sets}
+            all_pools = {}
+            for gold_set in sets:
+                scorer = fitted_scorer(session, "weighted", gold_set.commitments[0].agency)
+                assert isinstance(scorer, ContextScorer)
+                all_pools[gold_set.name] = pools(scorer, gold_set)
         engine.dispose()
     return sets, all_pools
 

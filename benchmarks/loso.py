@@ -50,9 +50,8 @@ from tracker.match.context import ContextScorer, Item
 from tracker.match.link import LINK_RULES, LinkRule, keep_key_term_links, suggested
 from tracker.match.resolve import PairKey, automatic_statuses
 from tracker.match.results import SCORER_NAMES
-from tracker.match.run import TOP_K, make_scorer
-from tracker.match.scorers import CorpusStats, Scorer
-from tracker.match.terms import content_terms
+from tracker.match.run import TOP_K, agency_stats, make_scorer
+from tracker.match.scorers import Scorer
 from tracker.review.matching import compute_run
 from tracker.store.documents import load_paths
 from tracker.store.engine import make_engine, read_session
@@ -271,11 +270,11 @@ def build_database(folder: Path, dev: Path, sets: Sequence[str]) -> str:
     return url
 
 
-def fitted_scorer(session: Session, name: str) -> Scorer:
-    """The scorer fitted on the whole database, as :func:`tracker.match.run.compute_matches` fits it."""
+def fitted_scorer(session: Session, name: str, agency: str) -> Scorer:
+    """The scorer fitted on ``agency``'s statements, as :func:`tracker.match.run.score_agency` fits it."""
     engine = make_scorer(name)
-    rows = read_rows(session, Commitment, None, None) + read_rows(session, Achievement, None, None)
-    engine.fit(CorpusStats.from_terms([content_terms(row.normalized) for row in rows]))
+    commitments = read_rows(session, Commitment, agency, None)
+    engine.fit(agency_stats(commitments, read_rows(session, Achievement, agency, None)))
     return engine
 
 
@@ -327,13 +326,13 @@ def prepare(session: Session, gold: list[GoldLine], scorer: str, grid: Grid) -> 
     """The sets, ready to score rules; checked against the real matcher and evaluation on today's rule."""
     today = LINK_RULES[scorer]
     report = evaluate(session, gold, compute_run(session, scorer=scorer, rule=today))
-    engine = fitted_scorer(session, scorer)
     counts = sorted({*grid.key_terms, today.key_terms} - {0})
     sets = []
     for result in report.sets:
         if result.scope is None:
             raise SystemExit(f"set {result.name}: no gold substring resolves in the database")
         lines = [line for line in gold if line.set == result.name]
+        engine = fitted_scorer(session, scorer, result.scope[0])
         sets.append(gold_set(session, engine, result.name, lines, result.scope, counts))
         sets[-1].judge()
         if sets[-1].evaluate(today).as_dict() != result.scores.as_dict():

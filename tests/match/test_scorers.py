@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 import numpy as np
 import pytest
 
-from tracker.match.scorers import SCORERS, CorpusStats, TermScorer, terms_score
+from tracker.match.scorers import SCORERS, CorpusStats, TermScorer, general_share, terms_score
 from tracker.match.terms import content_terms
 from tracker.textnorm import normalize
 
@@ -68,3 +71,21 @@ def test_rust_and_python_jieba_segment_alike(seed_docs) -> None:
     texts = [s.normalized for doc in seed_docs.values() for _p, s in doc.commitments + doc.achievements]
     assert len(texts) > 1000
     assert [fast.lcut(t) for t in texts] == [reference.lcut(t) for t in texts]
+
+
+def test_in_a_small_agency_a_word_common_in_general_chinese_weighs_less_than_a_rare_one() -> None:
+    """Three words each held by one statement of twenty: the more often general Chinese uses one (社区
+    more than 民政), the more its weight is drawn down; a word jieba's dictionary counts fewer than 1,000
+    times (殡葬) has no prior at all."""
+    small = CorpusStats(documents=20, frequency=Counter({"社区": 1, "民政": 1, "殡葬": 1}))
+    assert general_share("社区") > general_share("民政") > 0
+    assert general_share("殡葬") == 0.0
+    assert small.idf("社区") < small.idf("民政") < small.idf("殡葬")
+
+
+def test_a_large_agency_keeps_its_own_counts() -> None:
+    """With thousands of statements the prior of ten moves a weight by well under 1 %."""
+    large = CorpusStats(documents=5000, frequency=Counter({"社区": 400, "殡葬": 40}))
+    for word, held in (("社区", 400), ("殡葬", 40)):
+        plain = math.log((1 + 5000) / (1 + held)) + 1.0
+        assert large.idf(word) == pytest.approx(plain, rel=0.01)

@@ -195,10 +195,9 @@ def ingest(
     changed = any(o.saved and o.saved.outcome != "unchanged" for o in result.saved)
     # A run whose files all failed leaves the database exactly as it was, unmatched parts included.
     if not no_match and (changed or (result.saved and _needs_matching(engine))):
-        # Every agency-year, not only those the saved documents touch: a block left out keeps scores
-        # from older term rarities, so an ingest that was killed and run again would not end as one
-        # clean ingest does (tests/reliability/test_crash_safety.py). `changed=True` awaits a fix.
-        _match_with_progress(engine, console, DEFAULT_SCORER)
+        # only the agencies the saved documents touch (and what an earlier ingest left queued): an
+        # agency's result depends on its own documents alone, so this ends where a full match would
+        _match_with_progress(engine, console, DEFAULT_SCORER, changed=True)
     _echo_orphans(engine, console)
     ctx.exit(result.exit_code)
 
@@ -379,10 +378,8 @@ def _match_with_progress(
     how = [f"{summary.processes} processes"] if summary.processes > 1 else []
     if shard is not None:
         how.append(f"shard {shard.index}/{shard.count}")
-    if changed:
-        how.append("the agency-years that changed")
-    if summary.history:
-        how.append(f"and the history of {summary.history} later commitments")
+    if summary.changed:
+        how.append("the agencies that changed")
     console.print(
         f"matched {summary.commitments} commitments in {summary.blocks} agency-years with {scorer}"
         + (f" ({', '.join(how)})" if how else "")

@@ -7,7 +7,10 @@ only A's earlier years. An agency is therefore the unit of work: :func:`score_ag
 agency-years of one agency's statements (:class:`tracker.store.blocks.AgencyStatements`), and whoever
 runs it (:mod:`tracker.review.matching`: one agency after the other, in worker processes, or a shard
 of the agencies) writes the result and forgets it, so a run holds one agency at a time, never the
-database. The reviewer's link decisions in force are given as data (a rejected link never counts for a
+database. How rare a term is, which weights it in a block, is counted over the agency's own statements
+(:func:`agency_stats`), so an agency's result depends on its documents and the reviewer's decisions
+alone: matching after an ingest re-matches only the agencies it touched and ends where a full run
+would. The reviewer's link decisions in force are given as data (a rejected link never counts for a
 status, a confirmed one always does, see :mod:`tracker.match.resolve`).
 
 :func:`compute_matches` is the same run over a whole database in memory, nothing written (``tracker
@@ -16,6 +19,7 @@ eval --scorer``, the benchmarks).
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -58,49 +62,64 @@ def make_scorer(name: str) -> Scorer:
 
 @dataclass(frozen=True)
 class Matcher:
-    """What a run scores with: the scorer fitted on the corpus statistics, and how it decides links
-    (the learned model for ``weighted``, else the scorer's calibrated rule). Plain data, so that worker
-    processes get the very matcher the run made."""
+    """What a run scores with: the scorer (fitted on each agency's statistics in turn), and how it
+    decides links (the learned model for ``weighted``, else the scorer's calibrated rule). Plain data, so
+    that worker processes get the very matcher the run made."""
 
     scorer: str
-    stats: CorpusStats
     model: LinkModel | None
     rule: LinkRule
     learned: int = 0  # reviewed pairs the model was fitted again on (0: the shipped one)
     _engines: dict[str, Scorer] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def make(cls, scorer: str, stats: CorpusStats, rule: LinkRule | None = None) -> Matcher:
+    def make(cls, scorer: str, rule: LinkRule | None = None) -> Matcher:
         """The matcher of ``scorer``; ``rule`` decides links instead of the scorer's own decision
         (benchmarks/calibrate.py searches with it)."""
         make_scorer(scorer)  # an unknown name fails here, not in a worker
         model = shipped_model() if scorer == DEFAULT_SCORER and rule is None else None
-        return cls(scorer, stats, model, rule or LINK_RULES[scorer])
+        return cls(scorer, model, rule or LINK_RULES[scorer])
 
     @property
     def engine(self) -> Scorer:
-        """The scorer, fitted on the statistics (made once per process)."""
+        """The scorer (made once per process), fitted on the agency it last scored."""
         engine = self._engines.get("fitted")
         if engine is None:
             engine = self._engines["fitted"] = make_scorer(self.scorer)
-            engine.fit(self.stats)
         return engine
 
     def forget(self) -> None:
         """Drop what the scorer remembers of the texts it scored: an agency's texts are scored within
         the agency only, and the memory would otherwise grow with the database."""
-        self.engine.fit(self.stats)
+        self.engine.fit(CorpusStats())
+
+    @property
+    def fingerprint(self) -> str:
+        """What a result depends on besides the statements and the decisions counting for statuses:
+        the scorer, the link decision and its rule."""
+        return hashlib.sha1(repr((self.scorer, self.model, self.rule)).encode("utf-8")).hexdigest()
 
     @property
     def learns(self) -> bool:
         return self.model is not None and isinstance(self.engine, ContextScorer)
 
-    def learn(self, units: Iterable[Unit], decided: Mapping[PairKey, str]) -> Matcher:
-        """This matcher with its link decision fitted again on the reviewed pairs of ``units`` (given in
-        the order a run over the database meets them), when there are enough."""
-        if self.model is None or not isinstance(self.engine, ContextScorer):
+    def learn(
+        self, agencies: Iterable[tuple[CorpusStats, Iterable[Unit]]], decided: Mapping[PairKey, str]
+    ) -> Matcher:
+        """This matcher with its link decision fitted again on the reviewed pairs of the units of
+        ``agencies`` (each agency's statistics and units, in the order a run over the database meets
+        them), when there are enough; each agency's units are scored as its run scores them."""
+        engine = self.engine
+        if self.model is None or not isinstance(engine, ContextScorer):
             return self
-        model, learned = learned_model(self.model, self.engine, units, decided)
+
+        def units() -> Iterator[Unit]:
+            for stats, own in agencies:
+                engine.fit(stats)
+                yield from own
+
+        model, learned = learned_model(self.model, engine, units(), decided)
+        self.forget()
         return replace(self, model=model, learned=learned, _engines=self._engines)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -132,11 +151,9 @@ def score_agency(
     statements: AgencyStatements,
     decided: Mapping[PairKey, str],
     periods: Iterable[int] | None = None,
-    history_after: int | None = None,
 ) -> AgencyResult:
-    """Candidates, statuses and history of one agency's commitments of ``periods`` (None: every year),
-    and the history alone of its later years (after ``history_after``: an earlier year they read
-    changed). ``decided``: the reviewer's link decisions in force about these commitments
+    """Candidates, statuses and history of one agency's commitments of ``periods`` (None: every year).
+    ``decided``: the reviewer's link decisions in force about these commitments
     (:meth:`DecisionIndex.of`)."""
     by_period: dict[int, list[Row]] = defaultdict(list)
     for commitment in statements.commitments:
@@ -145,12 +162,10 @@ def score_agency(
     for achievement in statements.achievements:
         pool[achievement.period].append(achievement)
     full = sorted(by_period) if periods is None else sorted(set(periods) & by_period.keys())
-    later = [
-        p for p in sorted(by_period) if history_after is not None and p > history_after and p not in full
-    ]
     result = AgencyResult(statements.agency, statements.version, blocks=len(full))
     achievements = {a.id: a for a in statements.achievements} | statements.elsewhere
     engine = matcher.engine
+    engine.fit(agency_stats(statements.commitments, statements.achievements))
     for period in full:
         plan = by_period[period]
         found: list[ScoredCandidate] = []
@@ -164,7 +179,7 @@ def score_agency(
         result.statuses.update(automatic_statuses(plan, linked, achievements, reported))
         result.candidates.extend(found)
         result.matched.extend(c.id for c in plan)
-    historied = [c for period in sorted([*full, *later]) for c in by_period[period]]
+    historied = [c for period in full for c in by_period[period]]
     result.historied = [c.id for c in historied]
     if matcher.learns and historied:
         result.history = compute_history(
@@ -175,6 +190,12 @@ def score_agency(
             statements.achievements,
         )
     return result
+
+
+def agency_stats(commitments: Iterable[Row], achievements: Iterable[Row]) -> CorpusStats:
+    """How many of an agency's statements (commitments and achievements, every year) hold each content
+    term: the rarity a term is weighted by in that agency's blocks."""
+    return CorpusStats.from_terms([content_terms(row.normalized) for row in [*commitments, *achievements]])
 
 
 def units_of(plan: Sequence[Row], pool: Sequence[Row]) -> Iterator[Unit]:
@@ -215,8 +236,7 @@ def compute_matches(
     """
     commitments = read_rows(session, Commitment, None, None)
     achievements = read_rows(session, Achievement, None, None)
-    stats = CorpusStats.from_terms([content_terms(row.normalized) for row in commitments + achievements])
-    matcher = Matcher.make(scorer, stats, rule)
+    matcher = Matcher.make(scorer, rule)
     if learn:
         matcher = matcher.learn(database_units(commitments, achievements), decided)
     summaries = documents_by_block(summary_parts(session))
@@ -272,17 +292,24 @@ class DecisionIndex:
         return {achievement for (_c, achievement), state in decided.items() if state in LINKED_STATES}
 
 
-def database_units(commitments: Sequence[Row], achievements: Sequence[Row]) -> Iterator[Unit]:
-    """Every unit of a database's rows (in document order), in the order a run meets them: its
-    agency-years by their first commitment, then document by document."""
-    plans: dict[tuple[str, int], list[Row]] = defaultdict(list)
+def database_units(
+    commitments: Sequence[Row], achievements: Sequence[Row]
+) -> Iterator[tuple[CorpusStats, Iterator[Unit]]]:
+    """Every agency of a database's rows (in document order) with its statistics and its units, in the
+    order a run meets them: agencies by their first commitment, their years likewise, then document by
+    document."""
+    plans: dict[str, dict[int, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for commitment in commitments:
-        plans[(commitment.agency, commitment.period)].append(commitment)
-    pool: dict[tuple[str, int], list[Row]] = defaultdict(list)
+        plans[commitment.agency][commitment.period].append(commitment)
+    pool: dict[str, dict[int, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for achievement in achievements:
-        pool[(achievement.agency, achievement.period)].append(achievement)
-    for key, plan in plans.items():
-        yield from units_of(plan, pool.get(key, []))
+        pool[achievement.agency][achievement.period].append(achievement)
+    for agency, years in plans.items():
+        own = pool.get(agency, {})
+        stats = agency_stats(
+            [c for plan in years.values() for c in plan], [a for p in own.values() for a in p]
+        )
+        yield stats, (unit for period, plan in years.items() for unit in units_of(plan, own.get(period, [])))
 
 
 def _by_document(commitments: Sequence[Row]) -> dict[str, list[Row]]:

@@ -20,6 +20,8 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -29,10 +31,16 @@ from tracker.match.vectors import NAMED_BOOST, Entries, Join, Postings, TermInde
 
 COVERAGE_SHARE = 0.5
 
+#: How many statements the prior of :meth:`CorpusStats.idf` weighs: the rarity of a term in a handful of
+#: documents is drawn towards its rarity in general Chinese, and that of a large corpus hardly at all.
+PRIOR_STATEMENTS = 10
+#: Words per statement, turning a word's share of general text into the share of statements holding it.
+STATEMENT_WORDS = 25
+
 
 @dataclass
 class CorpusStats:
-    """Document frequencies of terms over every statement in the database."""
+    """Document frequencies of terms over the statements a block is weighted by (its agency's)."""
 
     documents: int = 0
     frequency: Counter[str] = field(default_factory=Counter)
@@ -45,7 +53,35 @@ class CorpusStats:
         return stats
 
     def idf(self, term: str) -> float:
-        return math.log((1 + self.documents) / (1 + self.frequency.get(term, 0))) + 1.0
+        """Smoothed inverse document frequency, with :data:`PRIOR_STATEMENTS` statements more in which the
+        term occurs as often as in general text (:func:`general_share`)."""
+        prior = PRIOR_STATEMENTS * general_share(term)
+        held = 1 + self.frequency.get(term, 0) + prior
+        return math.log((1 + self.documents + PRIOR_STATEMENTS) / held) + 1.0
+
+
+@lru_cache(maxsize=1)
+def _general_counts() -> tuple[int, dict[str, int]]:
+    """jieba's dictionary counts of the common words (``background.txt``) and its total."""
+    text = resources.files("tracker.match").joinpath("background.txt").read_text(encoding="utf-8")
+    counts: dict[str, int] = {}
+    total = 0
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        word, count = line.split(" ")
+        if word == "total" and not total:
+            total = int(count)
+        else:
+            counts[word] = int(count)
+    return total, counts
+
+
+def general_share(term: str) -> float:
+    """The share of statements that would hold ``term`` in general Chinese text, from how often jieba's
+    dictionary counts it; 0 for a word it counts fewer than 1000 times (its prior would not show)."""
+    total, counts = _general_counts()
+    return min(1.0, STATEMENT_WORDS * counts.get(term, 0) / total)
 
 
 class Scorer:

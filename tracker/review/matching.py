@@ -2,11 +2,12 @@
 suggests (:mod:`tracker.match.run`), the decisions count for the automatic statuses, and the result
 replaces the previous automatic output. No decision is ever written or changed here.
 
-A run goes agency by agency and never holds the database: it brings the corpus statistics up to date
-(:mod:`tracker.match.corpus`), then reads one agency's statements, scores them, writes the result and
-forgets it, in this process or in worker processes (``processes``), for every agency or for those of one
-shard (``shard``). ``changed`` matches only the agency-years queued since they were last matched (an
-ingest's documents, and the history of their agencies' later years).
+A run goes agency by agency and never holds the database: it queues the agency-years of the documents
+changed since the last run (:mod:`tracker.store.changes`), then reads one agency's statements, scores
+them, writes the result and forgets it, in this process or in worker processes (``processes``), for
+every agency or for those of one shard (``shard``). ``changed`` matches only the agencies queued since
+they were last matched (an ingest's): an agency's result depends on its own documents alone, so that
+ends where a full run would.
 
 Scoring holds no lock: an agency is read in one snapshot, and results are written in short transactions
 of about ``WRITE_CHUNK`` commitments, so reviewers keep deciding (and an ingest keeps saving) while a
@@ -29,7 +30,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from tracker.match import corpus
 from tracker.match.learn import MIN_REVIEWED
 from tracker.match.link import LinkRule
 from tracker.match.pool import Shard, Workers, worker_count
@@ -39,10 +39,12 @@ from tracker.match.run import (
     DecisionIndex,
     Matcher,
     Progress,
+    agency_stats,
     compute_matches,
     score_agency,
     units_of,
 )
+from tracker.match.scorers import CorpusStats
 from tracker.review.status import refresh_statuses
 from tracker.statuses import LINKED_STATES
 from tracker.store import queue
@@ -54,6 +56,7 @@ from tracker.store.blocks import (
     plan_blocks,
     read_agency,
 )
+from tracker.store.changes import matched_with, record_changes, record_matcher
 from tracker.store.decision_log import reviewer_links
 from tracker.store.engine import make_engine, read_session, write_session
 from tracker.store.matches import save_history, save_matches
@@ -77,8 +80,8 @@ class MatchSummary:
     suggested: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     learned: int = 0  # reviewed pairs the link decision was fitted again on
-    history: int = 0  # commitments of later years whose history alone was computed again
     processes: int = 1
+    changed: bool = False  # only the agencies queued were matched
     waiting: int = 0  # agency-years still queued at the end (documents kept changing)
     agencies: set[str] = field(default_factory=set)  # those written
 
@@ -88,7 +91,6 @@ class MatchSummary:
         self.commitments += tally.commitments
         self.candidates += tally.candidates
         self.suggested += tally.suggested
-        self.history += tally.history
         counts = Counter(self.statuses)
         counts.update(tally.statuses)
         self.statuses = dict(counts)
@@ -103,7 +105,6 @@ class Tally:
     commitments: int
     candidates: int
     suggested: int
-    history: int  # commitments whose history alone was computed
     statuses: Counter[str]
 
     @classmethod
@@ -114,7 +115,6 @@ class Tally:
             len(result.matched),
             len(result.candidates),
             result.suggested,
-            len(result.historied) - len(result.matched),
             Counter(status.status for status in result.statuses.values()),
         )
 
@@ -145,13 +145,11 @@ def compute_run(
 
 @dataclass(frozen=True)
 class Task:
-    """One agency to match: its candidates, statuses and history of ``periods`` (None: every year) and
-    the history alone of its years after ``history_after``."""
+    """One agency to match: its candidates, statuses and history of ``periods`` (None: every year)."""
 
     agency: str
     commitments: int  # how many it has (the largest go first)
     periods: tuple[int, ...] | None = None
-    history_after: int | None = None
     queued: bool = True  # does what the agency's queue entries ask (else: a filtered run's part)
     wait: bool = False  # wait for another process matching it, instead of passing it over
 
@@ -168,13 +166,9 @@ def _merged(tasks: Iterable[Task]) -> list[Task]:
         if other is None or task.periods is None:
             by_agency[task.agency] = task
         elif other.periods is not None:
-            periods = tuple(sorted({*other.periods, *task.periods}))
-            after = (
-                min(t for t in (other.history_after, task.history_after) if t is not None)
-                if (other.history_after is not None or task.history_after is not None)
-                else None
+            by_agency[task.agency] = replace(
+                other, periods=tuple(sorted({*other.periods, *task.periods})), wait=True
             )
-            by_agency[task.agency] = replace(other, periods=periods, history_after=after, wait=True)
     return list(by_agency.values())
 
 
@@ -207,24 +201,23 @@ def match_database(
     Args:
         processes: worker processes (None: every core when there is enough to match).
         shard: match only this shard's agencies (``--shard K/N``); the others' stay as they are.
-        changed: match only the agency-years queued since they were matched, not every one.
+        changed: match only the agencies queued since they were matched, not every one (unless the
+            matcher is not the one every agency was last matched with).
 
     Raises:
         StoreError: the database failed.
     """
-    everything = not changed and agency is None and period is None
-    if everything and shard is None:
-        _update, stats = corpus.recount(engine)
-    else:
-        corpus.update(engine)
-        stats = corpus.statistics(engine)
+    _record_changes(engine)
     with read_session(engine) as session:
         decided = reviewer_links(session)
-        plans = {} if changed else plan_blocks(session)
-    matcher = Matcher.make(scorer, stats)
+    matcher = Matcher.make(scorer)
     if learn and matcher.learns and len(decided) >= MIN_REVIEWED:
         matcher = matcher.learn(_reviewed_units(engine, decided), decided)
     summary = MatchSummary(scorer=scorer, learned=matcher.learned)
+    with read_session(engine) as session:
+        # another scorer or link decision (refitted on new decisions) changes every agency's result
+        changed = summary.changed = changed and matched_with(session) == matcher.fingerprint
+        plans = {} if changed else plan_blocks(session)
 
     def mine(name: str) -> bool:
         return (shard is None or shard.owns(name)) and (agency is None or name == agency)
@@ -254,10 +247,14 @@ def match_database(
         )
         tasks = [t.again() for t in left]
         if not filtered:
-            corpus.update(engine)  # documents saved during the round are queued now
+            _record_changes(engine)  # documents saved during the round are queued now
             tasks += _queued(engine, plans, mine, wait=True)
     if changed:
         _refresh_linked_to(engine, summary.agencies, decided)
+    if not filtered and shard is None:
+        # every agency is matched with this matcher now, or queued (left for the next run)
+        with write_session(engine) as session:
+            record_matcher(session, matcher.fingerprint)
     if not filtered:
         with read_session(engine) as session:
             summary.waiting = sum(len(p.periods) for name, p in queue.pending(session).items() if mine(name))
@@ -286,35 +283,51 @@ def _refresh_linked_to(engine: Engine, agencies: set[str], decided: dict[tuple[s
             refresh_statuses(session, sorted(stale))
 
 
+def _record_changes(engine: Engine) -> None:
+    """Queue the agency-years of the documents saved, redated or removed since the last run saw them."""
+    with write_session(engine) as session:
+        record_changes(session)
+
+
 def _queued(
     engine: Engine, plans: dict[str, Plans], mine: Callable[[str], bool], *, wait: bool = False
 ) -> list[Task]:
-    """Tasks for what is queued: each agency's queued years in full, and the history of its later
-    years (``plans``: those known already; the others' are read)."""
+    """Tasks for what is queued: every year of each agency with a queued year (a changed document moves
+    the rarity of the agency's terms in all its years; ``plans``: those known already, the others' are
+    read)."""
     with read_session(engine) as session:
         pending = {name: waiting for name, waiting in queue.pending(session).items() if mine(name)}
         plans.update(plan_blocks(session, sorted(pending.keys() - plans.keys())))
     return [
-        Task(
-            name,
-            plans[name].commitments if name in plans else 0,
-            tuple(sorted(w.periods)),
-            min(w.periods),
-            wait=wait,
-        )
-        for name, w in sorted(pending.items())
+        Task(name, plans[name].commitments if name in plans else 0, None, wait=wait)
+        for name in sorted(pending)
     ]
 
 
-def _reviewed_units(engine: Engine, decided: dict[tuple[str, str], str]) -> Iterator[Any]:
-    """The units holding a reviewed commitment, in the order a run over the database meets them."""
+def _reviewed_units(
+    engine: Engine, decided: dict[tuple[str, str], str]
+) -> Iterator[tuple[CorpusStats, list[Any]]]:
+    """The agencies holding a reviewed commitment, each with its statistics and the units of its
+    reviewed years, in the order a run over the database meets them
+    (:func:`tracker.match.run.database_units`)."""
     with read_session(engine) as session:
         blocks = block_order(
             session, sorted(set(commitment_blocks(session, [c for c, _a in decided]).values()))
         )
+        years: dict[str, list[int]] = {}
         for agency, period in blocks:
-            plan = read_rows(session, Commitment, agency, period)
-            yield from units_of(plan, read_rows(session, Achievement, agency, period))
+            years.setdefault(agency, []).append(period)
+        for agency, periods in years.items():
+            plan = read_rows(session, Commitment, agency, None)
+            pool = read_rows(session, Achievement, agency, None)
+            units = [
+                unit
+                for period in periods
+                for unit in units_of(
+                    [c for c in plan if c.period == period], [a for a in pool if a.period == period]
+                )
+            ]
+            yield agency_stats(plan, pool), units
 
 
 def _run(
@@ -408,9 +421,7 @@ def _match_agency(task: Task) -> Outcome:
         with read_session(job.engine) as session:
             newest = queue.pending(session, task.agency).get(task.agency, queue.Pending()).newest
             statements = read_agency(session, task.agency, lambda rows: job.index.linked(job.index.of(rows)))
-        result = score_agency(
-            job.matcher, statements, job.index.of(statements.commitments), task.periods, task.history_after
-        )
+        result = score_agency(job.matcher, statements, job.index.of(statements.commitments), task.periods)
         job.matcher.forget()
         outcome = Outcome(task, "scored", newest, result)
         if not job.writes:

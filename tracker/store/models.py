@@ -200,28 +200,26 @@ class CommitmentStatus(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-class CorpusDocument(SQLModel, table=True):
-    """One document's share of the corpus statistics the term scorer weights by, as of the version of it
-    last counted: its statements and, per content term, how many of them hold it. Kept so that a
-    replaced or removed document's share can be taken off again (tracker.match.corpus); no foreign key,
-    since the row outlives the document it counts."""
+class MatchDocument(SQLModel, table=True):
+    """A document as matching last saw it: its version and the agency-years its parts fall in, so that
+    a replaced, redated or removed document queues them again (tracker.store.changes); no foreign key,
+    since the row outlives the document it describes."""
 
-    __tablename__ = "corpus_document"
+    __tablename__ = "match_document"
 
     document_id: str = Field(primary_key=True)
-    fingerprint: str  # the document's version and its parts' dates (tracker.store.corpus)
-    statements: int
-    terms: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    fingerprint: str  # the document's version and its parts' dates (tracker.store.changes)
     blocks: list[list[Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
-class CorpusTerm(SQLModel, table=True):
-    """How many statements of the database hold each content term (the sum of every CorpusDocument)."""
+class MatchState(SQLModel, table=True):
+    """What the stored matches were computed with (``matcher``: the fingerprint of the scorer and the
+    link decision every agency was last matched by, tracker.store.changes)."""
 
-    __tablename__ = "corpus_term"
+    __tablename__ = "match_state"
 
-    term: str = Field(primary_key=True)
-    frequency: int
+    name: str = Field(primary_key=True)
+    value: str
 
 
 class MatchQueue(SQLModel, table=True):

@@ -1,7 +1,8 @@
 """The agency-years waiting to be matched again, and which agencies a process is matching right now.
 
-Recording a document's new statistics queues the (agency, period) blocks it holds statements for, before
-and after the change (:func:`tracker.store.corpus.record_counts`). A run that matches an agency takes
+Recording a document's new version queues the (agency, period) blocks it holds statements for, before
+and after the change (:func:`tracker.store.changes.record_changes`); the run that takes an agency's
+entries matches every year of it, since the rarity of its terms moved. A run that matches an agency takes
 its entries off in the transaction that writes the result, but only those up to the newest it saw
 before it read the agency's statements: an entry queued later is for a change the run may not have
 read, and stays for the next run. Ids only grow (``AUTOINCREMENT`` on SQLite), so nothing queued later
