@@ -8,6 +8,7 @@ import logging
 import re
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 
 from tracker.ingest.bodies import (
     GOVERNMENT_NAME,
@@ -316,9 +317,21 @@ _FUNCTION_CHARS = re.compile(r"[的和与及等在了对向从为以将把被]")
 def word_tags() -> dict[str, str]:
     """jieba's dictionary: word -> part-of-speech tag ("ns" a place, "v" a verb, …).
 
-    Importing ``jieba.posseg`` reads the table (1.4 s); jieba's segmenter, whose prefix dictionary takes
-    another 1.7 s to load in every parsing process, is not needed for it and is not loaded.
+    Read from jieba's ``dict.txt`` (``word count tag`` per line) in one split: 0.18 s, against 0.54 s
+    for ``jieba.posseg``'s line-by-line reading of the same table in every parsing process. A file in
+    another shape is left to ``jieba.posseg``. jieba's segmenter, whose prefix dictionary takes another
+    1.7 s to load, is not needed for it and is not loaded.
     """
+    import jieba
+
+    path = Path(jieba.__file__).with_name("dict.txt")
+    try:
+        fields = path.read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        fields = []
+    lines = len(fields) // 3
+    if fields and len(fields) == 3 * lines and all(count.isdigit() for count in fields[1::3]):
+        return dict(zip(fields[0::3], fields[2::3], strict=True))
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
