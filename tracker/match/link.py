@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
 
+from tracker.ingest.memo import per_agency
 from tracker.match.sides import Side, last_title
 from tracker.match.terms import compound_parts
 from tracker.match.vectors import group_codes
@@ -78,7 +78,7 @@ class Placed(Protocol):
     def document(self) -> str: ...
 
 
-@lru_cache(maxsize=100_000)
+@per_agency
 def term_forms(terms: tuple[str, ...]) -> tuple[str, ...]:
     """Terms and the words they are made of, each once, in order."""
     return tuple(dict.fromkeys(f for term in terms for f in (term, *compound_parts(term))))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import queue
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -22,6 +23,10 @@ from tracker.errors import UsageError
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+#: Items given out per worker and not yet taken back by the caller (one being worked on, one waiting).
+IN_FLIGHT = 2
+_END = object()
 
 #: Commitments to match from which ``--processes`` defaults to every core: below, starting the workers
 #: costs more than they save (measured: README "Matching at scale").
@@ -91,10 +96,40 @@ class Workers:
             setup(*state)
 
     def map(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """``function`` of each item, in the order they finish."""
+        """``function`` of each item, in the order they finish, with at most :data:`IN_FLIGHT` items per
+        worker given out and not yet taken back: when the caller (writing each result) is slower than
+        the workers, they wait for it instead of piling their results up in this process (an
+        unbounded ``imap_unordered`` held 2.7 GB of unwritten agencies at 10,000 documents)."""
         if self._pool is None:
             return map(function, items)
-        return self._pool.imap_unordered(function, items)
+        return self._bounded(function, iter(items))
+
+    def _bounded(self, function: Callable[[T], R], items: Iterator[T]) -> Iterator[R]:
+        finished: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+        pending = 0
+
+        def give_out() -> None:
+            nonlocal pending
+            item = next(items, _END)
+            if item is _END:
+                return
+            self._pool.apply_async(
+                function,
+                (item,),
+                callback=lambda result: finished.put((True, result)),
+                error_callback=lambda error: finished.put((False, error)),
+            )
+            pending += 1
+
+        for _ in range(IN_FLIGHT * self.processes):
+            give_out()
+        while pending:
+            ok, value = finished.get()
+            pending -= 1
+            if not ok:
+                raise value
+            give_out()
+            yield value
 
     def close(self, *, failed: bool = False) -> None:
         """Let the workers finish and exit (``failed``: stop them at once)."""

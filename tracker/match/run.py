@@ -29,6 +29,7 @@ import numpy as np
 from sqlmodel import Session
 
 from tracker.errors import UsageError
+from tracker.ingest.memo import forget_agency
 from tracker.match.context import ContextScorer, Item
 from tracker.match.decide import TOP_K, decide_block
 from tracker.match.history import HistoryPair, compute_history
@@ -92,6 +93,7 @@ class Matcher:
         """Drop what the scorer remembers of the texts it scored: an agency's texts are scored within
         the agency only, and the memory would otherwise grow with the database."""
         self.engine.fit(CorpusStats())
+        forget_agency()
 
     @property
     def fingerprint(self) -> str:

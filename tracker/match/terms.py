@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import jieba
 
+from tracker.ingest.memo import per_agency
+
 _NAMED = re.compile(r"《([^》]{2,40})》|“([^”]{2,30})”|\"([^\"]{2,30})\"")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+\d*|\d+(?:\.\d+)?%?")
 
@@ -307,7 +309,7 @@ def content_terms(text: str) -> list[str]:
     return list(_content_terms(text))
 
 
-@lru_cache(maxsize=500_000)
+@per_agency
 def _content_terms(text: str) -> tuple[str, ...]:
     """Segmentation is the costly step of matching, and every statement is scored many times."""
     terms: list[str] = []
