@@ -12,7 +12,7 @@ from factories import make_document
 from sqlalchemy import text
 from sqlmodel import select
 
-from tracker.match.pool import Shard, shard_of
+from tracker.match.pool import Shard, cores, shard_of, worker_count
 from tracker.review import matching
 from tracker.review.decisions import decide_pair
 from tracker.store.documents import save_document
@@ -181,6 +181,26 @@ def test_an_ingest_matches_only_the_agency_it_touches_and_ends_as_a_full_run(bui
         assert any(r[0] in mine for r in after[table])
     assert after != before
     _as_full_run(fresh, engine, change)
+
+
+def test_one_agency_to_match_is_matched_in_this_process_whatever_the_processes_asked(built):
+    """A worker takes whole agencies: forking two to match the one agency an ingest touched only costs
+    the fork and the hand-over of its result."""
+    fresh, _expected = built
+    engine = fresh("one-agency")
+    matching.match_database(engine)
+    agency = AGENCIES[1]
+
+    def change(session) -> None:
+        save_document(session, _outcome(agency, 2024, 1))
+
+    with write_session(engine) as session:
+        change(session)
+    summary = matching.match_database(engine, changed=True, processes=2)
+    assert summary.changed and summary.processes == 1 and summary.blocks == 2
+    _as_full_run(fresh, engine, change)
+    assert worker_count(2, 10_000, agencies=1) == 1 and worker_count(2, 10_000, agencies=5) == 2
+    assert worker_count(None, 10_000, agencies=3) == min(3, cores())
 
 
 def test_an_earlier_summary_saved_later_gives_the_next_years_plan_its_history(built):

@@ -241,10 +241,9 @@ def match_database(
         tasks = _merged(tasks)
         if not tasks:
             break
-        summary.processes = max(summary.processes, worker_count(processes, sum(t.commitments for t in tasks)))
-        left = _run(
-            engine, matcher, DecisionIndex(decided), tasks, summary, summary.processes, progress, total
-        )
+        count = worker_count(processes, sum(t.commitments for t in tasks), len(tasks))
+        summary.processes = max(summary.processes, count)
+        left = _run(engine, matcher, DecisionIndex(decided), tasks, summary, count, progress, total)
         tasks = [t.again() for t in left]
         if not filtered:
             _record_changes(engine)  # documents saved during the round are queued now
