@@ -227,7 +227,7 @@ def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys, tmp_path):
 
     url = f"sqlite:///{tmp_path / 'bug.db'}"
     make_engine(url).dispose()
-    monkeypatch.setattr(cli_module, "stored_report", broken)
+    monkeypatch.setattr("tracker.report.formats.stored_report", broken)  # read when the report runs
     monkeypatch.setattr("sys.argv", ["tracker", "--db", url, "report", "--format", "json"])
     monkeypatch.delenv("TRACKER_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exit_info:

@@ -18,19 +18,8 @@ from rich.console import Console
 from sqlalchemy.engine import Engine
 
 from tracker.cli.plumbing import Settings, open_engine, reviewer_option
-from tracker.demo.build import (
-    DEMO_DB,
-    EXAMPLE_REVIEWER,
-    add_examples,
-    is_checkout,
-    other_documents,
-    seeds_folder,
-    sources,
-    up_to_date,
-)
+from tracker.demo import DEMO_DB
 from tracker.errors import TrackerError
-from tracker.report.formats import stored_report
-from tracker.report.table import write_table
 from tracker.store.engine import (
     database_label,
     database_url,
@@ -47,6 +36,8 @@ def open_review(ctx: click.Context, *, reviewer: str, blind: bool) -> None:
     url = ctx.ensure_object(Settings).db
     path = sqlite_path(url)
     if (path is not None and not path.exists()) or _is_empty(url):
+        from tracker.demo.build import is_checkout, seeds_folder
+
         if not is_checkout(Path.cwd()):
             _say_how_to_start(path.as_posix() if path is not None else database_label(url))
             ctx.exit(0)
@@ -108,6 +99,8 @@ def demo(ctx: click.Context, db: str | None, reviewer: str, blind: bool) -> None
       tracker demo --db /tmp/try.db --reviewer li
       tracker demo | less
     """
+    from tracker.demo.build import other_documents, seeds_folder
+
     url = database_url(db or _named_database(ctx) or DEMO_DB)
     seeds = seeds_folder()
     engine = make_engine(url)
@@ -138,6 +131,7 @@ def _build(engine: Engine, console: Console, seeds: Path) -> int:
     """Load the demo's documents (unchanged ones cost nothing), match when anything changed, take the
     example decisions not taken yet; returns the exit code of the load."""
     from tracker.cli.main import _echo_errors, _load_with_progress, _match_with_progress
+    from tracker.demo.build import EXAMPLE_REVIEWER, add_examples, sources, up_to_date
     from tracker.match.results import DEFAULT_SCORER
 
     exit_code, changed = 0, False
@@ -173,6 +167,9 @@ def _show(
 
         TrackerApp(engine, reviewer=reviewer, blind=blind, database=database_label(url)).run()
         ctx.exit(exit_code)
+    from tracker.report.formats import stored_report
+    from tracker.report.table import write_table
+
     with read_session(engine) as session:
         write_table(stored_report(session, "table"), Console(highlight=False, soft_wrap=True))
     ctx.exit(exit_code)

@@ -42,15 +42,11 @@ from tracker.cli.plumbing import (
 from tracker.cli.review import annotate, diff, export_annotations, import_annotations
 from tracker.cli.statuses import statuses
 from tracker.errors import UsageError
-from tracker.match.pace import is_interim
 from tracker.match.pool import Shard
 from tracker.match.results import DEFAULT_SCORER, SCORER_NAMES
-from tracker.report.formats import FORMATS, PUBLISHABLE, stored_report, write_text
-from tracker.report.json_report import write_json
-from tracker.report.table import text_console, write_table
+from tracker.report.kinds import FORMATS, PUBLISHABLE
 from tracker.statuses import STATUS_LABELS, with_label
 from tracker.store.decision_log import orphaned_decisions
-from tracker.store.documents import needs_matching
 from tracker.store.engine import (
     DEFAULT_URL,
     ENV_VAR,
@@ -229,6 +225,8 @@ def _check_source_url(paths: tuple[str, ...], url: str) -> None:
 
 def _needs_matching(engine: Engine) -> bool:
     """Unchanged files, but an earlier ingest saved documents and stopped (or skipped) before matching."""
+    from tracker.store.documents import needs_matching
+
     with read_session(engine) as session:
         return needs_matching(session)
 
@@ -465,6 +463,11 @@ def report(
         raise UsageError(
             "--public and --title are for --format html and md", "add --format html or --format md"
         )
+    # the writers (and the matcher's explanations the JSON report carries) load only for a report
+    from tracker.report.formats import stored_report, write_text
+    from tracker.report.json_report import write_json
+    from tracker.report.table import text_console, write_table
+
     engine = open_engine(ctx, must_exist=True)
     with read_session(engine) as session:
         check_filters(session, agency, period)
@@ -614,6 +617,8 @@ def _dated(kind: str, period: int, as_of: dt.date | None) -> str:
     """ "  as of 2021-06-26 (interim)" after a dated part, nothing after an undated one."""
     if as_of is None:
         return ""
+    from tracker.match.pace import is_interim
+
     word = "as of" if kind == "summary" else "dated"
     interim = " (interim)" if kind == "summary" and is_interim(period, as_of) else ""
     return f"  {word} {as_of.isoformat()}{interim}"

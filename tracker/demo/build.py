@@ -31,8 +31,6 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 AGENCY, PERIOD = "佛山市民政局", 2024
 #: Who takes the example decisions: a name no person has, saying what they are.
 EXAMPLE_REVIEWER = "示例审核员"
-#: The database ``tracker demo`` builds when none is named.
-DEMO_DB = "tracker-demo.db"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from tracker.report.csv_report import write_csv
 from tracker.report.html_report import write_html
 from tracker.report.json_report import WhyFragments
+from tracker.report.kinds import PUBLISHABLE
 from tracker.report.markdown_report import write_markdown
 from tracker.report.rows import StoredReport, no_explanation
 from tracker.textnorm import shown
@@ -19,10 +20,6 @@ from tracker.textnorm import shown
 #: ``report --format`` -> the writer of a document format that writes text (json writes bytes, table
 #: prints on a console).
 TEXT_WRITERS: dict[str, Callable[..., None]] = {"md": write_markdown, "csv": write_csv, "html": write_html}
-#: The formats of ``report --format``, the default first.
-FORMATS: tuple[str, ...] = ("table", "md", "csv", "json", "html")
-#: The formats a report to publish comes in (``--public``, ``--title``).
-PUBLISHABLE: tuple[str, ...] = ("md", "html")
 
 
 def stored_report(session: Session, fmt: str, **filters: Any) -> StoredReport:
