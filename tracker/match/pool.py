@@ -24,8 +24,9 @@ from tracker.errors import UsageError
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Items given out per worker and not yet taken back by the caller (one being worked on, one waiting).
-IN_FLIGHT = 2
+#: Items given out beyond one per worker and not yet taken back by the caller: one waits, so that no
+#: worker idles while its result is handed over, and at most ``processes + IN_RESERVE`` results are held.
+IN_RESERVE = 1
 _END = object()
 
 #: Commitments to match from which ``--processes`` defaults to every core: below, starting the workers
@@ -96,9 +97,9 @@ class Workers:
             setup(*state)
 
     def map(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """``function`` of each item, in the order they finish, with at most :data:`IN_FLIGHT` items per
-        worker given out and not yet taken back: when the caller (writing each result) is slower than
-        the workers, they wait for it instead of piling their results up in this process (an
+        """``function`` of each item, in the order they finish, with at most one item per worker and
+        :data:`IN_RESERVE` more given out and not yet taken back: when the caller (writing each result) is
+        slower than the workers, they wait for it instead of piling their results up in this process (an
         unbounded ``imap_unordered`` held 2.7 GB of unwritten agencies at 10,000 documents)."""
         if self._pool is None:
             return map(function, items)
@@ -121,7 +122,7 @@ class Workers:
             )
             pending += 1
 
-        for _ in range(IN_FLIGHT * self.processes):
+        for _ in range(self.processes + IN_RESERVE):
             give_out()
         while pending:
             ok, value = finished.get()
