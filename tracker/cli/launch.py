@@ -18,6 +18,7 @@ from rich.console import Console
 from sqlalchemy.engine import Engine
 
 from tracker.cli.plumbing import Settings, open_engine, reviewer_option
+from tracker.cli.running import echo_errors, load_with_progress, match_with_progress
 from tracker.demo import DEMO_DB
 from tracker.errors import TrackerError
 from tracker.store.engine import (
@@ -130,7 +131,6 @@ def _named_database(ctx: click.Context) -> str | None:
 def _build(engine: Engine, console: Console, seeds: Path) -> int:
     """Load the demo's documents (unchanged ones cost nothing), match when anything changed, take the
     example decisions not taken yet; returns the exit code of the load."""
-    from tracker.cli.main import _echo_errors, _load_with_progress, _match_with_progress
     from tracker.demo.build import EXAMPLE_REVIEWER, add_examples, sources, up_to_date
     from tracker.match.results import DEFAULT_SCORER
 
@@ -138,12 +138,12 @@ def _build(engine: Engine, console: Console, seeds: Path) -> int:
     with read_session(engine) as session:
         loaded = up_to_date(session, seeds)
     for folder, base in [] if loaded else sources(seeds):
-        result = _load_with_progress(engine, [str(folder)], console, base=base, quiet=True)
-        _echo_errors(result)
+        result = load_with_progress(engine, [str(folder)], console, base=base, quiet=True)
+        echo_errors(result)
         exit_code = max(exit_code, result.exit_code)
         changed = changed or any(o.saved and o.saved.outcome != "unchanged" for o in result.saved)
     if changed:
-        _match_with_progress(engine, console, DEFAULT_SCORER)
+        match_with_progress(engine, console, DEFAULT_SCORER)
     with write_session(engine) as session:
         examples = add_examples(session)
     if examples:
