@@ -329,8 +329,7 @@ def word_tags() -> dict[str, str]:
         fields = path.read_text(encoding="utf-8").split()
     except (OSError, UnicodeDecodeError):
         fields = []
-    lines = len(fields) // 3
-    if fields and len(fields) == 3 * lines and all(count.isdigit() for count in fields[1::3]):
+    if fields and len(fields) % 3 == 0 and all(count.isdigit() for count in fields[1::3]):
         return dict(zip(fields[0::3], fields[2::3], strict=True))
     import jieba.posseg
 

@@ -72,14 +72,14 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def worker_count(requested: int | None, commitments: int, agencies: int | None = None) -> int:
+def worker_count(requested: int | None, commitments: int, agencies: int) -> int:
     """How many processes to match with: as asked, else every core when there are at least
     :data:`PARALLEL_FROM` commitments to match, else one; never more than the ``agencies`` to match, since a
     worker takes whole agencies (an ingest that touched one agency matches it in this process)."""
     if requested is not None and requested < 1:
         raise UsageError(f"--processes {requested} is not a number of processes", "give 1 or more")
     wanted = requested if requested is not None else cores() if commitments >= PARALLEL_FROM else 1
-    return max(1, min(wanted, agencies)) if agencies is not None else wanted
+    return max(1, min(wanted, agencies))
 
 
 class Workers:
