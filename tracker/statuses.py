@@ -151,7 +151,12 @@ DECISION_ACTIONS: Final[tuple[str, ...]] = (
     "status",
     "note",
     *HISTORY_ACTIONS,
+    "adjudicate",
 )
+
+#: Decisions that set a commitment's status: a reviewer's own, and a third reviewer's settlement of two
+#: coders' disagreement (``adjudicate``), which stays in force over the coders' statuses.
+STATUS_ACTIONS: Final[tuple[str, ...]] = ("status", "adjudicate")
 
 #: Review actions about one (commitment, achievement) pair.
 LINK_ACTIONS: Final[tuple[str, ...]] = ("confirm", "reject", "link", "unlink")
@@ -165,7 +170,7 @@ LINK_STATE: Final[dict[str, str]] = {
 }
 
 #: Decisions that settle a commitment (a note alone does not).
-DECIDING_ACTIONS: Final[tuple[str, ...]] = (*LINK_ACTIONS, "status")
+DECIDING_ACTIONS: Final[tuple[str, ...]] = (*LINK_ACTIONS, *STATUS_ACTIONS)
 
 #: The years a period (the year a plan or summary is about) may be, wherever one is typed or read.
 YEARS: Final[tuple[int, int]] = (1949, 2100)

@@ -178,7 +178,7 @@ def test_head_is_the_newest_script_and_the_history_is_one_line():
     scripts = script_directory()
     assert scripts.get_heads() == [HEAD]
     assert [s.revision for s in scripts.walk_revisions()] == [
-        "0010", "0009", "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"
+        "0011", "0010", "0009", "0008", "0007", "0006", "0005", "0004", "0003", "0002", "0001"
     ]  # fmt: skip
 
 

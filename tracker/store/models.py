@@ -234,3 +234,22 @@ class MatchQueue(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     agency: str = Field(index=True)
     period: int
+
+
+class Assignment(SQLModel, table=True):
+    """A commitment on a reviewer's worklist (``tracker assign``): ``role`` 1 for its first coder, 2 for
+    the second coder of a double-coded commitment, who codes it blind to the first until both have set
+    a status. ``position`` orders the reviewer's worklist (document order). No foreign key, as for
+    decisions: an assignment outlives a re-ingest and reattaches by the commitment's stable id."""
+
+    __table_args__ = (
+        CheckConstraint("role IN (1, 2)", name="ck_assignment_role"),
+        Index("ix_assignment_reviewer_position", "reviewer", "position"),
+    )
+
+    commitment_id: str = Field(primary_key=True)
+    role: int = Field(primary_key=True)
+    reviewer: str
+    position: int = 0
+    assigned_at: datetime = Field(default_factory=utcnow)
+    commitment_text: str = ""
