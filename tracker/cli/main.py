@@ -41,6 +41,7 @@ from tracker.cli.plumbing import (
 from tracker.cli.review import annotate, diff, export_annotations, import_annotations
 from tracker.cli.running import echo_errors, load_with_progress, match_with_progress
 from tracker.cli.statuses import statuses
+from tracker.cli.team import agreement, assign
 from tracker.errors import UsageError
 from tracker.match.pool import Shard
 from tracker.match.results import DEFAULT_SCORER, SCORER_NAMES
@@ -75,9 +76,16 @@ EPILOG = (
     metavar="URL|FILE",
     help=f"SQLAlchemy database URL or SQLite file (also ${ENV_VAR}), e.g. review.db or postgresql+psycopg://user@host/tracker.",
 )
+@click.option(
+    "--reviewer",
+    envvar="TRACKER_REVIEWER",
+    metavar="NAME",
+    help="Who reviews (also $TRACKER_REVIEWER): the UI opens on this reviewer's worklist, and every "
+    "command's --reviewer defaults to it (else: your login name).",
+)
 @click.version_option(package_name="tracker", message="%(prog)s %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, db: str) -> None:
+def cli(ctx: click.Context, db: str, reviewer: str | None) -> None:
     """Track what Chinese government work plans promised against what the summaries report.
 
     With no command, opens the review of ./commitments.db (or --db). When it holds no document yet,
@@ -91,9 +99,10 @@ def cli(ctx: click.Context, db: str) -> None:
       tracker report --format json -o report.json
       tracker --db other.db report --agency 广州市民政局 --period 2024
     """
-    ctx.obj = Settings(db=database_url(db))
+    name = clean_field(reviewer or "").strip() or None
+    ctx.obj = Settings(db=database_url(db), reviewer=name)
     if ctx.invoked_subcommand is None:
-        open_review(ctx, reviewer=login_name(), blind=False)
+        open_review(ctx, reviewer=name or login_name(), blind=False)
 
 
 @cli.command()
@@ -479,7 +488,7 @@ def tui(ctx: click.Context, reviewer: str, blind: bool) -> None:
     open_review(ctx, reviewer=reviewer, blind=blind)
 
 
-for _command in (annotate, export_annotations, import_annotations, diff, demo, statuses):
+for _command in (annotate, export_annotations, import_annotations, diff, demo, statuses, assign, agreement):
     cli.add_command(_command)
 
 

@@ -142,6 +142,8 @@ class Settings:
     """Options of the group that every command reads."""
 
     db: str
+    #: ``tracker --reviewer NAME``: who reviews in the UI, and every command's default ``--reviewer``
+    reviewer: str | None = None
 
 
 def open_engine(ctx: click.Context, *, must_exist: bool = False) -> Engine:
@@ -376,6 +378,13 @@ def login_name() -> str:
         return ""
 
 
+def default_reviewer() -> str:
+    """The group's ``--reviewer`` (``tracker --reviewer 张三 annotate …``), else the login name."""
+    ctx = click.get_current_context(silent=True)
+    settings = ctx.find_object(Settings) if ctx is not None else None
+    return settings.reviewer if settings is not None and settings.reviewer else login_name()
+
+
 def _reviewer_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     """The reviewer's name as stored: cleaned of control characters, and never empty (a decision
     nobody took cannot be undone by anybody, nor credited in a report)."""
@@ -389,8 +398,8 @@ def _reviewer_name(_ctx: click.Context, _param: click.Parameter, value: str) -> 
 
 reviewer_option = click.option(
     "--reviewer",
-    default=login_name,
-    show_default="login name",
+    default=default_reviewer,
+    show_default="tracker --reviewer, else the login name",
     metavar="NAME",
     callback=_reviewer_name,
     help="Who takes the decision, stored with it (not empty).",

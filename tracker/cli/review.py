@@ -144,6 +144,83 @@ def annotate_history(
     click.echo(f"{verdict}ed {relation} {decision.commitment_id}{pair} (reviewer {reviewer or '-'})")
 
 
+@annotate.command("adjudicate")
+@click.argument("commitment", metavar="COMMITMENT_ID")
+@click.argument("status", type=STATUS, metavar="STATUS")
+@reviewer_option
+@click.pass_context
+def annotate_adjudicate(ctx: click.Context, commitment: str, status: str, reviewer: str) -> None:
+    """Settle the status of a double-coded commitment whose two coders disagree (a third reviewer).
+
+    The adjudicated status is the one in force: reports say 已裁定 adjudicated, and the coders'
+    statuses stay in the log beside it. Only a reviewer who coded neither side may adjudicate;
+    'tracker annotate worklist --disputes' lists the commitments waiting for it.
+
+    \b
+    Example:
+      tracker annotate adjudicate c-3f2a9b partial --reviewer 王五
+    """
+    from tracker.review.team import adjudicate
+
+    with write_session(open_engine(ctx, must_exist=True)) as session:
+        decision = adjudicate(session, commitment, status, reviewer=reviewer)
+    click.echo(f"{decision.commitment_id}: {with_label(status)} adjudicated (reviewer {reviewer})")
+
+
+@annotate.command("worklist")
+@reviewer_option
+@click.option("--disputes", is_flag=True, help="The adjudication queue instead: what the coders disagree on.")
+@click.option("--all", "everything", is_flag=True, help="Also the commitments already decided.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N lines.")
+@click.pass_context
+def annotate_worklist(
+    ctx: click.Context, reviewer: str, disputes: bool, everything: bool, limit: int | None
+) -> None:
+    """The reviewer's own worklist ('tracker assign'), in document order, what is still to decide first.
+
+    One line per commitment: its id, the reviewer's role (编码员1 coder 1 / 编码员2 coder 2), the
+    status as this reviewer may see it, and its text. On a double-coded commitment the other coder's
+    decisions stay hidden until both have set its status. --disputes lists, for an adjudicator, the
+    commitments whose coders disagree, with both statuses.
+
+    \b
+    Examples:
+      tracker annotate worklist --reviewer 张三
+      tracker annotate worklist --reviewer 王五 --disputes
+    """
+    from tracker.review import team
+    from tracker.store.assignments import ROLE_LABELS
+
+    with read_session(open_engine(ctx, must_exist=True)) as session:
+        if disputes:
+            found = team.codings(session)
+            texts = team.texts(session, team.disputes(session))
+            lines = [
+                f"{cid}  "
+                + "  ".join(
+                    f"{ROLE_LABELS[found[cid].coders.role(name) or 1].split()[0]} {name}: "
+                    f"{with_label(found[cid].statuses[name])}"
+                    for name in found[cid].coders.names
+                )
+                + f"  {text}"
+                for cid, text in texts.items()
+            ]
+            empty = "no disagreement waits for adjudication"
+        else:
+            items = team.worklist(session, reviewer)
+            lines = [
+                f"{item.id}  {ROLE_LABELS[item.role].split()[0]}  {'✓' if item.done else '·'}  "
+                f"{with_label(item.status) if item.status else '盲审 blind'}  {item.text}"
+                for item in items
+                if everything or not item.done
+            ]
+            empty = f"nothing {'assigned' if not items else 'left to decide'} for reviewer {reviewer}"
+    if not lines:
+        click.echo(shown(empty))
+    for line in lines[:limit] if limit else lines:
+        click.echo(shown(line))
+
+
 @annotate.command("undo")
 @reviewer_option
 @click.pass_context

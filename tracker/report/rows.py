@@ -33,7 +33,15 @@ from tracker.report.sources import document_facts
 from tracker.report.stream import formed, formed_row
 from tracker.review.history import dropped
 from tracker.review.status import StatusBook
-from tracker.statuses import DECIDED_STATES, HISTORY_ACTIONS, LINK_ACTIONS, LINK_STATE, STATUSES, label
+from tracker.statuses import (
+    DECIDED_STATES,
+    HISTORY_ACTIONS,
+    LINK_ACTIONS,
+    LINK_STATE,
+    STATUS_ACTIONS,
+    STATUSES,
+    label,
+)
 from tracker.store.decision_log import history_states, live_decisions, orphaned_decisions
 from tracker.store.models import (
     Achievement,
@@ -119,10 +127,10 @@ class StoredReport:
         parts = summary_parts(session)
         self._summaries = documents_by_block(parts)
         self._interim = {p.id: p for p in parts if is_interim(p.period, p.as_of)}
-        decisions = live_decisions(session, ("status", "note", *LINK_ACTIONS, *HISTORY_ACTIONS))
+        decisions = live_decisions(session, (*STATUS_ACTIONS, "note", *LINK_ACTIONS, *HISTORY_ACTIONS))
         self._provenance = _Provenance.of(decisions)
         self._links = self._provenance.link_states()
-        self._reviewed = {d.commitment_id: d.value or "" for d in decisions if d.action == "status"}
+        self._reviewed = {d.commitment_id: d.value or "" for d in decisions if d.action in STATUS_ACTIONS}
         self._history = history_states(decisions)
 
     # -- commitments ---------------------------------------------------------------------------------
@@ -378,7 +386,7 @@ class _Provenance:
     def of(cls, decisions: list[Decision]) -> _Provenance:
         found = cls()
         for d in decisions:
-            if d.action == "status":
+            if d.action in STATUS_ACTIONS:
                 found.statuses[d.commitment_id] = d
             elif d.action == "note":
                 found.notes.setdefault(d.commitment_id, []).append(d)

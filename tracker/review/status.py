@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from tracker.match.pace import is_interim
 from tracker.match.resolve import StatusView, automatic_statuses, linked_achievements, resolve_status
 from tracker.match.results import StatusResult
-from tracker.statuses import HISTORY_ACTIONS
+from tracker.statuses import HISTORY_ACTIONS, STATUS_ACTIONS
 from tracker.store import queries
 from tracker.store.decision_log import history_states, live_decisions, reviewer_history, reviewer_links
 from tracker.store.matches import save_statuses
@@ -76,8 +76,8 @@ class StatusBook:
         automatic: dict[str, str] = {}
         reviewed: dict[str, str] = {}
         if complete:
-            decisions = live_decisions(session, ("status", *HISTORY_ACTIONS))  # one read of the log
-            reviewed = {d.commitment_id: d.value or "" for d in decisions if d.action == "status"}
+            decisions = live_decisions(session, (*STATUS_ACTIONS, *HISTORY_ACTIONS))  # one read of the log
+            reviewed = {d.commitment_id: d.value or "" for d in decisions if d.action in STATUS_ACTIONS}
             history = history_states(decisions)
             automatic.update(connection.execute(query).all())  # type: ignore[arg-type]
         else:
@@ -86,7 +86,7 @@ class StatusBook:
                 rows = connection.execute(query.where(col(CommitmentStatus.commitment_id).in_(chunk)))
                 automatic.update(rows.all())  # type: ignore[arg-type]
                 reviewed.update(
-                    (d.commitment_id, d.value or "") for d in live_decisions(session, ("status",), chunk)
+                    (d.commitment_id, d.value or "") for d in live_decisions(session, STATUS_ACTIONS, chunk)
                 )
         if like is not None:
             return cls(reviewed, automatic, like.summaries, like.interim, history, complete)

@@ -17,7 +17,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.match.resolve import resolve_status
-from tracker.statuses import DECIDING_ACTIONS
+from tracker.statuses import DECIDING_ACTIONS, STATUS_ACTIONS
+from tracker.store.decision_log import hidden_decisions
 from tracker.store.models import Candidate, Commitment, CommitmentStatus, Decision, Document, Part, Retraction
 from tracker.store.queries import has_report, in_chunks, in_document_order, summary_documents
 
@@ -44,6 +45,9 @@ class ReviewRow:
     decided: bool
     #: A reviewer linked evidence the matcher did not offer (a best score of None then means 手动).
     linked: bool = False
+    #: Double-coded and still being coded: shown as in blind review (no automatic status, score or
+    #: suggestion, which would carry the other coder's links) until both coders have set a status.
+    blinded: bool = False
 
 
 @dataclass
@@ -110,6 +114,7 @@ def load_rows(
     automatic: dict[str, str] = dict(connection.execute(statuses).all())  # type: ignore[arg-type]
     best: dict[str, float] = dict(connection.execute(scores).all())  # type: ignore[arg-type]
     reviewed, decided, linked = _decisions(session, ids)
+    hidden = hidden_decisions(session)
     if summaries is None:
         summaries = summary_documents(session)
     reported: dict[tuple[str, int, str], bool] = {}  # (agency, period, document) -> another reports
@@ -124,6 +129,7 @@ def load_rows(
             ReviewRow(
                 cid, agency, period, order, section, topic, text, view.status, view.source,
                 round(score, 1) if score is not None else None, cid in decided, cid in linked,
+                cid in hidden,
             )
         )  # fmt: skip
     return rows
@@ -136,10 +142,17 @@ def _decisions(
     the commitments decided, and those with evidence linked by hand.
 
     Read as plain columns rather than through :func:`tracker.store.decision_log.live_decisions` (the
-    same rule: a decision counts unless retracted, the latest one on a pair wins), so a log of 100,000
+    same rule: a decision counts unless retracted or hidden from the reader, the latest one on a pair
+    wins), so a log of 100,000
     decisions costs no ORM object each."""
     query = (
-        select(Decision.commitment_id, Decision.achievement_id, Decision.action, Decision.value)  # type: ignore[call-overload]
+        select(
+            Decision.commitment_id,
+            Decision.achievement_id,
+            Decision.action,
+            Decision.value,
+            Decision.reviewer,
+        )  # type: ignore[call-overload]
         .where(
             col(Decision.id).not_in(select(Retraction.decision_id)),
             col(Decision.action).in_(list(DECIDING_ACTIONS)),
@@ -151,9 +164,12 @@ def _decisions(
     reviewed: dict[str, str] = {}
     decided: set[str] = set()
     pairs: dict[tuple[str, str | None], str] = {}  # the latest link decision on each pair
-    for commitment_id, achievement_id, action, value in session.connection().execute(query):
+    hidden = hidden_decisions(session)
+    for commitment_id, achievement_id, action, value, reviewer in session.connection().execute(query):
+        if hidden and reviewer in hidden.get(commitment_id, ()):
+            continue
         decided.add(commitment_id)
-        if action == "status":
+        if action in STATUS_ACTIONS:
             reviewed[commitment_id] = value or ""
         else:
             pairs[(commitment_id, achievement_id)] = action

@@ -83,7 +83,9 @@ def remove_assignments(session: Session, commitment_ids: Iterable[str]) -> int:
     """Take these commitments off every worklist (the caller commits); the decisions stay as they were."""
     removed = 0
     for chunk in in_chunks(sorted(set(commitment_ids))):
-        result = session.connection().execute(delete(Assignment).where(col(Assignment.commitment_id).in_(chunk)))
+        result = session.connection().execute(
+            delete(Assignment).where(col(Assignment.commitment_id).in_(chunk))
+        )
         removed += result.rowcount or 0
     return removed
 
@@ -120,9 +122,7 @@ def all_assignments(session: Session) -> list[Assignment]:
     return list(session.exec(query).all())
 
 
-def own_statuses(
-    session: Session, commitment_ids: Sequence[str] | None = None
-) -> dict[str, dict[str, str]]:
+def own_statuses(session: Session, commitment_ids: Sequence[str] | None = None) -> dict[str, dict[str, str]]:
     """Commitment id -> reviewer -> the status that reviewer's own latest live ``status`` decision set
     (an adjudication is not a coder's status and is not counted)."""
     found: dict[str, dict[str, str]] = {}
@@ -150,14 +150,23 @@ def _live(
     first, read as plain columns."""
     query = (
         select(  # type: ignore[call-overload]
-            Decision.commitment_id, Decision.achievement_id, Decision.action, Decision.value, Decision.reviewer
+            Decision.commitment_id,
+            Decision.achievement_id,
+            Decision.action,
+            Decision.value,
+            Decision.reviewer,
         )
-        .where(col(Decision.id).not_in(select(Retraction.decision_id)), col(Decision.action).in_(list(actions)))
+        .where(
+            col(Decision.id).not_in(select(Retraction.decision_id)), col(Decision.action).in_(list(actions))
+        )
         .order_by(col(Decision.id))
     )
     if commitment_ids is None:
         return [tuple(row) for row in session.connection().execute(query)]  # type: ignore[misc]
     rows: list[tuple[str, str | None, str, str | None, str]] = []
     for chunk in in_chunks(sorted(set(commitment_ids))):
-        rows += [tuple(row) for row in session.connection().execute(query.where(col(Decision.commitment_id).in_(chunk)))]  # type: ignore[misc]
+        rows += [
+            tuple(row)
+            for row in session.connection().execute(query.where(col(Decision.commitment_id).in_(chunk)))
+        ]  # type: ignore[misc]
     return rows  # a commitment's decisions all come in one chunk, oldest first

@@ -8,7 +8,8 @@ matcher's output is :mod:`tracker.match.resolve`; writing them from a key press 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import and_, or_
@@ -22,7 +23,9 @@ from tracker.statuses import (
     HISTORY_STATE,
     LINK_ACTIONS,
     LINK_STATE,
+    STATUS_ACTIONS,
     STATUSES,
+    with_label,
 )
 from tracker.store.models import Achievement, Commitment, Decision, Retraction, utcnow
 from tracker.textnorm import clean_field
@@ -44,12 +47,17 @@ def add_decision(
     note and the reviewer's name are stored without terminal escape sequences or control characters
     (:func:`tracker.textnorm.clean_field`), whoever sets them: the UI, ``tracker annotate`` or an import.
 
+    A commitment whose status an adjudication settled takes no other reviewer's status while that
+    adjudication is in force (only a later adjudication, or undoing it, changes it): so the status in
+    force is always the latest live status decision, whoever reads it.
+
     Raises:
-        StoreError: ``action`` is not a review action, or a ``status`` action names no known status.
+        StoreError: ``action`` is not a review action, a status action names no known status, or a
+            status is set on a commitment an adjudication settled.
     """
     if action not in DECISION_ACTIONS:
         raise StoreError(f"unknown review action {action!r}", "use one of " + ", ".join(DECISION_ACTIONS))
-    if action == "status" and value not in STATUSES:
+    if action in STATUS_ACTIONS and value not in STATUSES:
         raise StoreError(f"unknown status {value!r}", "use one of " + ", ".join(STATUSES))
     if action in HISTORY_ACTIONS:
         if value not in HISTORY_RELATIONS:
@@ -62,6 +70,13 @@ def add_decision(
                 "a drop is decided on the earlier commitment alone; a continuation or repetition on a pair",
             )
     commitment = lock_commitment(session, commitment_id)
+    if action == "status" and (settled := adjudication(session, commitment_id)) is not None:
+        raise StoreError(
+            f"{commitment_id}: its status was settled by adjudication ({with_label(settled.value or '')}, "
+            f"{settled.reviewer or '-'})",
+            "a settled status changes only by another adjudication (tracker annotate adjudicate) "
+            "or when the adjudicator undoes it",
+        )
     decision = Decision(
         commitment_id=commitment_id,
         achievement_id=achievement_id,
@@ -89,17 +104,50 @@ def lock_commitment(session: Session, commitment_id: str) -> Commitment | None:
     return session.exec(query).first()
 
 
+#: Where a session keeps the decisions its reader may not see yet (:func:`viewed_as`).
+_HIDDEN = "tracker.hidden_decisions"
+
+
+@contextmanager
+def viewed_as(session: Session, hidden: Mapping[str, frozenset[str]]) -> Iterator[Session]:
+    """Read the log, inside the block, as one reviewer sees it: the decisions of the reviewers
+    ``hidden`` names for a commitment (commitment id -> reviewers) are left out of every read of this
+    session, as if not taken yet. Blind double coding uses it (:mod:`tracker.review.team`); what is
+    written, and the automatic status stored, always count every decision."""
+    before = session.info.get(_HIDDEN)
+    session.info[_HIDDEN] = hidden
+    try:
+        yield session
+    finally:
+        session.info[_HIDDEN] = before
+
+
+def hidden_decisions(session: Session) -> Mapping[str, frozenset[str]]:
+    """Commitment id -> the reviewers whose decisions on it this session's reader may not see."""
+    return session.info.get(_HIDDEN) or {}
+
+
 def live_decisions(
     session: Session, actions: Sequence[str] | None = None, commitment_ids: Sequence[str] | None = None
 ) -> list[Decision]:
-    """Decisions not retracted, oldest first, optionally only these actions and commitments."""
+    """Decisions not retracted, oldest first, optionally only these actions and commitments (and none
+    that the session's reader may not see: :func:`viewed_as`)."""
     retracted = select(Retraction.decision_id)
     query = select(Decision).where(col(Decision.id).not_in(retracted)).order_by(col(Decision.id))
     if actions is not None:
         query = query.where(col(Decision.action).in_(list(actions)))
     if commitment_ids is not None:
         query = query.where(col(Decision.commitment_id).in_(list(commitment_ids)))
-    return list(session.exec(query).all())
+    found = list(session.exec(query).all())
+    if hidden := hidden_decisions(session):
+        found = [d for d in found if d.reviewer not in hidden.get(d.commitment_id, ())]
+    return found
+
+
+def adjudication(session: Session, commitment_id: str) -> Decision | None:
+    """The live adjudication in force on a commitment (the latest), or None."""
+    found = live_decisions(session, ("adjudicate",), [commitment_id])
+    return found[-1] if found else None
 
 
 def orphaned_decisions(session: Session) -> list[Decision]:
@@ -131,8 +179,9 @@ def orphaned_decisions(session: Session) -> list[Decision]:
 
 
 def reviewer_statuses(session: Session) -> dict[str, str]:
-    """Commitment id -> the status its latest live ``status`` decision set."""
-    return {d.commitment_id: d.value or "" for d in live_decisions(session, ("status",))}
+    """Commitment id -> the status its latest live status decision set (a reviewer's, or an
+    adjudication, which no later status decision can follow: :func:`add_decision`)."""
+    return {d.commitment_id: d.value or "" for d in live_decisions(session, STATUS_ACTIONS)}
 
 
 def reviewer_links(

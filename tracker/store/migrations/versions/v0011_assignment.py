@@ -43,7 +43,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # the log is never rewritten: a database holding adjudications cannot go back before them
-    held = op.get_bind().execute(sa.text("SELECT COUNT(*) FROM decision WHERE action = 'adjudicate'")).scalar()
+    held = (
+        op.get_bind().execute(sa.text("SELECT COUNT(*) FROM decision WHERE action = 'adjudicate'")).scalar()
+    )
     if held:
         raise RuntimeError(f"{held} adjudications are in the log; export them before going back")
     with op.batch_alter_table("decision") as batch:
