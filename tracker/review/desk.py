@@ -11,13 +11,14 @@ document can never send an escape sequence to the reviewer's terminal or pose as
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.errors import UsageError
-from tracker.review import decisions
+from tracker.review import decisions, team
 from tracker.review.detail import CommitmentDetail, find_achievements, load_detail
 from tracker.review.history import (
     Baseline,
@@ -32,12 +33,14 @@ from tracker.review.history import (
 from tracker.review.status import StatusBook
 from tracker.review.worklist import BlockSummary, ReviewRow, block_summaries, load_rows
 from tracker.statuses import HISTORY_ACTIONS
+from tracker.store.assignments import worklist_ids
+from tracker.store.decision_log import viewed_as
 from tracker.store.engine import read_session, write_session
 from tracker.store.models import Achievement, Commitment, Decision
 from tracker.textnorm import each_string, shown
 
 #: What a step may ask for.
-STEP_KINDS = ("confirm", "reject", "link", "status", "note", "undo", *HISTORY_ACTIONS)
+STEP_KINDS = ("confirm", "reject", "link", "status", "adjudicate", "note", "undo", *HISTORY_ACTIONS)
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,15 @@ class Taken:
 
 
 @dataclass(frozen=True)
+class TeamBoard:
+    """What the team's review asks of this reviewer: ``mine``, the commitments assigned to them
+    (worklist order), and ``disputes``, those whose two coders disagree with nothing settled."""
+
+    mine: tuple[str, ...] = ()
+    disputes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class HistoryBoard:
     """The history of the worklist (SPEC "History"), or of one agency's commitments (``agency``), keyed
     as the worklist's rows are (agency in its shown form):
@@ -128,6 +140,16 @@ class ReviewDesk:
         self.engine = engine
         self.reviewer = reviewer
 
+    def _viewed(self, session: Session) -> AbstractContextManager[Session]:
+        """Read ``session`` as this reviewer may see it: blind to the other coder of a double-coded
+        commitment until both have set its status (:mod:`tracker.review.team`)."""
+        return viewed_as(session, team.hidden_for(session, self.reviewer))
+
+    def team(self) -> TeamBoard:
+        """This reviewer's worklist and the adjudication queue, as ids in document order."""
+        with read_session(self.engine) as session:
+            return TeamBoard(tuple(worklist_ids(session, self.reviewer)), tuple(team.disputes(session)))
+
     def overview(self) -> list[BlockSummary]:
         """Each agency-year's commitments by status and topic, counted by the database (what the first
         screen shows before the rows are read)."""
@@ -136,20 +158,20 @@ class ReviewDesk:
 
     def worklist(self) -> list[ReviewRow]:
         """Every commitment in document order with its current status."""
-        with read_session(self.engine) as session:
+        with read_session(self.engine) as session, self._viewed(session):
             rows = load_rows(session)
         return [_shown_row(row) for row in rows]
 
     def detail(self, commitment_id: str) -> CommitmentDetail | None:
         """One commitment as the detail screen shows it (None when it is no longer stored)."""
-        with read_session(self.engine) as session:
+        with read_session(self.engine) as session, self._viewed(session):
             detail = load_detail(session, commitment_id)
         return _shown_detail(detail)  # the session is closed: its rows are detached copies now
 
     def history(self, around: str | None = None) -> HistoryBoard:
         """The history of every commitment, or of every commitment of the agency of commitment
         ``around`` (after a decision there: its statuses decide chronic or repeated, and dropped)."""
-        with read_session(self.engine) as session:
+        with read_session(self.engine) as session, self._viewed(session):
             agency: str | None = None
             if around is not None:
                 commitment = session.get(Commitment, around)
@@ -192,11 +214,12 @@ class ReviewDesk:
                 value = shown(decision.value) if decision.value is not None else None  # a note's text
                 undone = Retracted(decision.action, decision.commitment_id, decision.achievement_id, value)
             wanted = show or touched
-            detail = load_detail(session, wanted) if wanted else None
-            if detail is not None and detail.row.id == touched:
-                rows = [detail.row]  # the detail read the touched row already
-            else:
-                rows = load_rows(session, [touched]) if touched else []
+            with self._viewed(session):  # after the write: a second coder's status may lift the blind
+                detail = load_detail(session, wanted) if wanted else None
+                if detail is not None and detail.row.id == touched:
+                    rows = [detail.row]  # the detail read the touched row already
+                else:
+                    rows = load_rows(session, [touched]) if touched else []
         return Taken(touched, _shown_detail(detail), [_shown_row(row) for row in rows], undone)
 
     def _write(self, session: Session, step: Step) -> Decision | None:
@@ -207,6 +230,8 @@ class ReviewDesk:
             )
         if step.kind == "status":
             return decisions.set_status(session, step.commitment, step.value, reviewer=reviewer)
+        if step.kind == "adjudicate":
+            return team.adjudicate(session, step.commitment, step.value, reviewer=reviewer)
         if step.kind == "note":
             return decisions.add_note(session, step.commitment, step.value, reviewer=reviewer)
         if step.kind == "undo":

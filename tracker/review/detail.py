@@ -12,9 +12,10 @@ from sqlmodel import Session, col, select
 from tracker.review.evidence import Evidence, evidence_for
 from tracker.review.history import Baseline, Dropped, History, baselines, dropped, histories, plan_sizes
 from tracker.review.status import StatusBook
+from tracker.review.team import Coding, codings
 from tracker.review.worklist import ReviewRow, load_rows
 from tracker.statuses import PART_KIND_LABELS
-from tracker.store.decision_log import live_decisions
+from tracker.store.decision_log import hidden_decisions, live_decisions
 from tracker.store.models import Achievement, Commitment, CommitmentStatus, Document, Part
 
 #: Achievements listed by the link picker at most (it narrows as the reviewer types).
@@ -77,6 +78,8 @@ class CommitmentDetail:
     dropped_in: int | None = None
     #: Whether that drop is the matcher's suggestion, or confirmed or rejected by a reviewer.
     dropped_state: str | None = None
+    #: Its coders and their statuses (those the reader may see) when it is assigned (``tracker assign``).
+    coding: Coding | None = None
 
 
 def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None:
@@ -102,6 +105,7 @@ def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None
     history = histories(session, [commitment], book)[commitment.id]
     baseline = baselines(session, commitment.agency).get((commitment.agency, commitment.period), Baseline())
     gone = _dropped(session, commitment, book)
+    coding = codings(session, [commitment_id], hidden=dict(hidden_decisions(session))).get(commitment_id)
     return CommitmentDetail(
         row=rows[0],
         commitment=commitment,
@@ -114,6 +118,7 @@ def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None
         baseline=baseline,
         dropped_in=None if gone is None else commitment.period + 1,
         dropped_state=None if gone is None else gone.state,
+        coding=coding,
     )
 
 

@@ -23,7 +23,7 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tracker.review.desk import HistoryBoard, ReviewDesk, Step
+from tracker.review.desk import HistoryBoard, ReviewDesk, Step, TeamBoard
 from tracker.review.worklist import ReviewRow, Summaries, Worklist
 from tracker.statuses import HISTORY_ACTIONS
 from tracker.tui import heap
@@ -36,6 +36,7 @@ from tracker.tui.messages import (
     HistoryLoaded,
     OverviewLoaded,
     RowsLoaded,
+    TeamLoaded,
     WorkerFailed,
 )
 
@@ -81,6 +82,17 @@ class TrackerApp(App[None]):
         ),
         Binding("t", "toggle_theme", "明暗", tooltip="light / dark theme", show=False, id="toggle-theme"),
         Binding(
+            "m", "mine", "我的任务", tooltip="your worklist (tracker assign)", show=False, id="my-worklist"
+        ),
+        Binding(
+            "d",
+            "disputes",
+            "分歧待裁定",
+            tooltip="the adjudication queue: what two coders disagree on",
+            show=False,
+            id="disputes",
+        ),
+        Binding(
             "ctrl+p",
             "command_palette",
             "命令面板",
@@ -114,6 +126,10 @@ class TrackerApp(App[None]):
         # agency's history is read again shortly after (``_history_stale``).
         self.history: HistoryBoard | None = None
         self.history_failed = False
+        # The reviewer's worklist and the disagreements waiting for a third reviewer; a reviewer with a
+        # worklist sees it first (``_team_opened``: it was opened once already).
+        self.team = TeamBoard()
+        self._team_opened = False
         self._history_stale: dict[str, str] = {}  # agency -> a commitment of it decided on
         self._latest_plan: dict[str, int] = {}  # agency -> the year of its latest plan
         self._history_timer: Timer | None = None
@@ -164,6 +180,7 @@ class TrackerApp(App[None]):
         try:
             if counts_first:
                 self.post_message(OverviewLoaded(self._first_counts.result()))
+            self.post_message(TeamLoaded(self.desk.team()))
             with heap.reading(settle=True):
                 worklist = Worklist(self.desk.worklist())
         except Exception as exc:
@@ -188,6 +205,28 @@ class TrackerApp(App[None]):
             self.post_message(WorkerFailed(NO_HISTORY, exc))
         else:
             self.post_message(HistoryLoaded(board))
+
+    @work(thread=True, exclusive=True, group="team", exit_on_error=False)
+    def reload_team(self) -> None:
+        """Read the worklist and the adjudication queue again (a status can open or settle a dispute)."""
+        try:
+            board = self.desk.team()
+        except Exception as exc:
+            self.post_message(WorkerFailed(NOT_READ, exc))
+        else:
+            self.post_message(TeamLoaded(board))
+
+    def on_team_loaded(self, message: TeamLoaded) -> None:
+        from tracker.tui.overview import OverviewScreen
+
+        changed = message.board != self.team
+        self.team = message.board
+        if not self._team_opened and self.team.mine and isinstance(self.screen, OverviewScreen):
+            self._team_opened = True
+            self.open_scope("mine")  # the reviewer's own worklist first; Esc goes to the overview
+        elif changed:
+            self.rows_version += 1
+            self._broadcast()
 
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
         if self.worklist is None:  # else the rows came first, with counts of their own
@@ -327,6 +366,8 @@ class TrackerApp(App[None]):
             message.reply_to.post_message(message)  # the screen that asked redraws itself
         else:
             self._broadcast()
+        if (self.team.mine or self.team.disputes) and message.step.kind in ("status", "adjudicate", "undo"):
+            self.reload_team()  # a coder's status can open a dispute, an adjudication settles one
 
     # -- screens --------------------------------------------------------------------------------------
     # The list of a block and the detail screen are made once and kept: composing and styling a screen
@@ -338,6 +379,15 @@ class TrackerApp(App[None]):
         name = f"list {agency} {period}"
         if not self.is_screen_installed(name):
             self.install_screen(CommitmentsScreen(agency, period), name)
+        self.push_screen(name)
+
+    def open_scope(self, scope: str) -> None:
+        """The list of the reviewer's worklist (``mine``) or of the adjudication queue (``disputes``)."""
+        from tracker.tui.commitments import CommitmentsScreen
+
+        name = f"list {scope}"
+        if not self.is_screen_installed(name):
+            self.install_screen(CommitmentsScreen(scope=scope), name)
         self.push_screen(name)
 
     def choose_status(self, current: str | None, chosen: Callable[[str], None]) -> None:
@@ -385,10 +435,20 @@ class TrackerApp(App[None]):
         self.decide(Step("link", cid, aid), reply_to, "已关联 linked")
 
     def set_status(
-        self, cid: str, status: str, reply_to: MessagePump, show: str | None = None, done: str = ""
+        self,
+        cid: str,
+        status: str,
+        reply_to: MessagePump,
+        show: str | None = None,
+        done: str = "",
+        *,
+        adjudicate: bool = False,
     ) -> None:
+        """Set ``cid``'s status; ``adjudicate``: settle its coders' disagreement instead (a third
+        reviewer, on a commitment of the adjudication queue or adjudicated before)."""
         # The detail passes no ``done``: it says it on its first line (a toast costs a layout pass).
-        self.decide(Step("status", cid, value=status), reply_to, done, show)
+        kind = "adjudicate" if adjudicate or cid in self.team.disputes else "status"
+        self.decide(Step(kind, cid, value=status), reply_to, done, show)
 
     def add_note(self, cid: str, text: str, reply_to: MessagePump) -> None:
         self.decide(Step("note", cid, value=text), reply_to, "备注已存 note saved")
@@ -430,6 +490,18 @@ class TrackerApp(App[None]):
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):
             self.pop_screen()
+
+    def action_mine(self) -> None:
+        if not self.team.mine:
+            self.notify(f"{self.reviewer} 没有分配的任务 no worklist (tracker assign)", timeout=3)
+            return
+        self.open_scope("mine")
+
+    def action_disputes(self) -> None:
+        if not self.team.disputes:
+            self.notify("没有待裁定的分歧 no disagreement to adjudicate", timeout=3)
+            return
+        self.open_scope("disputes")
 
     def action_all(self) -> None:
         self.open_list(None, None)

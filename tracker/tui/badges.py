@@ -10,6 +10,7 @@ from rich.text import Text
 from tracker.review.desk import Retracted
 from tracker.review.detail import CommitmentDetail
 from tracker.review.history import DROPPED, DROPPED_LABEL, KIND_LABELS, PRIOR_COMMITMENT, Baseline
+from tracker.review.team import Coding
 from tracker.statuses import EVIDENCE_STATE_LABELS, REASON_LABELS, STATUS_STYLES, STATUSES, label
 
 #: How each evidence state looks on screen (its words are EVIDENCE_STATE_LABELS).
@@ -166,3 +167,32 @@ def undone_what(undone: Retracted, detail: CommitmentDetail | None) -> str:
 
 def _quoted(text: str) -> str:
     return text if len(text) <= UNDONE_TEXT else text[: UNDONE_TEXT - 1] + "…"
+
+
+def coding_line(coding: Coding, viewer: str, blinded: bool = False) -> Text:
+    """``编码 编码员1 张三 已兑现 · 编码员2 李四 部分兑现 · 分歧待裁定``: who codes the commitment and what
+    each set; the other coder's status reads 盲审中 while ``blinded`` (until both have set one)."""
+    text = Text.assemble(("编码 coding ", "bold"))
+    for index, name in enumerate(coding.coders.names):
+        role = coding.coders.role(name) or 1
+        text.append(" · " if index else "")
+        text.append(f"编码员{role} {name}{'（你）' if name == viewer else ''} ")
+        if name in coding.statuses:
+            status = coding.statuses[name]
+            text.append(label(status), style=STATUS_STYLES.get(status, ""))
+        elif blinded and name != viewer:
+            text.append("盲审中 hidden until you both decide", style="dim")
+        else:
+            text.append("未定 not yet", style="dim")
+    if coding.adjudication is not None:
+        who, status = coding.adjudication
+        text.append(" · 已裁定 adjudicated ", style="bold")
+        text.append(f"{who} ")
+        text.append(label(status), style=STATUS_STYLES.get(status, ""))
+    elif coding.disputed:
+        text.append(" · 分歧待裁定 disputed", style="bold red")
+        if coding.coders.role(viewer) is None:
+            text.append("（1–7 裁定 adjudicate）", style="dim")
+    elif coding.both_decided:
+        text.append(" · 一致 agreed", style="green")
+    return text

@@ -82,10 +82,15 @@ class CommitmentsScreen(Screen[None]):
         *status_keys("the highlighted commitment"),
     ]
 
-    def __init__(self, agency: str | None = None, period: int | None = None) -> None:
+    def __init__(
+        self, agency: str | None = None, period: int | None = None, scope: str | None = None
+    ) -> None:
         super().__init__()
         self.agency = agency
         self.period = period
+        #: ``mine``: the reviewer's worklist (its own order); ``disputes``: the adjudication queue
+        self.scope = scope
+        self._scoped: tuple[object, ...] = ()  # what the scope's rows were picked from, and the rows
         self.by_score = False
         self.shown: list[ReviewRow] = []
         self._drawn: tuple[int, bool] = (-1, False)  # the app's rows_version and blind mode last drawn
@@ -135,9 +140,23 @@ class CommitmentsScreen(Screen[None]):
         return self.query_one("#commitments", CommitmentTable)
 
     def _scope(self) -> list[ReviewRow]:
+        if self.scope is not None:
+            return self._team_rows()
         if self.agency is not None and self.period is not None:
             return self.tracker.block_rows(self.agency, self.period)
         return self.tracker.rows
+
+    def _team_rows(self) -> list[ReviewRow]:
+        """The rows of the worklist or of the queue, picked once per reading of the rows or the team."""
+        team = self.tracker.team
+        ids = team.mine if self.scope == "mine" else team.disputes
+        stamp = (self.tracker.rows_version, ids)
+        if self._scoped[:2] != stamp:
+            found = (self.tracker.row(cid) for cid in ids)
+            self._scoped = (*stamp, [row for row in found if row is not None])
+        rows = self._scoped[2]
+        assert isinstance(rows, list)
+        return rows
 
     def _filtered(self, scope: list[ReviewRow]) -> list[ReviewRow]:
         """The scope through the filters and the search, by score when so sorted (the scope sorted,
@@ -247,7 +266,12 @@ class CommitmentsScreen(Screen[None]):
         board = self.tracker.history
         self.table.set_rows(self.shown, blind=self.tracker.blind, keep=current, history=board)
         decided = self._decided(scope)
-        where = f"{self.agency} {self.period}" if self.agency else "全部机构 all agencies"
+        if self.scope == "mine":
+            where = f"我的任务 {self.tracker.reviewer}"
+        elif self.scope == "disputes":
+            where = "分歧待裁定 disputes"
+        else:
+            where = f"{self.agency} {self.period}" if self.agency else "全部机构 all agencies"
         history = self._history_summary(scope)
         room = self.app.size.width - 2  # the title's padding
         by_score = self.sorted_by_score
@@ -273,6 +297,8 @@ class CommitmentsScreen(Screen[None]):
         summaries = self.tracker.summaries
         if self.tracker.worklist is None or summaries is None:
             return 0
+        if self.scope is not None:
+            return sum(row.decided for row in scope)
         if self.agency is None or self.period is None:
             return summaries.total.decided
         block = summaries.blocks.get((self.agency, self.period))
@@ -291,6 +317,8 @@ class CommitmentsScreen(Screen[None]):
         commitments by kind (when it had something earlier to compare with), and those of them the
         next year's plan dropped (counted there, for the plan that no longer names them)."""
         board = self.tracker.history
+        if self.scope is not None:
+            return Text()  # the counts are per plan: a worklist or the queue holds parts of plans
         if board is None:
             failed = self.tracker.history_failed
             return Text(" · 历年 " + ("读取失败" if failed else "读取中…"), style="dim")
@@ -397,7 +425,10 @@ class CommitmentsScreen(Screen[None]):
         row = self.table.current if self.shown else None
         if row is None:
             return
-        done = f"已设为 {label(status)} set · {_quoted(row.text)} (u 撤销 undo)"
+        if row.id in self.tracker.team.disputes:
+            done = f"已裁定 {label(status)} adjudicated · {_quoted(row.text)} (u 撤销 undo)"
+        else:
+            done = f"已设为 {label(status)} set · {_quoted(row.text)} (u 撤销 undo)"
         self.tracker.set_status(row.id, status, self, done=done)
 
     def action_status(self) -> None:

@@ -34,6 +34,7 @@ from tracker.statuses import HISTORY_ACTIONS, LINKED_STATES, STATUS_STYLES, labe
 from tracker.tui.badges import (
     HISTORY_STYLES,
     baseline_text,
+    coding_line,
     highlighted,
     history_label,
     reason_label,
@@ -126,6 +127,12 @@ class DetailScreen(Screen[str]):
     @property
     def tracker(self) -> TrackerApp:
         return cast("TrackerApp", self.app)
+
+    @property
+    def blind(self) -> bool:
+        """Blind review, or a double-coded commitment the other coder's decisions are hidden on (its
+        automatic status and suggestions would carry that coder's links): shown as in blind review."""
+        return self.tracker.blind or (self.detail is not None and self.detail.row.blinded)
 
     @property
     def commitment_id(self) -> str:
@@ -297,31 +304,32 @@ class DetailScreen(Screen[str]):
             return
         c, row = detail.commitment, detail.row
         selected = self._selected()
-        blind = self.tracker.blind
+        blind = self.blind
         # blind review marks no shared terms: which words the matcher found in common is its view
         terms = selected.evidence.shared_terms if selected is not None and not blind else []
         position = f"{self.index + 1}/{len(self.ids)}"
         # Repainting a Static of automatic height makes Textual lay the screen out again: skip it when
         # nothing it shows changed (moving between evidence with the same shared terms, say).
-        why = selected.evidence.why if selected is not None and not self.tracker.blind else None
+        why = selected.evidence.why if selected is not None and not self.blind else None
         key = (
             row,
             position,
             tuple(terms),
             why,
-            self.tracker.blind,
+            self.blind,
             detail.reason,
             tuple(detail.notes),
             self._last_action,
             self.history_open,
             detail.history,
             detail.dropped_state,
+            detail.coding,
         )
         if key == self._drawn_key:
             return
         self._drawn_key = key
         head = Text.assemble(
-            status_badge(row.status, row.source, self.tracker.blind),
+            status_badge(row.status, row.source, self.blind),
             ("  已审 decided" if row.decided else "  未审 undecided", "green" if row.decided else "yellow"),
             (f"  {position}  {c.id}", "dim"),
         )
@@ -343,9 +351,11 @@ class DetailScreen(Screen[str]):
         if facts:
             lines.append(Text("  ".join(facts)))
         lines.append(self._history_line(detail))
+        if detail.coding is not None:
+            lines.append(coding_line(detail.coding, self.tracker.reviewer, row.blinded))
         if detail.comparisons:
             lines.append(_comparisons(detail.comparisons))
-        if detail.reason and row.source == "auto" and not self.tracker.blind:
+        if detail.reason and row.source == "auto" and not self.blind:
             lines.append(Text(f"自动判定依据 {reason_label(detail.reason)}", style="italic dim"))
         if why is not None:
             lines.append(
@@ -385,7 +395,7 @@ class DetailScreen(Screen[str]):
         detail = self.detail
         if detail is None:
             return
-        blind = self.tracker.blind
+        blind = self.blind
         key = (detail.row.id, detail.history, detail.baseline, detail.dropped_in, detail.dropped_state, blind)
         if key == self._drawn_history:
             return
@@ -443,12 +453,12 @@ class DetailScreen(Screen[str]):
         e = item.evidence
         head = Text.assemble(
             (f"#{rank} ", "bold"),
-            score_text(e.score, self.tracker.blind),
+            score_text(e.score, self.blind),
             "  ",
-            state_badge("candidate" if self.tracker.blind and e.state == "suggested" else e.state),
+            state_badge("candidate" if self.blind and e.state == "suggested" else e.state),
             (f"  {item.source.short()}", "dim"),
         )
-        body = highlighted(e.achievement.text, [] if self.tracker.blind else e.shared_terms)
+        body = highlighted(e.achievement.text, [] if self.blind else e.shared_terms)
         if e.achievement.section:
             body = Text.assemble((e.achievement.section.rsplit(" > ", 1)[-1] + " ▸ ", "dim"), body)
         return Text.assemble(head, "\n", body)
@@ -492,7 +502,13 @@ class DetailScreen(Screen[str]):
         (whose detail is read in the same trip to the database)."""
         following = self._undecided_index(+1)
         show = self.ids[following] if following is not None else None
-        self.tracker.set_status(self.commitment_id, status, self, show)
+        self.tracker.set_status(self.commitment_id, status, self, show, adjudicate=self._adjudicates())
+
+    def _adjudicates(self) -> bool:
+        """Whether a status key settles the commitment's dispute: its coders disagree and this reviewer
+        is neither of them (the adjudicator)."""
+        coding = self.detail.coding if self.detail is not None else None
+        return coding is not None and coding.disputed and coding.coders.role(self.tracker.reviewer) is None
 
     def action_status(self) -> None:
         self.tracker.choose_status(self.detail.row.status if self.detail else None, self.action_set_status)

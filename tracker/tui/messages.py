@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from tracker.errors import TrackerError
-from tracker.review.desk import Found, HistoryBoard, Step, Taken
+from tracker.review.desk import Found, HistoryBoard, Step, Taken, TeamBoard
 from tracker.review.detail import CommitmentDetail
 from tracker.review.worklist import Summaries, Worklist
 
@@ -35,6 +35,14 @@ class RowsLoaded(Message, bubble=False):
     def __init__(self, worklist: Worklist) -> None:
         super().__init__()
         self.worklist = worklist
+
+
+class TeamLoaded(Message, bubble=False):
+    """The reviewer's worklist and the adjudication queue (``tracker assign``), read again."""
+
+    def __init__(self, board: TeamBoard) -> None:
+        super().__init__()
+        self.board = board
 
 
 class HistoryLoaded(Message, bubble=False):

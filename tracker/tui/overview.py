@@ -156,9 +156,23 @@ class OverviewScreen(Screen[None]):
                 f"{everything.total} 条承诺 · {len(self.blocks)} 个机构年度 · "
                 f"已审 {everything.decided}/{everything.total}",
                 ("  Enter 打开", "dim"),
+                self._team_text(),
             ),
         )
         self._chart()
+
+    def _team_text(self) -> Text:
+        """``  我的任务 24 条 m · 分歧待裁定 3 条 d``: what the team's review asks of this reviewer."""
+        team = self.tracker.team
+        text = Text()
+        if team.mine:
+            text.append(f"  我的任务 {len(team.mine)} 条 ", style="bold")
+            text.append("m", style="dim")
+        if team.disputes:
+            text.append(" · " if team.mine else "  ")
+            text.append(f"分歧待裁定 {len(team.disputes)} 条 ", style="bold red")
+            text.append("d", style="dim")
+        return text
 
     def _row(
         self, block: BlockSummary, statuses: list[str], board: HistoryBoard | None

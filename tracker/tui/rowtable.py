@@ -240,13 +240,14 @@ class CommitmentTable(ScrollView, can_focus=True):
         return history_badge(kind_shown(board, row), row.id in board.dropped)
 
     def _cells(self, row: ReviewRow) -> dict[str, Text]:
+        blind = self.blind or row.blinded  # a double-coded commitment still being coded: as in blind review
         return {
-            "status": status_badge(row.status, row.source, self.blind),
+            "status": status_badge(row.status, row.source, blind),
             "history": self._history_badge(row),
             "topic": Text(row.topic),
             "section": Text(_last_heading(row.section)),
             "text": Text(row.text),
-            "score": _score(row, self.blind),
+            "score": _score(row, blind),
             "reviewed": Text("✓", style="green") if row.decided else Text(""),
         }
 
