@@ -256,7 +256,8 @@ def export_annotations(ctx: click.Context, output: Path | None, reviewer: str | 
     """Write the review decisions as JSON Lines (UTF-8), to merge them into another database.
 
     One decision per line, oldest first: action, the commitment's and achievement's stable ids and
-    texts, agency, year, value, reviewer, time (UTC), and whether (by whom, when) it was undone.
+    texts, agency, year, value, reviewer, time (UTC), and whether (by whom, when) it was undone. The
+    worklists ('tracker assign') come first, one line per commitment and coder (action "assign").
     'tracker import-annotations' applies the file to a database built from the same documents.
 
     \b
@@ -271,7 +272,9 @@ def export_annotations(ctx: click.Context, output: Path | None, reviewer: str | 
         records = export_records(session, reviewer=reviewer)
     emit_text(render_jsonl(records), output, ctx)
     if output is not None:
-        click.echo(f"wrote {len(records)} decisions to {output}")
+        assigned = sum(1 for r in records if r["action"] == "assign")
+        worklists = f" and {assigned} assignments" if assigned else ""
+        click.echo(f"wrote {len(records) - assigned} decisions{worklists} to {output}")
 
 
 @click.command("import-annotations")

@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from tracker.errors import UsageError
 from tracker.review.status import refresh_statuses
-from tracker.statuses import HISTORY_ACTIONS, HISTORY_RELATIONS, LINK_ACTIONS
-from tracker.store.decision_log import add_decision, retract_last_decision
+from tracker.statuses import HISTORY_ACTIONS, HISTORY_RELATIONS, LINK_ACTIONS, with_label
+from tracker.store.decision_log import add_decision, adjudication, lock_commitment, retract_last_decision
 from tracker.store.models import Achievement, Commitment, Decision
 
 #: Matches listed when a prefix is ambiguous.
@@ -102,14 +102,22 @@ def decide_history(
 
 
 def set_status(session: Session, commitment: str, status: str, *, reviewer: str) -> Decision:
-    """Record the reviewer's status for the commitment named by an id prefix (the caller commits)."""
-    return add_decision(
-        session,
-        commitment_id=resolve_id(session, Commitment, commitment),
-        action="status",
-        value=status,
-        reviewer=reviewer,
-    )
+    """Record the reviewer's status for the commitment named by an id prefix (the caller commits).
+
+    Raises:
+        UsageError: an adjudication settled the commitment's status: it stays in force over any status
+            set after it, so one set now would change nothing a reader sees.
+    """
+    cid = resolve_id(session, Commitment, commitment)
+    lock_commitment(session, cid)  # an adjudicator's decision at this moment is seen, or waits
+    if (settled := adjudication(session, cid)) is not None:
+        raise UsageError(
+            f"{cid}: its status was settled by adjudication ({with_label(settled.value or '')}, "
+            f"{settled.reviewer or '-'})",
+            "a settled status changes only by another adjudication (tracker annotate adjudicate) "
+            "or when the adjudicator undoes it",
+        )
+    return add_decision(session, commitment_id=cid, action="status", value=status, reviewer=reviewer)
 
 
 def add_note(session: Session, commitment: str, text: str, *, reviewer: str) -> Decision:

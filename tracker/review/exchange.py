@@ -44,10 +44,18 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from tracker.review.exchange_lines import DecisionLine
+from tracker.review.exchange_lines import ASSIGN, DecisionLine
 from tracker.review.exchange_lines import render_jsonl as render_jsonl  # the export's writer
 from tracker.review.status import refresh_statuses
-from tracker.statuses import HISTORY_ACTIONS, HISTORY_STATE, LINK_ACTIONS, LINK_STATE, with_label
+from tracker.statuses import (
+    HISTORY_ACTIONS,
+    HISTORY_STATE,
+    LINK_ACTIONS,
+    LINK_STATE,
+    STATUS_ACTIONS,
+    with_label,
+)
+from tracker.store.assignments import Coders, add_assignments, all_assignments, coders, remove_role
 from tracker.store.decision_log import add_decision, add_retraction
 from tracker.store.models import Achievement, Commitment, Decision, Retraction
 from tracker.store.queries import in_chunks, rows_by_id
@@ -78,7 +86,7 @@ def export_records(session: Session, *, reviewer: str | None = None) -> list[dic
     }
     commitments = rows_by_id(session, Commitment, {d.commitment_id for d in decisions} | earlier)
     achievements = rows_by_id(session, Achievement, {d.achievement_id for d in decisions if d.achievement_id})
-    records = []
+    records = _assignment_records(session, reviewer)
     for d in decisions:
         c = commitments.get(d.commitment_id)
         # the statement on the other side: an achievement, or an earlier commitment (a repetition)
@@ -103,6 +111,30 @@ def export_records(session: Session, *, reviewer: str | None = None) -> list[dic
                 "retracted": undone is not None,
                 "retracted_by": undone.reviewer if undone is not None else None,
                 "retracted_at": iso(undone.created_at) if undone is not None else None,
+            }
+        )
+    return records
+
+
+def _assignment_records(session: Session, reviewer: str | None) -> list[dict[str, Any]]:
+    """The worklists (``tracker assign``), one line per commitment and role, before the decisions: an
+    import places them first, so that two coders' statuses are read as two codings."""
+    rows = [a for a in all_assignments(session) if reviewer is None or a.reviewer == reviewer]
+    commitments = rows_by_id(session, Commitment, {a.commitment_id for a in rows})
+    records = []
+    for a in rows:
+        c = commitments.get(a.commitment_id)
+        records.append(
+            {
+                "action": ASSIGN,
+                "commitment_id": a.commitment_id,
+                "commitment_text": c.text if c is not None else a.commitment_text,
+                "agency": c.agency if c is not None else None,
+                "period": c.period if c is not None else None,
+                "role": a.role,
+                "reviewer": a.reviewer,
+                "position": a.position,
+                "created_at": iso(a.assigned_at),
             }
         )
     return records
@@ -209,10 +241,6 @@ class _Resolved:
         d = self.line
         return _key(d.action, self.commitment_id, self.achievement_id, d.value, d.reviewer, d.created_at)
 
-    @property
-    def slot(self) -> Slot | None:
-        return _slot(self.line.action, self.commitment_id, self.achievement_id, self.line.value)
-
     def entry(self, position: int) -> _Entry:
         d = self.line
         return _Entry(
@@ -232,8 +260,10 @@ def import_lines(
     """
     result = ImportResult()
     resolver = _Resolver(session, lines)
+    assigned = _assign(session, resolver, [d for d in lines if d.action == ASSIGN], result, force, dry_run)
+    lines = [d for d in lines if d.action != ASSIGN]
     resolved: list[_Resolved | None] = [resolver.resolve(line, result) for line in lines]
-    log = _Log(session)
+    log = _Log(session, assigned)
     new: list[tuple[int, _Resolved]] = []
     retractions: list[tuple[int, _Resolved]] = []
     for index, item in enumerate(resolved):
@@ -264,9 +294,54 @@ def import_lines(
     return result
 
 
+def _assign(
+    session: Session,
+    resolver: _Resolver,
+    lines: Sequence[DecisionLine],
+    result: ImportResult,
+    force: bool,
+    dry_run: bool,
+) -> dict[str, Coders]:
+    """Apply the file's assignment lines (before its decisions) and return the coders of every
+    commitment after them. A line that gives a commitment's role to someone else than the database
+    does is a conflict, applied only with ``force``; one that would make a reviewer both coders of a
+    commitment is never applied."""
+    roles: dict[str, dict[int, str]] = {}
+    for cid, c in coders(session).items():
+        roles[cid] = {1: c.first} | ({2: c.second} if c.second is not None else {})
+    writes: list[tuple[str, int, str, int, str]] = []
+    for d in lines:
+        item = resolver.resolve(d, result)
+        if item is None or d.role is None:
+            continue
+        cid, reviewer, role = item.commitment_id, clean_field(d.reviewer), d.role
+        have = roles.setdefault(cid, {})
+        said = f"编码员{role} coder {role} {reviewer}"
+        if have.get(role) == reviewer:
+            result.already_present += 1
+            continue
+        if have.get(3 - role) == reviewer:
+            result.conflicts.append(Conflict(d.line, cid, None, said, f"{reviewer} is coder {3 - role}"))
+            continue
+        if role in have:
+            result.conflicts.append(
+                Conflict(d.line, cid, None, said, f"coder {role} {have[role]}", forced=force)
+            )
+            if not force:
+                continue
+        have[role] = reviewer
+        writes.append((cid, role, reviewer, d.position or 0, d.commitment_text))
+        result.applied += 1
+    if writes and not dry_run:
+        for cid, role, *_rest in writes:
+            remove_role(session, cid, role)
+        add_assignments(session, writes)
+    return {cid: Coders(r[1], r.get(2)) for cid, r in roles.items() if 1 in r}
+
+
 def _admitted(log: _Log, index: int, item: _Resolved, result: ImportResult, *, force: bool) -> bool:
     """Whether a line the log lacks goes in; a line left out, or forced in, is recorded in ``result``."""
-    slot = item.slot
+    slot = log.slot(item.line.action, item.commitment_id, item.achievement_id, item.line.value, item.reviewer)
     if slot is None or item.line.retracted:
         return True  # a note, or a decision in force nowhere
     verdict, standing = log.judge(slot, index, item)
@@ -328,13 +403,15 @@ def _names_commitment(action: str, value: str | None) -> bool:
 
 
 def _effect(action: str, value: str | None) -> str:
-    if action == "status":
+    if action in STATUS_ACTIONS:
         return value or ""
     return HISTORY_STATE.get(action) or LINK_STATE.get(action, "")
 
 
 def _said(action: str, value: str | None, reviewer: str, created_at: datetime) -> str:
-    what = with_label(value or "") if action == "status" else action
+    what = with_label(value or "") if action in STATUS_ACTIONS else action
+    if action == "adjudicate":
+        what += " (adjudicated)"
     return f"{what} by {clean_field(reviewer) or '-'} at {iso(created_at)}"
 
 
@@ -342,7 +419,8 @@ class _Log:
     """The database's decision log as this import sees it: the keys it holds, and per slot its decisions
     in log order, the lines this import appends among them."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, coders: dict[str, Coders]) -> None:
+        self.coders = coders
         retracted = set(session.exec(select(Retraction.decision_id)).all())
         self.existing: dict[Key, _Entry] = {}
         self.slots: dict[Slot, list[_Entry]] = {}
@@ -352,9 +430,22 @@ class _Log:
             entry = _Entry(effect, said, reviewer, at, None, decision_id=d.id, live=d.id not in retracted)
             key = _key(d.action, d.commitment_id, d.achievement_id, d.value, d.reviewer, d.created_at)
             self.existing.setdefault(key, entry)
-            slot = _slot(d.action, d.commitment_id, d.achievement_id, d.value)
+            slot = self.slot(d.action, d.commitment_id, d.achievement_id, d.value, reviewer)
             if slot is not None:
                 self.slots.setdefault(slot, []).append(entry)
+
+    def slot(
+        self, action: str, commitment_id: str, achievement_id: str | None, value: str | None, reviewer: str
+    ) -> Slot | None:
+        """What a decision decides: a status, a pair, a history relation; on a double-coded commitment
+        each coder's status is a slot of its own (two coders' statuses are two codings, not a conflict),
+        and its adjudication another."""
+        if action == "adjudicate":
+            return ("adjudicate", commitment_id)
+        coders = self.coders.get(commitment_id)
+        if action == "status" and coders is not None and coders.double and coders.role(reviewer):
+            return ("coding", commitment_id, reviewer)
+        return _slot(action, commitment_id, achievement_id, value)
 
     def mark_known(self, key: Key, index: int) -> None:
         entry = self.existing.get(key)
@@ -393,7 +484,9 @@ class _Log:
         """Record a line the import appends."""
         entry = item.entry(index)
         self.existing.setdefault(item.key, entry)
-        slot = item.slot
+        slot = self.slot(
+            item.line.action, item.commitment_id, item.achievement_id, item.line.value, item.reviewer
+        )
         if slot is not None:
             self.slots.setdefault(slot, []).append(entry)
 

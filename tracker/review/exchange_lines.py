@@ -63,6 +63,15 @@ class DecisionLine:
     retracted: bool = False
     retracted_by: str | None = None
     retracted_at: datetime | None = None
+    #: an assignment line (``action`` :data:`ASSIGN`): the reviewer's role on the commitment (1 or 2) and
+    #: its place in their worklist
+    role: int | None = None
+    position: int | None = None
+
+
+#: The action of a line that puts a commitment on a reviewer's worklist (``tracker assign``): not a
+#: decision, and not in the log; an import stores it as an assignment.
+ASSIGN = "assign"
 
 
 #: What ``json.dumps`` leaves raw in a string but a line reader may break at (``str.splitlines``,
@@ -101,6 +110,8 @@ def _decision_line(data: Any, where: str, number: int) -> DecisionLine:
         raise InputFileError(where, "not a JSON object", _HINT)
     fields = _Fields(data, where)
     action = fields.text("action")
+    if action == ASSIGN:
+        return _assignment_line(data, fields, where, number)
     if action not in DECISION_ACTIONS:
         raise InputFileError(where, f"unknown action {action!r}", "use one of " + ", ".join(DECISION_ACTIONS))
     value = fields.optional_text("value")
@@ -137,6 +148,31 @@ def _decision_line(data: Any, where: str, number: int) -> DecisionLine:
         retracted=retracted,
         retracted_by=fields.optional_text("retracted_by"),
         retracted_at=fields.time("retracted_at") if retracted and data.get("retracted_at") else None,
+    )
+
+
+def _assignment_line(data: dict[str, Any], fields: _Fields, where: str, number: int) -> DecisionLine:
+    role, position = data.get("role"), data.get("position", 0)
+    if role not in (1, 2) or isinstance(role, bool):
+        raise InputFileError(where, "'role' must be 1 (coder 1) or 2 (coder 2)", _HINT)
+    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+        raise InputFileError(where, "'position' must be a whole number from 0", _HINT)
+    return DecisionLine(
+        line=number,
+        action=ASSIGN,
+        commitment_id=fields.text("commitment_id"),
+        commitment_text=fields.text("commitment_text", empty=True),
+        agency=fields.optional_text("agency", required=True),
+        period=fields.optional_int("period", required=True),
+        achievement_id=None,
+        achievement_text=None,
+        achievement_agency=None,
+        achievement_period=None,
+        value=None,
+        reviewer=fields.text("reviewer"),
+        created_at=fields.time("created_at"),
+        role=role,
+        position=position,
     )
 
 

@@ -16,7 +16,13 @@ from tracker.match.resolve import StatusView, automatic_statuses, linked_achieve
 from tracker.match.results import StatusResult
 from tracker.statuses import HISTORY_ACTIONS, STATUS_ACTIONS
 from tracker.store import queries
-from tracker.store.decision_log import history_states, live_decisions, reviewer_history, reviewer_links
+from tracker.store.decision_log import (
+    history_states,
+    live_decisions,
+    reviewer_history,
+    reviewer_links,
+    status_decisions,
+)
 from tracker.store.matches import save_statuses
 from tracker.store.models import Achievement, Candidate, Commitment, CommitmentStatus
 from tracker.store.queries import (
@@ -77,7 +83,7 @@ class StatusBook:
         reviewed: dict[str, str] = {}
         if complete:
             decisions = live_decisions(session, (*STATUS_ACTIONS, *HISTORY_ACTIONS))  # one read of the log
-            reviewed = {d.commitment_id: d.value or "" for d in decisions if d.action in STATUS_ACTIONS}
+            reviewed = {cid: d.value or "" for cid, d in status_decisions(decisions).items()}
             history = history_states(decisions)
             automatic.update(connection.execute(query).all())  # type: ignore[arg-type]
         else:
@@ -85,9 +91,8 @@ class StatusBook:
             for chunk in queries.in_chunks(sorted(set(ids or ()))):
                 rows = connection.execute(query.where(col(CommitmentStatus.commitment_id).in_(chunk)))
                 automatic.update(rows.all())  # type: ignore[arg-type]
-                reviewed.update(
-                    (d.commitment_id, d.value or "") for d in live_decisions(session, STATUS_ACTIONS, chunk)
-                )
+                in_force = status_decisions(live_decisions(session, STATUS_ACTIONS, chunk))
+                reviewed.update((cid, d.value or "") for cid, d in in_force.items())
         if like is not None:
             return cls(reviewed, automatic, like.summaries, like.interim, history, complete)
         parts = summary_parts(session)

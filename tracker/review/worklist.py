@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.match.resolve import resolve_status
 from tracker.statuses import DECIDING_ACTIONS, STATUS_ACTIONS
-from tracker.store.decision_log import hidden_decisions
+from tracker.store.decision_log import hidden_decisions, statuses_in_force
 from tracker.store.models import Candidate, Commitment, CommitmentStatus, Decision, Document, Part, Retraction
 from tracker.store.queries import has_report, in_chunks, in_document_order, summary_documents
 
@@ -161,7 +162,7 @@ def _decisions(
     )
     if ids is not None:
         query = query.where(col(Decision.commitment_id).in_(list(ids)))
-    reviewed: dict[str, str] = {}
+    statuses: list[tuple[str, str, str]] = []  # (commitment, action, status) in log order
     decided: set[str] = set()
     pairs: dict[tuple[str, str | None], str] = {}  # the latest link decision on each pair
     hidden = hidden_decisions(session)
@@ -170,9 +171,11 @@ def _decisions(
             continue
         decided.add(commitment_id)
         if action in STATUS_ACTIONS:
-            reviewed[commitment_id] = value or ""
+            statuses.append((commitment_id, action, value or ""))
         else:
             pairs[(commitment_id, achievement_id)] = action
+    in_force = statuses_in_force(statuses, itemgetter(0), itemgetter(1))
+    reviewed = {cid: status for cid, (_cid, _action, status) in in_force.items()}
     linked = {cid for (cid, _achievement), action in pairs.items() if action == "link"}
     return reviewed, decided, linked
 

@@ -170,3 +170,10 @@ def _live(
             for row in session.connection().execute(query.where(col(Decision.commitment_id).in_(chunk)))
         ]  # type: ignore[misc]
     return rows  # a commitment's decisions all come in one chunk, oldest first
+
+
+def remove_role(session: Session, commitment_id: str, role: int) -> None:
+    """Take one role of a commitment off its reviewer's worklist (an import that gives it to another)."""
+    session.connection().execute(
+        delete(Assignment).where(col(Assignment.commitment_id) == commitment_id, col(Assignment.role) == role)
+    )

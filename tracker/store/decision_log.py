@@ -8,9 +8,10 @@ matcher's output is :mod:`tracker.match.resolve`; writing them from a key press 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
@@ -25,7 +26,6 @@ from tracker.statuses import (
     LINK_STATE,
     STATUS_ACTIONS,
     STATUSES,
-    with_label,
 )
 from tracker.store.models import Achievement, Commitment, Decision, Retraction, utcnow
 from tracker.textnorm import clean_field
@@ -47,13 +47,8 @@ def add_decision(
     note and the reviewer's name are stored without terminal escape sequences or control characters
     (:func:`tracker.textnorm.clean_field`), whoever sets them: the UI, ``tracker annotate`` or an import.
 
-    A commitment whose status an adjudication settled takes no other reviewer's status while that
-    adjudication is in force (only a later adjudication, or undoing it, changes it): so the status in
-    force is always the latest live status decision, whoever reads it.
-
     Raises:
-        StoreError: ``action`` is not a review action, a status action names no known status, or a
-            status is set on a commitment an adjudication settled.
+        StoreError: ``action`` is not a review action, or a status action names no known status.
     """
     if action not in DECISION_ACTIONS:
         raise StoreError(f"unknown review action {action!r}", "use one of " + ", ".join(DECISION_ACTIONS))
@@ -70,13 +65,6 @@ def add_decision(
                 "a drop is decided on the earlier commitment alone; a continuation or repetition on a pair",
             )
     commitment = lock_commitment(session, commitment_id)
-    if action == "status" and (settled := adjudication(session, commitment_id)) is not None:
-        raise StoreError(
-            f"{commitment_id}: its status was settled by adjudication ({with_label(settled.value or '')}, "
-            f"{settled.reviewer or '-'})",
-            "a settled status changes only by another adjudication (tracker annotate adjudicate) "
-            "or when the adjudicator undoes it",
-        )
     decision = Decision(
         commitment_id=commitment_id,
         achievement_id=achievement_id,
@@ -178,10 +166,46 @@ def orphaned_decisions(session: Session) -> list[Decision]:
     return list(session.exec(query).all())
 
 
+D = TypeVar("D")
+
+
+def statuses_in_force(
+    decisions: Iterable[D], commitment: Callable[[D], str], action: Callable[[D], str]
+) -> dict[str, D]:
+    """Commitment id -> the status decision in force, of live status decisions (``status`` and
+    ``adjudicate``) in log order: the latest adjudication, else the latest status. An adjudication
+    settles two coders' disagreement, so a coder's status that comes after it in the log (an import of
+    an older decision, say) does not undo the settlement; only undoing the adjudication does."""
+    found: dict[str, D] = {}
+    settled: set[str] = set()
+    for d in decisions:
+        cid = commitment(d)
+        if action(d) == "adjudicate":
+            settled.add(cid)
+            found[cid] = d
+        elif cid not in settled:
+            found[cid] = d
+    return found
+
+
+def _commitment_of(d: Decision) -> str:
+    return d.commitment_id
+
+
+def _action_of(d: Decision) -> str:
+    return d.action
+
+
+def status_decisions(decisions: Iterable[Decision]) -> dict[str, Decision]:
+    """:func:`statuses_in_force` of decisions read from the log (other actions are passed over)."""
+    return statuses_in_force((d for d in decisions if d.action in STATUS_ACTIONS), _commitment_of, _action_of)
+
+
 def reviewer_statuses(session: Session) -> dict[str, str]:
-    """Commitment id -> the status its latest live status decision set (a reviewer's, or an
-    adjudication, which no later status decision can follow: :func:`add_decision`)."""
-    return {d.commitment_id: d.value or "" for d in live_decisions(session, STATUS_ACTIONS)}
+    """Commitment id -> the status in force by the reviewers' decisions (:func:`statuses_in_force`)."""
+    return {
+        cid: d.value or "" for cid, d in status_decisions(live_decisions(session, STATUS_ACTIONS)).items()
+    }
 
 
 def reviewer_links(
