@@ -146,6 +146,9 @@ class _Fake:
     def dropped(self):
         return iter(self.report["dropped"])
 
+    def agreement(self):
+        return self.report.get("agreement")
+
 
 def test_json_writes_a_tiny_figure_of_a_document_as_the_standard_library_does():
     row = {"id": "c-1", "targets": [{"quantity": 5e-05, "unit": "%"}], "comparisons": [], "evidence": []}
@@ -156,6 +159,7 @@ def test_json_writes_a_tiny_figure_of_a_document_as_the_standard_library_does():
         "achievements": [{"id": "a-1", "quantities": [{"quantity": -1.5e-07}]}],
         "orphaned_decisions": [],
         "dropped": [],
+        "agreement": None,
     }
     stream = io.BytesIO()
     write_json(_Fake(report), stream)

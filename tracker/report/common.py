@@ -18,9 +18,11 @@ from tracker.statuses import (
     LINKED_STATES,
     PART_KIND_LABELS,
     REASON_LABELS,
+    STATUS_ACTIONS,
     STATUSES,
     label,
 )
+from tracker.store.assignments import ADJUDICATOR_LABEL, ROLE_LABELS
 from tracker.textnorm import shown
 
 TITLE = "承诺兑现情况报告"
@@ -30,6 +32,14 @@ REVIEWER = "审核人"
 #: How a published report (``--public``) says who decided: a role and a day, never a name.
 REVIEWED = "审核判定"
 CONFIRMED = "审核确认"
+#: A status a third reviewer settled two coders' disagreement with (the one in force).
+ADJUDICATED = "已裁定"
+#: Who adjudicated, before a name (裁定人).
+ADJUDICATOR = ADJUDICATOR_LABEL.split(" ", 1)[0]
+#: A status both coders of a double-coded commitment set, each on their own.
+AGREED = "双重编码一致"
+#: Two coders' statuses differ and no adjudication settled them yet.
+DISPUTED = "编码分歧，待裁定"
 MATCHED = "自动匹配"
 SOURCES_TITLE = "资料来源"
 
@@ -115,13 +125,55 @@ def date_of(iso: str | None) -> str:
 
 
 def provenance_text(c: dict[str, Any], *, public: bool = False) -> str:
-    """Who decided the status: ``自动判定`` or ``审核人 li · 2026-11-22`` (``public``: the role and the
-    day, ``审核判定 · 2026-11-22``, never a name)."""
+    """Who decided the status, and the day (``public``: a role, never a name):
+
+    - automatic: ``自动判定``;
+    - adjudicated (a third reviewer settled two coders' disagreement): ``已裁定 · 裁定人 王五 · 2026-12-02``,
+      in public ``已裁定 · 2026-12-02``;
+    - set by its own assigned coder: ``审核人 张三 · 编码员1 · 2026-12-02``, in public ``编码员1 ·
+      2026-12-02``; ``双重编码一致`` instead of the role when both coders set this status, and
+      ``· 编码分歧，待裁定`` after the day while the two differ and nobody has adjudicated;
+    - set by any other reviewer: ``审核人 li · 2026-11-22``, in public ``审核判定 · 2026-11-22``.
+    """
     if c.get("status_source") != "reviewer":
         return AUTO
     day = date_of(c.get("status_decided_at"))
-    who = REVIEWED if public else f"{REVIEWER} {c.get('status_reviewer') or '-'}"
-    return who + (f" · {day}" if day else "")
+    name = f"{REVIEWER} {c.get('status_reviewer') or '-'}"
+    coding = c.get("coding") or {}
+    if c.get("status_adjudicated"):
+        who = [ADJUDICATED] if public else [ADJUDICATED, f"{ADJUDICATOR} {c.get('status_reviewer') or '-'}"]
+    elif (role := c.get("status_role")) is not None:
+        basis = AGREED if coding.get("agreed") else role_text(role)
+        who = [basis] if public else [name, basis]
+    else:
+        who = [REVIEWED if public else name]
+    return " · ".join([*who, *([day] if day else []), *([DISPUTED] if coding.get("disputed") else [])])
+
+
+def role_text(role: int) -> str:
+    """``编码员1``: a coder's role on a commitment, as a report names it."""
+    return ROLE_LABELS[role].split(" ", 1)[0]
+
+
+def coding_text(c: dict[str, Any], *, public: bool = False) -> str:
+    """What each coder of a double-coded commitment decided, and the adjudication:
+    ``编码员1 张三：已兑现；编码员2 李四：部分兑现；裁定人 王五：部分兑现`` (``public``: roles only,
+    ``编码员1：已兑现；编码员2：部分兑现；已裁定：部分兑现``); empty for a commitment coded once or by no one."""
+    coding = c.get("coding") or {}
+    if not coding.get("double_coded"):
+        return ""
+    items = [
+        (role_text(coder["role"]), coder.get("reviewer"), coder.get("status"))
+        for coder in coding.get("coders", [])
+    ]
+    if adjudicator := coding.get("adjudicator"):
+        items.append(
+            (ADJUDICATED if public else ADJUDICATOR, adjudicator.get("reviewer"), adjudicator.get("status"))
+        )
+    return "；".join(
+        (who if public else f"{who} {name or '-'}") + "：" + (label(status) if status else "未判定")
+        for who, name, status in items
+    )
 
 
 def reason_text(c: dict[str, Any]) -> str:
@@ -265,6 +317,7 @@ _ACTIONS = {
     "link": "关联佐证",
     "unlink": "取消关联",
     "status": "设定状态",
+    "adjudicate": "裁定状态",
     "note": "备注",
 }
 _MISSING = {"commitment": "承诺已不在", "achievement": "佐证已不在"}
@@ -274,7 +327,7 @@ def orphan_text(d: dict[str, Any]) -> str:
     """``设定状态 部分兑现 · li · 2026-11-22 · 承诺已不在: 推动长者饭堂提质增效`` for an orphaned decision."""
     action = _ACTIONS.get(d.get("action", ""), d.get("action", ""))
     value = d.get("value")
-    if d.get("action") == "status" and value:
+    if d.get("action") in STATUS_ACTIONS and value:
         action += f" {label(value)}"
     elif value:
         action += f" {value}"

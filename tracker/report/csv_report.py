@@ -53,6 +53,8 @@ COLUMNS: tuple[str, ...] = (
     "prior_evidence",
     "target_vs_last_actual",
     "pace",
+    "status_adjudicated",
+    "coding",
 )
 
 
@@ -113,6 +115,8 @@ def _row(c: dict[str, Any]) -> list[Any]:
         "prior_evidence": common.prior_evidence_text(c),
         "target_vs_last_actual": common.last_actual_text(c),
         "pace": common.pace_text(c),
+        "status_adjudicated": "true" if c.get("status_adjudicated") else "false",
+        "coding": common.coding_text(c),
     }
     return [_cell(values[column]) for column in COLUMNS]
 

@@ -114,7 +114,7 @@ def write_html(report: Report, out: IO[str], *, public: bool = False, title: str
     if orphans:
         body.append(_orphans(orphans))
     body.append(_sources(cited.documents(), public))
-    body.append(_method())
+    body.append(_method(report.agreement()))
     body.append(
         f"<footer>由 tracker 生成 · {escape(report.generated_at)} (UTC) · "
         f'各状态的含义见<a href="#legend">{method.LEGEND_TITLE}</a>，'
@@ -190,6 +190,8 @@ def _card(number: int | str, c: dict[str, Any], public: bool) -> str:
         ("章节", escape(c["section"] or "—")),
         ("出处", _source(c, public)),
     ]
+    if coding := common.coding_text(c, public=public):
+        facts.append(("编码", escape(coding)))
     if c.get("deadline"):
         facts.append(("期限", escape(c["deadline"])))
     if c.get("lead_unit"):
@@ -299,11 +301,12 @@ def _sources(cited: list[dict[str, Any]], public: bool) -> str:
     )
 
 
-def _method() -> str:
-    """The methodology (方法说明), Chinese first, then a paragraph in English."""
+def _method(agreement: dict[str, Any] | None = None) -> str:
+    """The methodology (方法说明), Chinese first, with the coders' ``agreement`` when there is one, then
+    a paragraph in English."""
     sections = "".join(
         f"<h3>{escape(heading)}</h3>" + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-        for heading, paragraphs in method.METHOD
+        for heading, paragraphs in method.method_sections(agreement)
     )
     return (
         f'<section class="panel" id="method"><h2>{method.METHOD_TITLE}</h2>{sections}'

@@ -64,6 +64,7 @@ def write_json(report: StoredReport, out: IO[bytes]) -> None:
             out.write(separator + _row(row, numbers))
             separator = b",\n    "
         out.write(b"]" if separator == b"\n    " else b"\n  ]")
+    out.write(b',\n  "agreement": ' + _dumps(report.agreement(), 1))
     out.write(b"\n}\n")
 
 

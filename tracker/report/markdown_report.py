@@ -107,7 +107,7 @@ def write_markdown(report: Report, out: IO[str], *, public: bool = False, title:
             spool.copy_to(out, numbers)
     lines = [] if public else _orphans(report.orphaned_decisions())
     lines += _sources(tally.cited.documents(), public)
-    lines += _method()
+    lines += _method(report.agreement())
     _write_lines(out, lines)
 
 
@@ -173,10 +173,11 @@ def _sources(cited: list[dict[str, Any]], public: bool) -> list[str]:
     return lines
 
 
-def _method() -> list[str]:
-    """The methodology; its parts under bold names, so that a ``###`` heading is always a commitment."""
+def _method(agreement: dict[str, Any] | None = None) -> list[str]:
+    """The methodology, with the coders' ``agreement`` when there is one; its parts under bold names, so
+    that a ``###`` heading is always a commitment."""
     lines = ["", f"## {method.METHOD_TITLE}"]
-    for heading, paragraphs in method.METHOD:
+    for heading, paragraphs in method.method_sections(agreement):
         lines += ["", f"**{heading}**"]
         for paragraph in paragraphs:
             lines += ["", md_escape(paragraph)]
@@ -243,6 +244,8 @@ def _commitment(number: int | str, c: dict[str, Any], public: bool) -> list[str]
         f"- 出处：{_source(c, public)}",
         f"- 判定：{md_escape(judged)}" + (f"（依据：{md_escape(reason)}）" if reason else ""),
     ]
+    if coding := common.coding_text(c, public=public):
+        lines.append(f"- 编码：{md_escape(coding)}")
     if c.get("lead_unit"):
         lines.append(f"- 牵头单位：{md_escape(c['lead_unit'])}")
     if c["targets"] and not c.get("comparisons"):

@@ -1,5 +1,6 @@
 """What the html and md reports say about themselves: the legend of the seven statuses and the
-methodology (方法说明), Chinese first, in one place so that both formats explain the same method.
+methodology (方法说明), Chinese first, in one place so that both formats explain the same method (and,
+where commitments were coded twice, the coders' agreement).
 
 The statuses' meanings are :data:`tracker.statuses.STATUS_MEANINGS`, the one text the README, the CLI
 and the review UI show too; the methodology describes what ``tracker/match/`` does (README "Matching and
@@ -8,7 +9,8 @@ status", "History across years", "Interim reports and pace"), in words for a rea
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Sequence
+from typing import Any, Final
 
 from tracker.statuses import STATUS_MEANINGS, STATUSES, label
 
@@ -77,6 +79,17 @@ METHOD: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ),
 )
 
+#: The heading of the coders' agreement, shown when some commitments were coded twice.
+AGREEMENT_TITLE: Final = "编码一致性"
+#: How the team review works, before the agreement figures.
+AGREEMENT_PROCEDURE: Final = (
+    "承诺按文件顺序分配给各审核人员（编码员1）逐条判定，其中一部分另由第二名审核人员（编码员2）独立判定，"
+    "即双重编码：两人都作出判定之前，看不到对方的判定。两人判定一致，标注“双重编码一致”；"
+    "两人判定不一致，由未参与这项承诺编码的第三名审核人员裁定，裁定结果为最终状态，标注“已裁定”，"
+    "两名编码员原来的判定仍保留在审核日志中。"
+    "下列一致性指标依据双重编码、两人都已判定的承诺计算（Cohen's κ、Krippendorff's α 与一致率，1 为完全一致）。"
+)
+
 #: The same, briefly, for a reader without Chinese.
 METHOD_ENGLISH: Final = (
     "Method, in brief: each commitment of a work plan is matched with the statements of the same agency's "
@@ -92,3 +105,14 @@ METHOD_ENGLISH: Final = (
 def legend_rows() -> list[tuple[str, str, str, str]]:
     """(status id, label, meaning in Chinese, meaning in English) for each of the seven statuses."""
     return [(s, label(s), *STATUS_MEANINGS[s]) for s in STATUSES]
+
+
+def method_sections(agreement: dict[str, Any] | None = None) -> Sequence[tuple[str, tuple[str, ...]]]:
+    """:data:`METHOD`, with the coders' agreement (:data:`AGREEMENT_TITLE`: the procedure, then the
+    figures' line, ``agreement["summary"]``: :func:`tracker.review.agreement.summary_line`) before the
+    limits when the report has one (:meth:`tracker.report.rows.StoredReport.agreement`); without
+    double coding there is nothing to say about it."""
+    if not agreement or not agreement.get("summary"):
+        return METHOD
+    section = (AGREEMENT_TITLE, (AGREEMENT_PROCEDURE, str(agreement["summary"])))
+    return (*METHOD[:-1], section, METHOD[-1])

@@ -4,7 +4,9 @@ status, and nothing of the review's working material.
 :func:`public_report` takes a copy of the report dict out of which every reviewer's name, every
 candidate the matcher ranked but did not link, every piece of evidence a reviewer rejected, the
 reviewers' notes and the decisions that no longer decide anything are gone, so that no renderer can show
-them by mistake; the renderers then say who decided by role and day (审核判定 · 2026-11-22).
+them by mistake; the renderers then say who decided by role and day (审核判定 · 2026-11-22, 编码员1 ·
+2026-12-02, 已裁定 · 2026-12-02). A commitment's coders keep their roles and statuses, without names;
+the coders' agreement keeps its overall figures, not the figures per pair of named coders.
 
 Which evidence supports a status:
 
@@ -39,8 +41,21 @@ def public_report(report: dict[str, Any]) -> dict[str, Any]:
         "commitments": [public_commitment(c) for c in report.get("commitments", [])],
         "achievements": [],
         "orphaned_decisions": [],
+        "agreement": public_agreement(report.get("agreement")),
         "public": True,
     }
+
+
+#: What a published report keeps of the coders' agreement: the figures, none of the names.
+_AGREEMENT_SHOWN = ("summary", "agency", "period", "units", "overall")
+
+
+def public_agreement(agreement: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The coders' agreement fit to publish: the summary line and overall figures, without the
+    reviewers, the figures per pair of them and their disagreements."""
+    if agreement is None:
+        return None
+    return {key: agreement[key] for key in _AGREEMENT_SHOWN if key in agreement}
 
 
 def public_commitment(c: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +64,7 @@ def public_commitment(c: dict[str, Any]) -> dict[str, Any]:
     return {
         **c,
         "status_reviewer": None,
+        "coding": public_coding(c.get("coding")),
         "notes": [],
         "evidence": [{**e, "decided_by": None} for e in supporting_evidence(c)],
         "history": {
@@ -60,4 +76,17 @@ def public_commitment(c: dict[str, Any]) -> dict[str, Any]:
         }
         if history
         else history,
+    }
+
+
+def public_coding(coding: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A commitment's ``coding`` without the coders' and the adjudicator's names (roles and statuses
+    stay)."""
+    if coding is None:
+        return None
+    adjudicator = coding.get("adjudicator")
+    return {
+        **coding,
+        "coders": [{**coder, "reviewer": None} for coder in coding.get("coders", [])],
+        "adjudicator": None if adjudicator is None else {**adjudicator, "reviewer": None},
     }

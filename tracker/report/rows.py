@@ -31,8 +31,11 @@ from tracker.report import chunks
 from tracker.report.chunks import Statement, as_commitment, read, statement, statement_columns, stream
 from tracker.report.sources import document_facts
 from tracker.report.stream import formed, formed_row
+from tracker.review.agreement import as_dict as agreement_dict
+from tracker.review.agreement import read_agreement, summary_line
 from tracker.review.history import dropped
 from tracker.review.status import StatusBook
+from tracker.review.team import Coding, codings
 from tracker.statuses import (
     DECIDED_STATES,
     HISTORY_ACTIONS,
@@ -42,9 +45,10 @@ from tracker.statuses import (
     STATUSES,
     label,
 )
-from tracker.store.decision_log import history_states, live_decisions, orphaned_decisions
+from tracker.store.decision_log import history_states, live_decisions, orphaned_decisions, status_decisions
 from tracker.store.models import (
     Achievement,
+    Assignment,
     Candidate,
     Commitment,
     CommitmentStatus,
@@ -88,9 +92,12 @@ class StoredReport:
     period. A reviewer's confirm/reject/link/unlink decision overrides the matcher's state of that
     pair; an achievement the reviewer linked by hand without a candidate row is listed last, with
     ``score`` null. Every commitment carries its provenance: the part of the document it comes from,
-    who set its status and when (reviewer statuses), its live notes, and for each confirmed or
-    rejected piece of evidence who decided it and when. ``orphaned_decisions`` lists the live review
-    decisions whose commitment or achievement is no longer in any document (not narrowed by filters).
+    who set its status and when (reviewer statuses; ``status_adjudicated``: a third reviewer's
+    adjudication of two coders' disagreement, ``status_role``: 1 or 2, its own coder's status), its
+    coders and their statuses (``coding``, null when it is on no worklist), its live notes, and for
+    each confirmed or rejected piece of evidence who decided it and when. ``orphaned_decisions`` lists
+    the live review decisions whose commitment or achievement is no longer in any document (not
+    narrowed by filters); :meth:`agreement` the coders' agreement, for the methodology.
 
     Args:
         form: what every string read from the database goes through: :func:`clean_field` (the JSON
@@ -130,8 +137,11 @@ class StoredReport:
         decisions = live_decisions(session, (*STATUS_ACTIONS, "note", *LINK_ACTIONS, *HISTORY_ACTIONS))
         self._provenance = _Provenance.of(decisions)
         self._links = self._provenance.link_states()
-        self._reviewed = {d.commitment_id: d.value or "" for d in decisions if d.action in STATUS_ACTIONS}
+        self._reviewed = {cid: d.value or "" for cid, d in self._provenance.statuses.items()}
         self._history = history_states(decisions)
+        self._assigned = session.exec(select(Assignment.commitment_id).limit(1)).first() is not None
+        self._agreement: dict[str, Any] | None = None
+        self._agreement_read = False
 
     # -- commitments ---------------------------------------------------------------------------------
 
@@ -186,10 +196,12 @@ class StoredReport:
         ids = [c.id for c in chunk]
         evidence = chunks.evidence(self._session, ids, self._links, why=self._explain is not no_explanation)
         history = chunks.histories(self._session, chunk, book)
+        team = codings(self._session, ids) if self._assigned else {}
         form = self._form
         for c in chunk:
             view = book.of(as_commitment(c))
             decision = self._provenance.statuses.get(c.id) if view.source == "reviewer" else None
+            coding = team.get(c.id)
             detail = details.get(c.id) or {}
             yield formed_row(
                 {
@@ -207,6 +219,9 @@ class StoredReport:
                     "status_source": view.source,
                     "status_reviewer": decision.reviewer if decision is not None else None,
                     "status_decided_at": iso_utc(decision.created_at) if decision is not None else None,
+                    "status_adjudicated": decision is not None and decision.action == "adjudicate",
+                    "status_role": _role(coding, decision),
+                    "coding": _coding(coding),
                     "evidence": [self._evidence_entry(c.id, item) for item in evidence.get(c.id, [])],
                     "deadline": c.deadline,
                     "lead_unit": c.lead_unit,
@@ -342,6 +357,34 @@ class StoredReport:
             query = query.where(Commitment.agency == self._agency)
         return Counter({(agency, period): n for agency, period, n in self._session.exec(query).all()})
 
+    def agreement(self) -> dict[str, Any] | None:
+        """The coders' agreement on the double-coded commitments of the agency and period filtered
+        (:func:`tracker.review.agreement.as_dict`, its :func:`summary_line` first as ``summary``), read
+        once per report; None when no commitment there is double-coded, or none has two coders' statuses
+        (the status and topic filters narrow the rows, not the sample agreement is measured on)."""
+        if not self._agreement_read:
+            self._agreement_read = True
+            if self._double_coded():
+                found = read_agreement(self._session, agency=self._agency, period=self._period)
+                if found.units:
+                    self._agreement = formed(
+                        {"summary": summary_line(found), **agreement_dict(found)}, self._form
+                    )
+        return self._agreement
+
+    def _double_coded(self) -> bool:
+        """Whether a commitment of the agency and period filtered has a second coder."""
+        query = (
+            select(Assignment.commitment_id)
+            .join(Commitment, col(Commitment.id) == col(Assignment.commitment_id))
+            .where(Assignment.role == 2)
+        )
+        if self._agency is not None:
+            query = query.where(Commitment.agency == self._agency)
+        if self._period is not None:
+            query = query.where(Commitment.period == self._period)
+        return self._session.exec(query.limit(1)).first() is not None
+
     def as_dict(self) -> dict[str, Any]:
         """The whole report as one dict: SPEC "JSON report" (for tests and small databases)."""
         return {
@@ -351,6 +394,7 @@ class StoredReport:
             "achievements": list(self.achievements()),
             "orphaned_decisions": self.orphaned_decisions(),
             "dropped": list(self.dropped()),
+            "agreement": self.agreement(),
         }
 
 
@@ -384,11 +428,9 @@ class _Provenance:
 
     @classmethod
     def of(cls, decisions: list[Decision]) -> _Provenance:
-        found = cls()
+        found = cls(statuses=status_decisions(decisions))
         for d in decisions:
-            if d.action in STATUS_ACTIONS:
-                found.statuses[d.commitment_id] = d
-            elif d.action == "note":
+            if d.action == "note":
                 found.notes.setdefault(d.commitment_id, []).append(d)
             elif d.action in LINK_ACTIONS and d.achievement_id is not None:
                 found.links[(d.commitment_id, d.achievement_id)] = d
@@ -398,6 +440,34 @@ class _Provenance:
         """(commitment, achievement) -> ``confirmed`` or ``rejected``, as
         :func:`tracker.store.decision_log.reviewer_links` reads it."""
         return {pair: LINK_STATE[d.action] for pair, d in self.links.items()}
+
+
+def _coding(coding: Coding | None) -> dict[str, Any] | None:
+    """A commitment's ``coding`` in the report: its coders by role with the status each set (None: not
+    yet), the adjudication in force, whether the two coders agree (None: not both decided, or
+    single-coded) and whether they disagree with nothing settled (``disputed``)."""
+    if coding is None:
+        return None
+    adjudication = coding.adjudication
+    return {
+        "double_coded": coding.coders.double,
+        "coders": [
+            {"role": role, "reviewer": name, "status": coding.statuses.get(name)}
+            for role, name in enumerate(coding.coders.names, start=1)
+        ],
+        "adjudicator": None
+        if adjudication is None
+        else {"reviewer": adjudication[0], "status": adjudication[1]},
+        "agreed": not coding.disputed if coding.both_decided else None,
+        "disputed": coding.open_dispute,
+    }
+
+
+def _role(coding: Coding | None, decision: Decision | None) -> int | None:
+    """1 or 2 when the status in force is its coder's own status decision (not an adjudication)."""
+    if coding is None or decision is None or decision.action != "status":
+        return None
+    return coding.coders.role(decision.reviewer)
 
 
 def _stored(session: Session, model: Any, ids: set[str]) -> set[str]:

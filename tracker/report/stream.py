@@ -78,6 +78,8 @@ class Report(Protocol):
 
     def dropped(self) -> Iterable[dict[str, Any]]: ...
 
+    def agreement(self) -> dict[str, Any] | None: ...
+
 
 class InMemoryReport:
     """A report dict (:func:`tracker.report.json_report.build_report`) read as a :class:`Report`: each
@@ -100,6 +102,9 @@ class InMemoryReport:
 
     def dropped(self) -> Iterator[dict[str, Any]]:
         return (formed(d, self._form) for d in self._report.get("dropped", []))
+
+    def agreement(self) -> dict[str, Any] | None:
+        return formed(self._report.get("agreement"), self._form)  # type: ignore[no-any-return]
 
 
 #: Stands for a commitment's number in a spooled block until the document is put together (the

@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from tracker.report import common
 from tracker.report.stream import InMemoryReport, Report
 from tracker.report.text_table import Cell, Column, TablePrinter
 from tracker.statuses import LINKED_STATES, STATUS_STYLES, STATUSES, label
@@ -66,11 +67,26 @@ def _best_evidence(evidence: list[dict[str, Any]]) -> Cell:
     return (f"{mark}{score}{quote}{more}", None if linked else "dim")
 
 
+def status_cell_text(c: dict[str, Any]) -> str:
+    """The status label, and ``已裁定`` when an adjudication settled it or ``编码分歧，待裁定`` while its
+    two coders differ with nothing settled (``部分兑现 已裁定``)."""
+    coding = c.get("coding") or {}
+    mark = (
+        common.ADJUDICATED
+        if c.get("status_adjudicated")
+        else common.DISPUTED
+        if coding.get("disputed")
+        else ""
+    )
+    return label(c["status"]) + (f" {mark}" if mark else "")
+
+
 def commitment_cells(c: dict[str, Any]) -> list[Cell]:
-    """One commitment's row: id, status label (coloured), agency and year, text, targets, evidence."""
+    """One commitment's row: id, status label (coloured, :func:`status_cell_text`), agency and year,
+    text, targets, evidence."""
     return [
         (c["id"], None),
-        (label(c["status"]), STATUS_STYLES.get(c["status"]) or None),
+        (status_cell_text(c), STATUS_STYLES.get(c["status"]) or None),
         (f"{c['agency']} {c['period']}", None),
         (c["text"], None),
         (_targets(c["targets"], c.get("comparisons")), None),
