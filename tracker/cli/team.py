@@ -102,8 +102,8 @@ def agreement(
 
     A commitment counts once two reviewers have set its status: its assigned coders ('tracker
     assign'), or, for a commitment nobody was assigned, every reviewer who set one. An adjudication
-    is not a coder's status and is not counted. The disagreements are listed last: they are the
-    adjudication queue.
+    is not a coder's status and is not counted. Every disagreement is listed last, settled or not
+    ('tracker annotate worklist --disputes' lists those still waiting for a third reviewer).
 
     \b
     Examples:

@@ -61,6 +61,16 @@ def app_commands(app: TrackerApp, screen: Screen) -> Iterator[SystemCommand]:
     yield SystemCommand(
         "全部承诺 all commitments", "列出所有机构的承诺 every agency's commitments", app.action_all
     )
+    if app.team.mine:
+        yield SystemCommand(
+            "我的任务 my worklist", "m · 分配给你的承诺 the commitments assigned to you", app.action_mine
+        )
+    if app.team.disputes:
+        yield SystemCommand(
+            "分歧待裁定 disputes",
+            "d · 两位编码员意见不一的承诺 what two coders disagree on",
+            app.action_disputes,
+        )
     yield SystemCommand(
         "盲审 blind" + (" 关 off" if app.blind else " 开 on"),
         "b · 隐藏分数、建议和自动状态 hide scores, suggestions and the matcher's status",
