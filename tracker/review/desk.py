@@ -80,12 +80,14 @@ class Retracted:
 class Taken:
     """What a step did: the commitment it touched (None: nothing to do, e.g. nothing left to undo), the
     detail to show next and the touched commitment's fresh worklist row; for an undo, the decision it
-    took back."""
+    took back; for a status decision on a double-coded commitment, whether its coders now disagree with
+    nothing settled (``disputed``; None: not double-coded, or not a status decision)."""
 
     touched: str | None
     detail: CommitmentDetail | None = None
     rows: list[ReviewRow] = field(default_factory=list)
     undone: Retracted | None = None
+    disputed: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -140,15 +142,20 @@ class ReviewDesk:
         self.engine = engine
         self.reviewer = reviewer
 
-    def _viewed(self, session: Session) -> AbstractContextManager[Session]:
+    def _viewed(self, session: Session, *commitment_ids: str | None) -> AbstractContextManager[Session]:
         """Read ``session`` as this reviewer may see it: blind to the other coder of a double-coded
-        commitment until both have set its status (:mod:`tracker.review.team`)."""
-        return viewed_as(session, team.hidden_for(session, self.reviewer))
+        commitment until both have set its status (:mod:`tracker.review.team`); of these commitments
+        only, when named (a detail, a decision), else of all."""
+        ids = [cid for cid in commitment_ids if cid] if commitment_ids else None
+        return viewed_as(session, team.hidden_for(session, self.reviewer, ids))
 
-    def team(self) -> TeamBoard:
-        """This reviewer's worklist and the adjudication queue, as ids in document order."""
+    def team(self, mine: tuple[str, ...] | None = None) -> TeamBoard:
+        """This reviewer's worklist and the adjudication queue, as ids in document order (``mine``: the
+        worklist as read before, which no decision changes; only the queue is read again)."""
         with read_session(self.engine) as session:
-            return TeamBoard(tuple(worklist_ids(session, self.reviewer)), tuple(team.disputes(session)))
+            if mine is None:
+                mine = tuple(worklist_ids(session, self.reviewer))
+            return TeamBoard(mine, tuple(team.disputes(session)))
 
     def overview(self) -> list[BlockSummary]:
         """Each agency-year's commitments by status and topic, counted by the database (what the first
@@ -164,7 +171,7 @@ class ReviewDesk:
 
     def detail(self, commitment_id: str) -> CommitmentDetail | None:
         """One commitment as the detail screen shows it (None when it is no longer stored)."""
-        with read_session(self.engine) as session, self._viewed(session):
+        with read_session(self.engine) as session, self._viewed(session, commitment_id):
             detail = load_detail(session, commitment_id)
         return _shown_detail(detail)  # the session is closed: its rows are detached copies now
 
@@ -213,14 +220,19 @@ class ReviewDesk:
             if step.kind == "undo" and decision is not None:
                 value = shown(decision.value) if decision.value is not None else None  # a note's text
                 undone = Retracted(decision.action, decision.commitment_id, decision.achievement_id, value)
+            disputed = None
+            if touched is not None and step.kind in ("status", "adjudicate", "undo"):
+                coding = team.codings(session, [touched]).get(touched)
+                disputed = coding.open_dispute if coding is not None and coding.coders.double else None
             wanted = show or touched
-            with self._viewed(session):  # after the write: a second coder's status may lift the blind
+            # after the write: a second coder's status may lift the blind
+            with self._viewed(session, wanted, touched):
                 detail = load_detail(session, wanted) if wanted else None
                 if detail is not None and detail.row.id == touched:
                     rows = [detail.row]  # the detail read the touched row already
                 else:
                     rows = load_rows(session, [touched]) if touched else []
-        return Taken(touched, _shown_detail(detail), [_shown_row(row) for row in rows], undone)
+        return Taken(touched, _shown_detail(detail), [_shown_row(row) for row in rows], undone, disputed)
 
     def _write(self, session: Session, step: Step) -> Decision | None:
         reviewer = self.reviewer

@@ -30,13 +30,15 @@ from tracker.statuses import with_label
 from tracker.store.assignments import (
     Coders,
     add_assignments,
+    coder_statuses,
     coders,
+    double_coded_with,
     own_statuses,
     remove_assignments,
     worklist_ids,
 )
 from tracker.store.decision_log import add_decision, live_decisions, viewed_as
-from tracker.store.models import Assignment, Commitment, Decision
+from tracker.store.models import Assignment, Commitment, Decision, Document, Part
 from tracker.store.queries import in_chunks, in_document_order, rows_by_id
 from tracker.textnorm import clean_field
 
@@ -164,18 +166,20 @@ def assign(
     return result
 
 
-def hidden_for(session: Session, viewer: str) -> dict[str, frozenset[str]]:
-    """Commitment id -> the other coder, for every double-coded commitment ``viewer`` codes that not both
-    coders have set a status on yet (what :func:`tracker.store.decision_log.viewed_as` leaves out)."""
-    mine = worklist_ids(session, viewer)
-    if not mine:
+def hidden_for(
+    session: Session, viewer: str, commitment_ids: Sequence[str] | None = None
+) -> dict[str, frozenset[str]]:
+    """Commitment id -> the other coder, for every double-coded commitment ``viewer`` codes (of
+    ``commitment_ids`` when given) that not both coders have set a status on yet (what
+    :func:`tracker.store.decision_log.viewed_as` leaves out)."""
+    others = double_coded_with(session, viewer, commitment_ids)
+    if not others:
         return {}
-    double = {cid: c for cid, c in coders(session, mine).items() if c.double}
-    decided = own_statuses(session, list(double))
+    decided = coder_statuses(session, list(others) if commitment_ids is not None else None)
     return {
-        cid: frozenset(n for n in c.names if n != viewer)
-        for cid, c in double.items()
-        if not all(name in decided.get(cid, {}) for name in c.names)
+        cid: frozenset({other})
+        for cid, other in others.items()
+        if not (viewer in decided.get(cid, {}) and other in decided.get(cid, {}))
     }
 
 
@@ -236,11 +240,19 @@ def codings(
 def disputes(session: Session, *, agency: str | None = None, period: int | None = None) -> list[str]:
     """The adjudication queue: double-coded commitments whose coders' statuses differ and that no
     adjudication settled, in document order (of ``agency`` and ``period`` when given)."""
-    open_ = {cid for cid, coding in codings(session).items() if coding.open_dispute}
+    statuses = coder_statuses(session)  # what the coders did: no worklist is read whole
+    differ = [cid for cid, by in statuses.items() if len(set(by.values())) > 1]
+    open_ = (
+        {cid for cid, coding in codings(session, differ).items() if coding.open_dispute} if differ else set()
+    )
     if not open_:
         return []
-    query = in_document_order(select(Commitment.id), Commitment, agency, period)
-    return [cid for cid in session.exec(query).all() if cid in open_]
+    where = select(Commitment.id, Document.path, Part.position, Commitment.position)
+    placed: list[tuple[str, str, int, int]] = []
+    for chunk in in_chunks(sorted(open_)):
+        query = in_document_order(where, Commitment, agency, period).where(col(Commitment.id).in_(chunk))
+        placed += session.exec(query).all()
+    return [cid for cid, *_place in sorted(placed, key=lambda row: (*row[1:], row[0]))]
 
 
 def adjudicate(session: Session, commitment: str, status: str, *, reviewer: str) -> Decision:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tracker.statuses import LINK_ACTIONS, LINK_STATE
@@ -177,3 +179,52 @@ def remove_role(session: Session, commitment_id: str, role: int) -> None:
     session.connection().execute(
         delete(Assignment).where(col(Assignment.commitment_id) == commitment_id, col(Assignment.role) == role)
     )
+
+
+def double_coded_with(
+    session: Session, viewer: str, commitment_ids: Sequence[str] | None = None
+) -> dict[str, str]:
+    """Commitment id -> its other coder, for the double-coded commitments ``viewer`` codes (of
+    ``commitment_ids`` when given), in one join however long the worklist."""
+    mine, other = aliased(Assignment), aliased(Assignment)
+    query = (
+        select(mine.commitment_id, other.reviewer)  # type: ignore[call-overload]
+        .join(
+            other,
+            and_(col(other.commitment_id) == col(mine.commitment_id), col(other.role) != col(mine.role)),
+        )
+        .where(mine.reviewer == viewer)
+    )
+    return dict(_rows(session, query, mine.commitment_id, commitment_ids))
+
+
+def coder_statuses(
+    session: Session, commitment_ids: Sequence[str] | None = None
+) -> dict[str, dict[str, str]]:
+    """Commitment id -> coder -> the status that coder's own latest live status decision set, for the
+    assigned commitments a coder set one on (of ``commitment_ids`` when given): read from the decisions,
+    so it costs what the reviewers did, not the size of the worklists."""
+    # joined on the commitment alone (its primary key's prefix), the reviewer compared here: joined on
+    # both, SQLite walks a reviewer's whole worklist by the worklist index for every decision
+    query = (
+        select(Decision.commitment_id, Decision.reviewer, Decision.value, Assignment.reviewer)  # type: ignore[call-overload]
+        .join(Assignment, col(Assignment.commitment_id) == col(Decision.commitment_id))
+        .where(Decision.action == "status", col(Decision.id).not_in(select(Retraction.decision_id)))
+        .order_by(col(Decision.id))
+    )
+    found: dict[str, dict[str, str]] = {}
+    for cid, reviewer, value, coder in _rows(session, query, Decision.commitment_id, commitment_ids):
+        if reviewer == coder:
+            found.setdefault(cid, {})[reviewer] = value or ""
+    return found
+
+
+def _rows(session: Session, query: Any, key: Any, commitment_ids: Sequence[str] | None) -> list[Any]:
+    """The rows of ``query``, of every commitment or only of ``commitment_ids`` (by IN lists; a
+    commitment's rows all come in one list, in the query's order)."""
+    if commitment_ids is None:
+        return list(session.connection().execute(query))
+    rows: list[Any] = []
+    for chunk in in_chunks(sorted(set(commitment_ids))):
+        rows += session.connection().execute(query.where(col(key).in_(chunk)))
+    return rows

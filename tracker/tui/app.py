@@ -12,7 +12,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -206,16 +206,6 @@ class TrackerApp(App[None]):
         else:
             self.post_message(HistoryLoaded(board))
 
-    @work(thread=True, exclusive=True, group="team", exit_on_error=False)
-    def reload_team(self) -> None:
-        """Read the worklist and the adjudication queue again (a status can open or settle a dispute)."""
-        try:
-            board = self.desk.team()
-        except Exception as exc:
-            self.post_message(WorkerFailed(NOT_READ, exc))
-        else:
-            self.post_message(TeamLoaded(board))
-
     def on_team_loaded(self, message: TeamLoaded) -> None:
         from tracker.tui.overview import OverviewScreen
 
@@ -225,8 +215,9 @@ class TrackerApp(App[None]):
             self._team_opened = True
             self.open_scope("mine")  # the reviewer's own worklist first; Esc goes to the overview
         elif changed:
-            self.rows_version += 1
-            self._broadcast()
+            refresh = getattr(self.screen, "team_changed", None)  # the others look when they come back
+            if refresh is not None:
+                refresh()
 
     def on_overview_loaded(self, message: OverviewLoaded) -> None:
         if self.worklist is None:  # else the rows came first, with counts of their own
@@ -366,8 +357,19 @@ class TrackerApp(App[None]):
             message.reply_to.post_message(message)  # the screen that asked redraws itself
         else:
             self._broadcast()
-        if (self.team.mine or self.team.disputes) and message.step.kind in ("status", "adjudicate", "undo"):
-            self.reload_team()  # a coder's status can open a dispute, an adjudication settles one
+        if message.disputed is not None and message.touched is not None:
+            self._dispute(message.touched, message.disputed)
+
+    def _dispute(self, commitment_id: str, disputed: bool) -> None:
+        """A status decision opened or settled ``commitment_id``'s dispute: the queue follows, in
+        document order, without being read again."""
+        queue = [cid for cid in self.team.disputes if cid != commitment_id]
+        if disputed:
+            queue.append(commitment_id)
+            order = {row.id: row.order for cid in queue if (row := self.row(cid)) is not None}
+            queue.sort(key=lambda cid: order.get(cid, -1))
+        if tuple(queue) != self.team.disputes:
+            self.on_team_loaded(TeamLoaded(replace(self.team, disputes=tuple(queue))))
 
     # -- screens --------------------------------------------------------------------------------------
     # The list of a block and the detail screen are made once and kept: composing and styling a screen

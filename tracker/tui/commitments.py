@@ -253,8 +253,19 @@ class CommitmentsScreen(Screen[None]):
         self.rows_changed()  # the title fits the width
 
     def on_screen_resume(self) -> None:
-        if self._drawn != (self.tracker.rows_version, self.tracker.blind):
+        if self._drawn != (self.tracker.rows_version, self.tracker.blind) or self._team_stale():
             self.rows_changed()
+
+    def team_changed(self) -> None:
+        """The worklist or the queue of disagreements was read again: a list of them shows it."""
+        if self._team_stale():
+            self.rows_changed()
+
+    def _team_stale(self) -> bool:
+        if self.scope is None:
+            return False
+        team = self.tracker.team
+        return self._scoped[1:2] != ((team.mine if self.scope == "mine" else team.disputes),)
 
     def rows_changed(self) -> None:
         """Show the app's rows through the filters, keeping the cursor on the same commitment."""

@@ -84,6 +84,7 @@ class Decided(Message, bubble=False):
         self.detail = taken.detail
         self.rows = taken.rows
         self.undone = taken.undone
+        self.disputed = taken.disputed
         self.done = done
         self.reply_to = reply_to
 

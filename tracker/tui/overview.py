@@ -52,6 +52,7 @@ class OverviewScreen(Screen[None]):
         super().__init__()
         self.blocks: list[BlockSummary] = []
         self._drawn = -1  # the app's rows_version last drawn
+        self._drawn_team: object = None  # the app's team board the title last showed
         # status columns shown, history shown, the columns' widths
         self._layout: tuple[tuple[str, ...], bool, tuple[int, ...]] | None = None
         self._full_widths: list[int] = []  # the widths with the history columns
@@ -91,6 +92,8 @@ class OverviewScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self._drawn != self.tracker.rows_version:
             self.rows_changed()
+        elif self._drawn_team is not self.tracker.team and self.tracker.summaries is not None:
+            self.team_changed()
 
     def on_resize(self, _event: Resize) -> None:
         if self._layout is not None and self._layout[1] != self._history_fits(self._full_widths):
@@ -149,6 +152,16 @@ class OverviewScreen(Screen[None]):
             if table.row_count:
                 table.move_cursor(row=min(cursor, table.row_count - 1))
         self._cells = wanted
+        self.team_changed()
+        self._chart()
+
+    def team_changed(self) -> None:
+        """The title again: the counts, and what the team's review asks of this reviewer (the queue of
+        disagreements changes with other reviewers' statuses; the table does not)."""
+        if self.tracker.summaries is None:
+            return  # still 读取中: the counts come first
+        self._drawn_team = self.tracker.team
+        everything = self._everything
         self._update(
             "#overview-title",
             Text.assemble(
@@ -159,7 +172,6 @@ class OverviewScreen(Screen[None]):
                 self._team_text(),
             ),
         )
-        self._chart()
 
     def _team_text(self) -> Text:
         """``  我的任务 24 条 m · 分歧待裁定 3 条 d``: what the team's review asks of this reviewer."""
