@@ -404,3 +404,14 @@ reviewer_option = click.option(
     callback=_reviewer_name,
     help="Who takes the decision, stored with it (not empty).",
 )
+
+
+#: ``--format table|json|md`` of the commands whose output is tables, JSON or Markdown.
+text_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="Output format: terminal tables, JSON, or Markdown.",
+)

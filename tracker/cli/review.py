@@ -15,6 +15,7 @@ from tracker.cli.plumbing import (
     open_engine,
     require_stdout,
     reviewer_option,
+    text_format_option,
 )
 from tracker.review import decisions as review
 from tracker.statuses import HISTORY_RELATIONS, with_label
@@ -322,14 +323,7 @@ def import_annotations(ctx: click.Context, file: Path, dry_run: bool, force: boo
 @click.command("diff")
 @click.argument("old", type=click.Path(dir_okay=False, path_type=Path), metavar="OLD.json")
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path), metavar="NEW.json")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "md"]),
-    default="table",
-    show_default=True,
-    help="Output format: terminal tables, JSON, or Markdown.",
-)
+@text_format_option
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
 )

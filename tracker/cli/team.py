@@ -10,7 +10,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from tracker.cli.plumbing import YEAR, check_filters, emit_text, open_engine, require_stdout
+from tracker.cli.plumbing import (
+    YEAR,
+    check_filters,
+    emit_text,
+    open_engine,
+    require_stdout,
+    text_format_option,
+)
 from tracker.store.assignments import ROLE_LABELS, worklist_ids
 from tracker.store.engine import read_session, write_session
 from tracker.textnorm import shown
@@ -79,14 +86,7 @@ def assign(
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "md"]),
-    default="table",
-    show_default=True,
-    help="Output format: terminal tables, JSON, or Markdown.",
-)
+@text_format_option
 @click.option("--agency", metavar="NAME", help="Only this issuing body's commitments.")
 @click.option("--period", type=YEAR, metavar="YEAR", help="Only commitments for this year.")
 @click.option(

@@ -54,14 +54,8 @@ class Coders:
 def coders(session: Session, commitment_ids: Sequence[str] | None = None) -> dict[str, Coders]:
     """Commitment id -> its coders, for every assigned commitment (or only for ``commitment_ids``)."""
     query = select(Assignment.commitment_id, Assignment.role, Assignment.reviewer)  # type: ignore[call-overload]
-    rows: list[tuple[str, int, str]] = []
-    if commitment_ids is None:
-        rows = list(session.connection().execute(query))
-    else:
-        for chunk in in_chunks(sorted(set(commitment_ids))):
-            rows += session.connection().execute(query.where(col(Assignment.commitment_id).in_(chunk)))
     by_role: dict[str, dict[int, str]] = {}
-    for cid, role, reviewer in rows:
+    for cid, role, reviewer in _rows(session, query, Assignment.commitment_id, commitment_ids):
         by_role.setdefault(cid, {})[role] = reviewer
     return {cid: Coders(roles[1], roles.get(2)) for cid, roles in by_role.items() if 1 in roles}
 
@@ -163,15 +157,7 @@ def _live(
         )
         .order_by(col(Decision.id))
     )
-    if commitment_ids is None:
-        return [tuple(row) for row in session.connection().execute(query)]  # type: ignore[misc]
-    rows: list[tuple[str, str | None, str, str | None, str]] = []
-    for chunk in in_chunks(sorted(set(commitment_ids))):
-        rows += [
-            tuple(row)
-            for row in session.connection().execute(query.where(col(Decision.commitment_id).in_(chunk)))
-        ]  # type: ignore[misc]
-    return rows  # a commitment's decisions all come in one chunk, oldest first
+    return [tuple(row) for row in _rows(session, query, Decision.commitment_id, commitment_ids)]
 
 
 def remove_role(session: Session, commitment_id: str, role: int) -> None:
