@@ -50,7 +50,6 @@ from typing import Any
 import pytest
 from backends import Backend, Databases
 from click.testing import CliRunner, Result
-from conftest import DEV_BENCHMARK, SEED_NAMES, SEEDS
 
 from tracker.cli.main import cli
 from tracker.evaluate.gold import load_gold
@@ -59,7 +58,10 @@ from tracker.store.queries import list_commitments
 from tracker.textnorm import normalize
 
 AGENCY, PERIOD = "佛山市民政局", 2024
-PLAN = SEEDS / SEED_NAMES["004"]  # 佛山's 2023 summary and 2024 plan
+ROOT = Path(__file__).resolve().parents[2]
+# named here, not imported from the root conftest: under pytest-xdist "conftest" can be another folder's
+DEV_BENCHMARK = ROOT.parent / "shared" / "dev-benchmark"
+PLAN = ROOT / "seeds" / "004_ff62929cf9cd0f9d.txt"  # 佛山's 2023 summary and 2024 plan
 OUTCOME = DEV_BENCHMARK / "fs2024_outcome.txt"
 GOLD = DEV_BENCHMARK / "fs2024_gold.jsonl"
 CODER_1, CODER_2, ADJUDICATOR = "张三", "李四", "王五"

@@ -159,8 +159,8 @@ class ReviewDesk:
 
     def overview(self) -> list[BlockSummary]:
         """Each agency-year's commitments by status and topic, counted by the database (what the first
-        screen shows before the rows are read)."""
-        with read_session(self.engine) as session:
+        screen shows before the rows are read), as this reviewer may see them."""
+        with read_session(self.engine) as session, self._viewed(session):
             return block_summaries(session, _shown)
 
     def worklist(self) -> list[ReviewRow]:
