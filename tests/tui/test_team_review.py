@@ -103,3 +103,22 @@ async def test_a_third_reviewer_settles_the_disagreement_from_the_queue_with_a_s
         actions = [(d.reviewer, d.action, d.value) for d in session.exec(select(Decision)).all()]
     assert ("王五", "adjudicate", "partial") in actions
     assert ("张三", "status", "fulfilled") in actions and ("李四", "status", "in_progress") in actions
+
+
+async def test_the_detail_says_a_status_key_adjudicated(review_db):
+    mine = _assign(review_db)
+    target = mine[0]
+    with write_session(_engine(review_db)) as session:
+        decisions.set_status(session, target, "fulfilled", reviewer="张三")
+        decisions.set_status(session, target, "in_progress", reviewer="李四")
+    app = TrackerApp(_engine(review_db), reviewer="王五")
+    async with app.run_test(size=(120, 34)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("3")  # in_progress
+        await settle(pilot)
+        assert "已裁定 推进中" in str(app.screen._last_action)
+        assert app.screen.detail.coding.adjudication == ("王五", "in_progress")

@@ -474,8 +474,8 @@ class DetailScreen(Screen[str]):
             self.show(detail, keep=keep)
         elif kind in HISTORY_ACTIONS:
             self.show(detail)  # the history pane's cursor moves past the line decided
-        elif kind == "status":
-            self._after_status(message.step.value, detail)
+        elif kind in ("status", "adjudicate"):
+            self._after_status(message.step.value, detail, "已裁定" if kind == "adjudicate" else "已设为")
         elif kind == "undo":
             self._after_undo(message)
         else:  # a note or a link: the same commitment again
@@ -513,13 +513,14 @@ class DetailScreen(Screen[str]):
     def action_status(self) -> None:
         self.tracker.choose_status(self.detail.row.status if self.detail else None, self.action_set_status)
 
-    def _after_status(self, status: str, detail: CommitmentDetail | None) -> None:
-        """Say what was set on the first line only now it is saved (a refused status is never claimed)."""
+    def _after_status(self, status: str, detail: CommitmentDetail | None, done: str = "已设为") -> None:
+        """Say what was set (``done``: 已设为, or 已裁定 for an adjudication) on the first line only now it
+        is saved (a refused status is never claimed)."""
         if detail is not None and detail.row.id != self.commitment_id and detail.row.id in self.ids:
             self.index = self.ids.index(detail.row.id)  # the next undecided one, read with the decision
-            self._last_action = Text(f"✓ 上一条已设为 {label(status)}", style="green")
+            self._last_action = Text(f"✓ 上一条{done} {label(status)}", style="green")
         else:
-            self._last_action = Text(f"✓ 已设为 {label(status)}", style="green")  # no next one
+            self._last_action = Text(f"✓ {done} {label(status)}", style="green")  # no next one
         self.show(detail)
 
     def action_note(self) -> None:
