@@ -30,6 +30,15 @@ def _assign(db: Path, overlap: float = 1.0) -> list[str]:
         return worklist_ids(session, "张三")
 
 
+def _disputed(db: Path) -> str:
+    """Everything double-coded by 张三 and 李四, who disagree on the first commitment (its id)."""
+    target = _assign(db)[0]
+    with write_session(_engine(db)) as session:
+        decisions.set_status(session, target, "fulfilled", reviewer="张三")
+        decisions.set_status(session, target, "in_progress", reviewer="李四")
+    return target
+
+
 async def test_a_reviewer_with_a_worklist_sees_it_first_and_the_overview_one_key_away(review_db):
     mine = _assign(review_db, overlap=0.0)
     app = TrackerApp(_engine(review_db), reviewer="张三")
@@ -82,11 +91,7 @@ async def test_the_other_coders_status_stays_hidden_until_both_have_decided(revi
 
 
 async def test_a_third_reviewer_settles_the_disagreement_from_the_queue_with_a_status_key(review_db):
-    mine = _assign(review_db)
-    target = mine[0]
-    with write_session(_engine(review_db)) as session:
-        decisions.set_status(session, target, "fulfilled", reviewer="张三")
-        decisions.set_status(session, target, "in_progress", reviewer="李四")
+    target = _disputed(review_db)
     app = TrackerApp(_engine(review_db), reviewer="王五")
     async with app.run_test(size=(120, 34)) as pilot:
         await settle(pilot)
@@ -106,16 +111,13 @@ async def test_a_third_reviewer_settles_the_disagreement_from_the_queue_with_a_s
 
 
 async def test_the_detail_says_a_status_key_adjudicated(review_db):
-    mine = _assign(review_db)
-    target = mine[0]
-    with write_session(_engine(review_db)) as session:
-        decisions.set_status(session, target, "fulfilled", reviewer="张三")
-        decisions.set_status(session, target, "in_progress", reviewer="李四")
+    target = _disputed(review_db)
     app = TrackerApp(_engine(review_db), reviewer="王五")
     async with app.run_test(size=(120, 34)) as pilot:
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
+        assert app.screen.shown[0].id == target
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("3")  # in_progress
