@@ -30,11 +30,13 @@ from tracker.cli.plumbing import (
     YEAR,
     Settings,
     TrackerGroup,
+    agency_option,
     check_filters,
     login_name,
     open_engine,
     output_bytes,
     output_text,
+    period_option,
     require_stdout,
     reviewer_option,
 )
@@ -260,8 +262,8 @@ def _echo_orphans(engine: Engine, console: Console) -> None:
     show_default=True,
     help="Similarity scorer (the others are baselines kept for comparison).",
 )
-@click.option("--agency", metavar="NAME", help="Only this issuing body's commitments.")
-@click.option("--period", type=YEAR, metavar="YEAR", help="Only commitments for this year.")
+@agency_option
+@period_option
 @click.option(
     "--no-learn",
     is_flag=True,
@@ -358,7 +360,7 @@ def _history_line(engine: Engine, agency: str | None, period: int | None) -> str
 @click.option(
     "--agency", metavar="NAME", help="Only this issuing body (an unknown one lists those there are)."
 )
-@click.option("--period", type=YEAR, metavar="YEAR", help="Only commitments for this year.")
+@period_option
 @click.option(
     "--status",
     type=STATUS,

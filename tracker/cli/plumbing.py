@@ -415,3 +415,7 @@ text_format_option = click.option(
     show_default=True,
     help="Output format: terminal tables, JSON, or Markdown.",
 )
+
+#: ``--agency`` / ``--period`` of the commands that work on some commitments only.
+agency_option = click.option("--agency", metavar="NAME", help="Only this issuing body's commitments.")
+period_option = click.option("--period", type=YEAR, metavar="YEAR", help="Only commitments for this year.")

@@ -191,11 +191,15 @@ def annotate_worklist(
     """
     from tracker.review import team
     from tracker.store.assignments import ROLE_LABELS
+    from tracker.store.models import Commitment
+    from tracker.store.queries import rows_by_id
 
     with read_session(open_engine(ctx, must_exist=True)) as session:
         if disputes:
             found = team.codings(session)
-            texts = team.texts(session, team.disputes(session))
+            queue = team.disputes(session)
+            stored = rows_by_id(session, Commitment, queue)
+            texts = {cid: stored[cid].text for cid in queue if cid in stored}
             lines = [
                 f"{cid}  "
                 + "  ".join(

@@ -11,10 +11,11 @@ from rich.console import Console
 from rich.table import Table
 
 from tracker.cli.plumbing import (
-    YEAR,
+    agency_option,
     check_filters,
     emit_text,
     open_engine,
+    period_option,
     require_stdout,
     text_format_option,
 )
@@ -37,8 +38,8 @@ from tracker.textnorm import shown
     show_default=True,
     help="Share of the commitments double-coded: each also goes to a second reviewer, who codes it blind.",
 )
-@click.option("--agency", metavar="NAME", help="Only this issuing body's commitments.")
-@click.option("--period", type=YEAR, metavar="YEAR", help="Only commitments for this year.")
+@agency_option
+@period_option
 @click.option(
     "--replace",
     is_flag=True,
@@ -87,8 +88,8 @@ def assign(
 
 @click.command()
 @text_format_option
-@click.option("--agency", metavar="NAME", help="Only this issuing body's commitments.")
-@click.option("--period", type=YEAR, metavar="YEAR", help="Only commitments for this year.")
+@agency_option
+@period_option
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
 )

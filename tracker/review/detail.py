@@ -15,7 +15,7 @@ from tracker.review.status import StatusBook
 from tracker.review.team import Coding, codings
 from tracker.review.worklist import ReviewRow, load_rows
 from tracker.statuses import PART_KIND_LABELS
-from tracker.store.decision_log import hidden_decisions, live_decisions
+from tracker.store.decision_log import live_decisions
 from tracker.store.models import Achievement, Commitment, CommitmentStatus, Document, Part
 
 #: Achievements listed by the link picker at most (it narrows as the reviewer types).
@@ -105,7 +105,7 @@ def load_detail(session: Session, commitment_id: str) -> CommitmentDetail | None
     history = histories(session, [commitment], book)[commitment.id]
     baseline = baselines(session, commitment.agency).get((commitment.agency, commitment.period), Baseline())
     gone = _dropped(session, commitment, book)
-    coding = codings(session, [commitment_id], hidden=dict(hidden_decisions(session))).get(commitment_id)
+    coding = codings(session, [commitment_id]).get(commitment_id)
     return CommitmentDetail(
         row=rows[0],
         commitment=commitment,

@@ -37,7 +37,7 @@ from tracker.store.assignments import (
     remove_assignments,
     worklist_ids,
 )
-from tracker.store.decision_log import add_decision, live_decisions, viewed_as
+from tracker.store.decision_log import add_decision, hidden_decisions, live_decisions, viewed_as
 from tracker.store.models import Assignment, Commitment, Decision, Document, Part
 from tracker.store.queries import in_chunks, in_document_order, rows_by_id
 from tracker.textnorm import clean_field
@@ -206,30 +206,26 @@ class Coding:
         return self.disputed and self.adjudication is None
 
 
-def codings(
-    session: Session,
-    commitment_ids: Sequence[str] | None = None,
-    *,
-    hidden: dict[str, frozenset[str]] | None = None,
-) -> dict[str, Coding]:
-    """Commitment id -> its :class:`Coding`, for every assigned commitment (or these), leaving out the
-    statuses of the reviewers ``hidden`` names for it."""
+def codings(session: Session, commitment_ids: Sequence[str] | None = None) -> dict[str, Coding]:
+    """Commitment id -> its :class:`Coding`, for every assigned commitment (or these), as the session's
+    reader may see it (:func:`tracker.store.decision_log.viewed_as`: a blind coder sees no status of
+    the other)."""
     found = coders(session, commitment_ids)
     if not found:
         return {}
-    ids = list(found)
-    statuses = own_statuses(session, ids if commitment_ids is not None else None)
-    settled: dict[str, tuple[str, str]] = {}
-    for d in live_decisions(session, ("adjudicate",), ids if commitment_ids is not None else None):
-        settled[d.commitment_id] = (d.reviewer, d.value or "")
-    hidden = hidden or {}
+    ids = list(found) if commitment_ids is not None else None
+    statuses = coder_statuses(session, ids)
+    settled = {
+        d.commitment_id: (d.reviewer, d.value or "") for d in live_decisions(session, ("adjudicate",), ids)
+    }
+    hidden = hidden_decisions(session)
     return {
         cid: Coding(
             c,
             {
-                name: statuses[cid][name]
-                for name in c.names
-                if name in statuses.get(cid, {}) and name not in hidden.get(cid, ())
+                name: status
+                for name, status in statuses.get(cid, {}).items()
+                if name not in hidden.get(cid, ())
             },
             settled.get(cid),
         )
@@ -324,13 +320,3 @@ def worklist(session: Session, reviewer: str) -> list[WorkItem]:
             )
         )
     return sorted(items, key=lambda item: item.done)  # stable: worklist order within each
-
-
-def texts(session: Session, commitment_ids: Sequence[str]) -> dict[str, str]:
-    """Commitment id -> its text, in the order of ``commitment_ids`` (those stored)."""
-    found: dict[str, str] = {}
-    for chunk in in_chunks(list(commitment_ids)):
-        found.update(
-            session.exec(select(Commitment.id, Commitment.text).where(col(Commitment.id).in_(chunk))).all()
-        )
-    return {cid: found[cid] for cid in commitment_ids if cid in found}

@@ -70,11 +70,6 @@ def worklist_ids(session: Session, reviewer: str) -> list[str]:
     return list(session.exec(query).all())
 
 
-def assigned_reviewers(session: Session) -> list[str]:
-    """Every reviewer with an assignment, by name."""
-    return sorted(set(session.exec(select(Assignment.reviewer)).all()))
-
-
 def remove_assignments(session: Session, commitment_ids: Iterable[str]) -> int:
     """Take these commitments off every worklist (the caller commits); the decisions stay as they were."""
     removed = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from operator import attrgetter
 from typing import TypeVar
 
 from sqlalchemy import and_, or_
@@ -188,17 +189,13 @@ def statuses_in_force(
     return found
 
 
-def _commitment_of(d: Decision) -> str:
-    return d.commitment_id
-
-
-def _action_of(d: Decision) -> str:
-    return d.action
-
-
 def status_decisions(decisions: Iterable[Decision]) -> dict[str, Decision]:
     """:func:`statuses_in_force` of decisions read from the log (other actions are passed over)."""
-    return statuses_in_force((d for d in decisions if d.action in STATUS_ACTIONS), _commitment_of, _action_of)
+    return statuses_in_force(
+        (d for d in decisions if d.action in STATUS_ACTIONS),
+        attrgetter("commitment_id"),
+        attrgetter("action"),
+    )
 
 
 def reviewer_statuses(session: Session) -> dict[str, str]:
