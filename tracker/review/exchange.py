@@ -442,10 +442,16 @@ class _Log:
         and its adjudication another."""
         if action == "adjudicate":
             return ("adjudicate", commitment_id)
-        coders = self.coders.get(commitment_id)
-        if action == "status" and coders is not None and coders.double and coders.role(reviewer):
-            return ("coding", commitment_id, reviewer)
-        return _slot(action, commitment_id, achievement_id, value)
+        if action == "status":
+            coders = self.coders.get(commitment_id)
+            if coders is not None and coders.double and coders.role(reviewer):
+                return ("coding", commitment_id, reviewer)
+            return ("status", commitment_id)
+        if action in LINK_ACTIONS and achievement_id is not None:
+            return ("link", commitment_id, achievement_id)
+        if action in HISTORY_ACTIONS and value is not None:
+            return ("history", commitment_id, value, achievement_id or "")
+        return None
 
     def mark_known(self, key: Key, index: int) -> None:
         entry = self.existing.get(key)
@@ -489,18 +495,6 @@ class _Log:
         )
         if slot is not None:
             self.slots.setdefault(slot, []).append(entry)
-
-
-def _slot(
-    action: str, commitment_id: str, achievement_id: str | None, value: str | None = None
-) -> Slot | None:
-    if action == "status":
-        return ("status", commitment_id)
-    if action in LINK_ACTIONS and achievement_id is not None:
-        return ("link", commitment_id, achievement_id)
-    if action in HISTORY_ACTIONS and value is not None:
-        return ("history", commitment_id, value, achievement_id or "")
-    return None
 
 
 class _Resolver:

@@ -207,10 +207,14 @@ class TrackerApp(App[None]):
             self.post_message(HistoryLoaded(board))
 
     def on_team_loaded(self, message: TeamLoaded) -> None:
+        self._show_team(message.board)
+
+    def _show_team(self, board: TeamBoard) -> None:
+        """Keep ``board``; the first worklist is opened, a change is drawn on the screen shown."""
         from tracker.tui.overview import OverviewScreen
 
-        changed = message.board != self.team
-        self.team = message.board
+        changed = board != self.team
+        self.team = board
         if not self._team_opened and self.team.mine and isinstance(self.screen, OverviewScreen):
             self._team_opened = True
             self.open_scope("mine")  # the reviewer's own worklist first; Esc goes to the overview
@@ -369,7 +373,7 @@ class TrackerApp(App[None]):
             order = {row.id: row.order for cid in queue if (row := self.row(cid)) is not None}
             queue.sort(key=lambda cid: order.get(cid, -1))
         if tuple(queue) != self.team.disputes:
-            self.on_team_loaded(TeamLoaded(replace(self.team, disputes=tuple(queue))))
+            self._show_team(replace(self.team, disputes=tuple(queue)))
 
     # -- screens --------------------------------------------------------------------------------------
     # The list of a block and the detail screen are made once and kept: composing and styling a screen
