@@ -70,3 +70,17 @@ def each_string(value: Any, form: Callable[[str], str]) -> Any:
     if isinstance(value, list | tuple):
         return [each_string(item, form) for item in value]
     return value
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
+_MARKDOWN_LIST_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])")
+
+
+def md_escape(text: Any) -> str:
+    """``text`` on one line with every character Markdown could read as markup backslash-escaped (the
+    Markdown report's and ``tracker agreement --format md``'s one escape)."""
+    flat = " ".join(str(text).split())
+    flat = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    return _MARKDOWN_LIST_START.sub(
+        lambda m: f"{m[1]}{m[2]}\\{m[3]}" if m[2] is not None else f"{m[4]}\\{m[5]}", flat, count=1
+    )

@@ -20,18 +20,7 @@ from tracker.report import common, method
 from tracker.report.public import public_commitment
 from tracker.report.stream import NUMBER, InMemoryReport, Report, Spool, Spools
 from tracker.statuses import label
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
-_LIST_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])")
-
-
-def md_escape(text: Any) -> str:
-    """``text`` on one line with every character Markdown could read as markup backslash-escaped."""
-    flat = " ".join(str(text).split())
-    flat = _SPECIAL.sub(r"\\\1", flat)
-    return _LIST_START.sub(
-        lambda m: f"{m[1]}{m[2]}\\{m[3]}" if m[2] is not None else f"{m[4]}\\{m[5]}", flat, count=1
-    )
+from tracker.textnorm import md_escape as md_escape  # the one Markdown escape, also for tracker.review
 
 
 def md_code(text: Any) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -22,7 +21,7 @@ from tracker.statuses import EVIDENCE_STATE_LABELS, STATUSES, label, status_rank
 from tracker.store.assignments import Coders, coders, own_links, own_statuses
 from tracker.store.models import Commitment
 from tracker.store.queries import in_chunks
-from tracker.textnorm import shown
+from tracker.textnorm import md_escape, shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -39,8 +38,6 @@ COARSE_SPLIT: Final[dict[str, str]] = {
 COARSE_LABELS: Final[dict[str, str]] = {"addressed": "已着手", "not_addressed": "未着手"}
 #: A link decision's two values, in report order.
 LINK_VALUES: Final[tuple[str, ...]] = ("confirmed", "rejected")
-#: Characters Markdown could read as markup in a name (escaped as tracker.report's Markdown does).
-_MARKUP: Final = re.compile(r"([\\`*_\[\]<>|#~&])")
 #: What a figure that cannot be computed shows as in a table.
 MISSING: Final[str] = "–"
 
@@ -415,7 +412,7 @@ def _grids(agreement: Agreement, name: Callable[[str], str]) -> list[_Grid]:
 
 def _md(text: str) -> str:
     """A reviewer's name shown, on one line, with every character Markdown reads as markup escaped."""
-    return _MARKUP.sub(r"\\\1", " ".join(shown(text).split()))
+    return md_escape(shown(text))
 
 
 def render_markdown(agreement: Agreement) -> str:
