@@ -81,7 +81,7 @@ def test_leave_one_set_out_the_model_beats_the_rules_on_each_set() -> None:
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     figures = link_model.leave_one_set_out()
-    floors = {"fs2024": 0.74, "zs2025": 0.57}
+    floors = {"fs2024": 0.74, "zs2025": 0.60}
     for name, floor in floors.items():
         model, rules = figures[name]
         assert model.f1 >= floor, name

@@ -81,23 +81,16 @@ SIGNS = tuple(f.sign for f in FEATURES)
 
 
 def candidate_pairs(scores: np.ndarray, count: int = POOL) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's best ``count`` columns with a score above zero, best first (ties: the earlier column
-    first): (rows, columns)."""
+    """Each row's best ``count`` columns with a score above zero, and any tied with the last of them,
+    best first (ties: the earlier column first): (rows, columns). A tie at the pool's edge is kept rather
+    than broken: which of equals a partition leaves out differs from one CPU to another."""
     if scores.size == 0:
         return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
     take = min(count, scores.shape[1])
-    if take < scores.shape[1]:
-        pool = np.argpartition(-scores, take - 1, axis=1)[:, :take]
-    else:
-        pool = np.broadcast_to(np.arange(scores.shape[1]), scores.shape)
-    pooled = np.take_along_axis(scores, pool, axis=1)
-    # best first, ties by column: sort the pool by (-score, column)
-    order = np.lexsort((pool, -pooled), axis=1)
-    columns = np.take_along_axis(pool, order, axis=1)
-    ordered = np.take_along_axis(pooled, order, axis=1)
-    rows = np.broadcast_to(np.arange(scores.shape[0])[:, None], columns.shape)
-    kept = ordered > 0
-    return rows[kept].astype(int), columns[kept].astype(int)
+    last = -np.partition(-scores, take - 1, axis=1)[:, take - 1 : take]
+    rows, columns = np.nonzero((scores >= last) & (scores > 0))
+    order = np.lexsort((columns, -scores[rows, columns], rows))
+    return rows[order], columns[order]
 
 
 class BlockFeatures:
