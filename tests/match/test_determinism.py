@@ -54,8 +54,12 @@ for c in sorted(run.candidates, key=lambda c: (c.commitment_id, c.rank)):
 
 
 def _dispatched() -> list[str]:
-    from numpy._core._multiarray_umath import __cpu_dispatch__
-
+    """The SIMD targets numpy chose code for at build time (its own list; private, so looked up where
+    numpy 2 and numpy 1 keep it)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__
+    except ImportError:
+        from numpy.core._multiarray_umath import __cpu_dispatch__
     return list(__cpu_dispatch__)
 
 
@@ -66,9 +70,9 @@ def test_a_run_is_the_same_whichever_simd_code_numpy_uses(tmp_path) -> None:
     paths = [str(ROOT / "seeds"), str(OUTCOME)]
 
     def run(name: str, disabled: list[str]) -> str:
-        env = dict(os.environ, NPY_DISABLE_CPU_FEATURES=",".join(disabled))
-        if not disabled:
-            env.pop("NPY_DISABLE_CPU_FEATURES")
+        env = {k: v for k, v in os.environ.items() if k != "NPY_DISABLE_CPU_FEATURES"}
+        if disabled:
+            env["NPY_DISABLE_CPU_FEATURES"] = ",".join(disabled)
         done = subprocess.run(
             [sys.executable, "-c", _RUN, str(tmp_path / name), *paths],
             env=env,
